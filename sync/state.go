@@ -1,0 +1,41 @@
+// Package sync holds fcsync's pure core: rendering FC resources to project
+// files and back, the three states (sync point, local, online) and the
+// functions of them (drift, status, diff, three-way merge, push plans).
+//
+// It knows nothing of HTTP or go-git: FC resources arrive as fc.Resource
+// values and files as filetree.Tree values.
+package sync
+
+import (
+	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
+)
+
+// State is one of the three states fcsync compares: what the project files
+// say (local), what the live branch recorded at the sync point (base), or what
+// FC reports now (online). All three are values of this one type.
+//
+// Resources carry Spec for every state; Status and ETag are filled only for
+// states read from FC or from a live-branch tree (.fcsync/live.json).
+// Code holds each function's code files, relative to its code/ folder, with
+// the files that code/.fcignore excludes already removed. A function with no
+// entry in Code has no zip code (a custom-container function).
+type State struct {
+	Resources map[fc.ID]*fc.Resource
+	Code      map[fc.ID]filetree.Tree
+}
+
+// NewState returns an empty state.
+func NewState() *State {
+	return &State{Resources: map[fc.ID]*fc.Resource{}, Code: map[fc.ID]filetree.Tree{}}
+}
+
+// IDs returns the state's resource ids in fc.ID.Less order.
+func (s *State) IDs() []fc.ID {
+	ids := make([]fc.ID, 0, len(s.Resources))
+	for id := range s.Resources {
+		ids = append(ids, id)
+	}
+	fc.SortIDs(ids)
+	return ids
+}
