@@ -1,0 +1,323 @@
+'use strict';
+
+// Drives fc-emulator through the official Node.js SDK @alicloud/fc2 2.6.6,
+// unmodified: /2016-08-15 paths, "FC <id>:<sig>" signatures, triggerConfig as
+// a JSON object, errors read from ErrorCode. The Go test conformance/node_test.go
+// starts the emulator, creates FC_GO_CREATED_SERVICE through the Go SDK before
+// this runs, and reads back the node-made service this file leaves in place.
+//
+// Run it alone against a running emulator with
+//   FC_ENDPOINT=http://127.0.0.1:PORT FC_ACCOUNT_ID=... FC_ACCESS_KEY_ID=... \
+//   FC_ACCESS_KEY_SECRET=... node --test fc2.test.js
+
+const { describe, it, before } = require('node:test');
+const assert = require('node:assert/strict');
+const FC = require('@alicloud/fc2');
+const { crc64, makeZip } = require('./codezip');
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`fc2.test.js: environment variable ${name} is not set`);
+  }
+  return value;
+};
+
+const endpoint = env('FC_ENDPOINT');
+const accountId = env('FC_ACCOUNT_ID');
+const accessKeyID = env('FC_ACCESS_KEY_ID');
+const accessKeySecret = env('FC_ACCESS_KEY_SECRET');
+const goCreatedService = process.env.FC_GO_CREATED_SERVICE;
+
+// NODE_MADE is read back by the Go side; keep these names in step with node_test.go.
+const NODE_MADE = {
+  service: 'node-made',
+  func: 'hello',
+  trigger: 'web',
+  triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] },
+};
+
+const newClient = (keyID, secret) =>
+  new FC(accountId, {
+    accessKeyID: keyID,
+    accessKeySecret: secret,
+    region: 'cn-hangzhou',
+    endpoint,
+    timeout: 10000,
+  });
+
+const client = newClient(accessKeyID, accessKeySecret);
+
+// rejectsWith asserts that promise fails the way fc2 reports an FC error:
+// err.code is the ErrorCode, and the message carries the HTTP status and the
+// X-Fc-Request-Id (36 characters, as FC's request ids are).
+async function rejectsWith(promise, code, status) {
+  await assert.rejects(promise, (err) => {
+    assert.equal(err.code, code, `error code (message: ${err.message})`);
+    assert.equal(err.name, `FC${code}Error`);
+    assert.match(err.message, new RegExp(` failed with ${status}\\. `));
+    assert.match(err.message, /requestid: [^ ,]{36}, /);
+    return true;
+  });
+}
+
+const zipV1 = makeZip({
+  'index.js': "exports.handler = (event, context, callback) => callback(null, 'v1');\n",
+});
+const zipV2 = makeZip({
+  'index.js': "exports.handler = (event, context, callback) => callback(null, 'v2');\n",
+  'package.json': '{"name":"hello","version":"2.0.0"}\n',
+});
+
+// downloadCode fetches the URL getFunctionCode returned, with no signature,
+// as FC's (OSS) code URLs are fetched.
+async function downloadCode(url) {
+  const resp = await fetch(url);
+  assert.equal(resp.status, 200, `GET ${url}`);
+  return Buffer.from(await resp.arrayBuffer());
+}
+
+describe('codeChecksum reference', () => {
+  it('CRC-64/XZ of "123456789" is the published check value', () => {
+    assert.equal(crc64(Buffer.from('123456789')).toString(), '11051210869376104954');
+    assert.equal(crc64(Buffer.alloc(0)), 0n);
+  });
+});
+
+describe('signatures', () => {
+  it('a wrong secret is refused with 403 SignatureNotMatch', async () => {
+    const bad = newClient(accessKeyID, `${accessKeySecret}-wrong`);
+    await rejectsWith(bad.listServices(), 'SignatureNotMatch', 403);
+    await rejectsWith(bad.createService('never-made'), 'SignatureNotMatch', 403);
+  });
+
+  it('an unknown access key id is refused with 403 InvalidAccessKeyID', async () => {
+    const unknown = newClient(`${accessKeyID}-unknown`, accessKeySecret);
+    await rejectsWith(unknown.listServices(), 'InvalidAccessKeyID', 403);
+  });
+
+  it('a refused request changed nothing', async () => {
+    await rejectsWith(client.getService('never-made'), 'ServiceNotFound', 404);
+  });
+});
+
+describe('service, function and trigger lifecycle', () => {
+  const svc = `node-life-${process.pid}`;
+  const fn = 'hello';
+  const trig = 'web';
+  let serviceEtag;
+
+  it('creates a service', async () => {
+    const resp = await client.createService(svc, { description: 'first' });
+    assert.equal(resp.data.serviceName, svc);
+    assert.equal(resp.data.description, 'first');
+    assert.ok(resp.data.serviceId, 'serviceId is set');
+    assert.ok(resp.data.createdTime, 'createdTime is set');
+    assert.ok(resp.data.lastModifiedTime, 'lastModifiedTime is set');
+    assert.ok(resp.headers.etag, 'ETag header on create');
+    assert.match(resp.headers['x-fc-request-id'], /^.{36}$/);
+  });
+
+  it('refuses a second service with the same name', async () => {
+    await rejectsWith(client.createService(svc), 'ServiceAlreadyExists', 409);
+  });
+
+  it('gets the service with its ETag', async () => {
+    const resp = await client.getService(svc);
+    assert.equal(resp.data.serviceName, svc);
+    assert.equal(resp.data.description, 'first');
+    assert.ok(resp.headers.etag, 'ETag header on get');
+    serviceEtag = resp.headers.etag;
+  });
+
+  it('updates the service with If-Match from get', async () => {
+    const resp = await client.updateService(svc, { description: 'second' }, { 'If-Match': serviceEtag });
+    assert.equal(resp.data.serviceName, svc);
+    assert.equal(resp.data.description, 'second');
+    assert.ok(resp.headers.etag, 'ETag header on update');
+    assert.notEqual(resp.headers.etag, serviceEtag, 'ETag changes on update');
+    const got = await client.getService(svc);
+    assert.equal(got.data.description, 'second');
+    assert.equal(got.headers.etag, resp.headers.etag);
+    serviceEtag = got.headers.etag;
+  });
+
+  it('lists the service', async () => {
+    const resp = await client.listServices({ prefix: 'node-life-' });
+    const names = resp.data.services.map((s) => s.serviceName);
+    assert.deepEqual(names, [svc]);
+    assert.equal(resp.data.services[0].description, 'second');
+    assert.equal(resp.data.nextToken, undefined, 'nextToken omitted on the last page');
+  });
+
+  it('creates a function from zip code with its CRC-64 as codeChecksum', async () => {
+    const resp = await client.createFunction(svc, {
+      functionName: fn,
+      runtime: 'nodejs14',
+      handler: 'index.handler',
+      memorySize: 128,
+      timeout: 10,
+      code: { zipFile: zipV1.toString('base64') },
+    });
+    assert.equal(resp.data.functionName, fn);
+    assert.equal(resp.data.runtime, 'nodejs14');
+    assert.equal(resp.data.handler, 'index.handler');
+    assert.equal(resp.data.memorySize, 128);
+    assert.equal(resp.data.timeout, 10);
+    assert.ok(resp.data.functionId, 'functionId is set');
+    assert.equal(resp.data.codeSize, zipV1.length);
+    assert.equal(resp.data.codeChecksum, crc64(zipV1).toString());
+    assert.ok(resp.headers.etag, 'ETag header on create');
+  });
+
+  it('serves the code at the URL getFunctionCode returns', async () => {
+    const resp = await client.getFunctionCode(svc, fn);
+    assert.equal(resp.data.checksum, crc64(zipV1).toString());
+    const downloaded = await downloadCode(resp.data.url);
+    assert.ok(downloaded.equals(zipV1), 'downloaded code equals the uploaded zip');
+  });
+
+  it('updates the function with If-Match, and refuses a stale If-Match with 412', async () => {
+    const before = await client.getFunction(svc, fn);
+    const staleEtag = before.headers.etag;
+    assert.ok(staleEtag, 'ETag header on get');
+
+    const resp = await client.updateFunction(
+      svc,
+      fn,
+      { description: 'v2', code: { zipFile: zipV2.toString('base64') } },
+      { 'If-Match': staleEtag },
+    );
+    assert.equal(resp.data.description, 'v2');
+    assert.equal(resp.data.handler, 'index.handler', 'fields not sent are kept');
+    assert.equal(resp.data.codeSize, zipV2.length);
+    assert.equal(resp.data.codeChecksum, crc64(zipV2).toString());
+    assert.notEqual(resp.headers.etag, staleEtag, 'ETag changes on update');
+
+    await rejectsWith(
+      client.updateFunction(svc, fn, { description: 'lost update' }, { 'If-Match': staleEtag }),
+      'PreconditionFailed',
+      412,
+    );
+    const after = await client.getFunction(svc, fn);
+    assert.equal(after.data.description, 'v2', 'the refused update changed nothing');
+    assert.equal(after.data.codeChecksum, crc64(zipV2).toString());
+
+    const code = await client.getFunctionCode(svc, fn);
+    assert.ok((await downloadCode(code.data.url)).equals(zipV2), 'new code is served');
+  });
+
+  it('lists the function', async () => {
+    const resp = await client.listFunctions(svc);
+    assert.deepEqual(resp.data.functions.map((f) => f.functionName), [fn]);
+    assert.equal(resp.data.functions[0].codeChecksum, crc64(zipV2).toString());
+  });
+
+  it('creates an HTTP trigger whose triggerConfig round-trips as an object', async () => {
+    const triggerConfig = { authType: 'anonymous', methods: ['GET'] };
+    const resp = await client.createTrigger(svc, fn, {
+      triggerName: trig,
+      triggerType: 'http',
+      triggerConfig,
+    });
+    assert.equal(resp.data.triggerName, trig);
+    assert.equal(resp.data.triggerType, 'http');
+    assert.deepEqual(resp.data.triggerConfig, triggerConfig);
+    assert.ok(resp.headers.etag, 'ETag header on create');
+
+    const got = await client.getTrigger(svc, fn, trig);
+    assert.deepEqual(got.data.triggerConfig, triggerConfig);
+    assert.ok(got.headers.etag, 'ETag header on get');
+  });
+
+  it('updates the trigger config with If-Match', async () => {
+    const before = await client.getTrigger(svc, fn, trig);
+    const triggerConfig = { authType: 'function', methods: ['GET', 'PUT'] };
+    const resp = await client.updateTrigger(svc, fn, trig, { triggerConfig }, { 'If-Match': before.headers.etag });
+    assert.deepEqual(resp.data.triggerConfig, triggerConfig);
+    assert.equal(resp.data.triggerType, 'http');
+  });
+
+  it('lists the trigger', async () => {
+    const resp = await client.listTriggers(svc, fn);
+    assert.deepEqual(resp.data.triggers.map((t) => t.triggerName), [trig]);
+    assert.deepEqual(resp.data.triggers[0].triggerConfig, { authType: 'function', methods: ['GET', 'PUT'] });
+  });
+
+  it('deletes the trigger, the function and the service, in that order', async () => {
+    const t = await client.getTrigger(svc, fn, trig);
+    const delTrigger = await client.deleteTrigger(svc, fn, trig, {}, { 'If-Match': t.headers.etag });
+    assert.equal(delTrigger.data, '', 'delete answers with no body');
+    await rejectsWith(client.getTrigger(svc, fn, trig), 'TriggerNotFound', 404);
+
+    const f = await client.getFunction(svc, fn);
+    await client.deleteFunction(svc, fn, {}, { 'If-Match': f.headers.etag });
+    await rejectsWith(client.getFunction(svc, fn), 'FunctionNotFound', 404);
+
+    // fc2 quirk: deleteService's second argument is the header map.
+    await rejectsWith(client.deleteService(svc, { 'If-Match': `${serviceEtag}-stale` }), 'PreconditionFailed', 412);
+    await client.deleteService(svc, { 'If-Match': serviceEtag });
+    await rejectsWith(client.getService(svc), 'ServiceNotFound', 404);
+    const list = await client.listServices({ prefix: 'node-life-' });
+    assert.deepEqual(list.data.services, []);
+  });
+});
+
+describe('the same store as the Go dialect', () => {
+  it('sees the service the Go SDK created', { skip: !goCreatedService && 'FC_GO_CREATED_SERVICE not set' }, async () => {
+    const resp = await client.getService(goCreatedService);
+    assert.equal(resp.data.serviceName, goCreatedService);
+    assert.equal(resp.data.description, 'made by go');
+    const list = await client.listServices({ prefix: goCreatedService, limit: 100 });
+    assert.ok(
+      list.data.services.some((s) => s.serviceName === goCreatedService),
+      `${goCreatedService} is listed`,
+    );
+  });
+
+  describe('leaves node-made in place for the Go side', () => {
+    before(async () => {
+      await removeService(NODE_MADE.service);
+    });
+
+    it('creates a service, a function and an HTTP trigger', async () => {
+      await client.createService(NODE_MADE.service, { description: 'made by node' });
+      const fn = await client.createFunction(NODE_MADE.service, {
+        functionName: NODE_MADE.func,
+        runtime: 'nodejs14',
+        handler: 'index.handler',
+        code: { zipFile: zipV2.toString('base64') },
+      });
+      assert.equal(fn.data.codeChecksum, crc64(zipV2).toString());
+      const trig = await client.createTrigger(NODE_MADE.service, NODE_MADE.func, {
+        triggerName: NODE_MADE.trigger,
+        triggerType: 'http',
+        triggerConfig: NODE_MADE.triggerConfig,
+      });
+      assert.deepEqual(trig.data.triggerConfig, NODE_MADE.triggerConfig);
+    });
+  });
+});
+
+// removeService deletes a service left by an earlier run against the same
+// emulator, children first, so the file can be rerun; a fresh emulator has
+// nothing to remove.
+async function removeService(name) {
+  try {
+    await client.getService(name);
+  } catch (err) {
+    if (err.code === 'ServiceNotFound') {
+      return;
+    }
+    throw err;
+  }
+  const fns = await client.listFunctions(name, { limit: 100 });
+  for (const f of fns.data.functions) {
+    const trigs = await client.listTriggers(name, f.functionName, { limit: 100 });
+    for (const t of trigs.data.triggers) {
+      await client.deleteTrigger(name, f.functionName, t.triggerName);
+    }
+    await client.deleteFunction(name, f.functionName);
+  }
+  await client.deleteService(name);
+}
