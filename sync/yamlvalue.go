@@ -1,0 +1,155 @@
+package sync
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/fcsync/fcsync/fc"
+)
+
+// Key order of rendered files.
+//
+// The top-level mapping of a resource file lists the well-known fields of its
+// kind first, in the order of wellKnown below (the fields a reader looks for
+// first come first: what the resource is, how it runs, how big it is), then
+// every other field alphabetically, so that fields FC adds later still land
+// in a fixed place. Nested mappings (environmentVariables, triggerConfig,
+// vpcConfig, ...) are alphabetical at every depth. Lists keep their order:
+// FC gives them meaning.
+var wellKnown = map[fc.Kind][]string{
+	fc.KindService: {"description", "role", "internetAccess", "logConfig", "vpcConfig",
+		"nasConfig", "ossMountConfig", "tracingConfig", "vendorConfig"},
+	fc.KindFunction: {"description", "runtime", "handler", "memorySize", "timeout",
+		"cpu", "diskSize", "gpuMemorySize", "instanceType", "instanceConcurrency",
+		"instanceSoftConcurrency", "initializer", "initializationTimeout", "caPort",
+		"environmentVariables", "layers", "customContainerConfig", "customRuntimeConfig",
+		"customDNS", "customHealthCheckConfig", "instanceLifecycleConfig"},
+	fc.KindTrigger: {"description", "triggerType", "qualifier", "invocationRole",
+		"sourceArn", "triggerConfig"},
+	fc.KindDomain: {"protocol", "routeConfig", "certConfig", "tlsConfig", "wafConfig"},
+}
+
+var wellKnownRank = func() map[fc.Kind]map[string]int {
+	r := map[fc.Kind]map[string]int{}
+	for k, names := range wellKnown {
+		r[k] = map[string]int{}
+		for i, n := range names {
+			r[k][n] = i
+		}
+	}
+	return r
+}()
+
+// keyLess orders two keys of the mapping at path (dotted field path of the
+// mapping, "" for the top level of a resource file) of a resource of the
+// given kind, in the documented render order.
+func keyLess(kind fc.Kind, path string, a, b string) bool {
+	if path == "" {
+		ra, oka := wellKnownRank[kind][a]
+		rb, okb := wellKnownRank[kind][b]
+		switch {
+		case oka && okb:
+			return ra < rb
+		case oka != okb:
+			return oka
+		}
+	}
+	return a < b
+}
+
+// specNode renders a resource's Spec as the top-level mapping node of its
+// file, keys in keyLess order.
+func specNode(kind fc.Kind, spec map[string]any) *yaml.Node {
+	keys := make([]string, 0, len(spec))
+	for k := range spec {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keyLess(kind, "", keys[i], keys[j]) })
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, k := range keys {
+		n.Content = append(n.Content, strNode(k), valueNode(spec[k]))
+	}
+	return n
+}
+
+// valueNode converts a value into a yaml.v3 node in fcsync's canonical style:
+// block mappings with keys sorted alphabetically, block sequences, and
+// scalars tagged with their type so that the encoder quotes a string only
+// where YAML would otherwise read it as something else ("123", "true", "",
+// "null", "2021-01-01" stay strings). Multi-line strings become literal
+// blocks. v is normalised with fc.Normalize first.
+func valueNode(v any) *yaml.Node {
+	switch x := fc.Normalize(v).(type) {
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(x)}
+	case int64:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(x, 10)}
+	case float64:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: formatFloat(x)}
+	case string:
+		return strNode(x)
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		for _, k := range keys {
+			n.Content = append(n.Content, strNode(k), valueNode(x[k]))
+		}
+		return n
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for _, e := range x {
+			n.Content = append(n.Content, valueNode(e))
+		}
+		return n
+	default:
+		// Normalize leaves only the types above for values decoded from JSON
+		// or YAML; anything else is a programming error upstream, rendered
+		// visibly rather than dropped.
+		return strNode(fmt.Sprint(x))
+	}
+}
+
+func strNode(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
+
+func formatFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return ".nan"
+	case math.IsInf(f, 1):
+		return ".inf"
+	case math.IsInf(f, -1):
+		return "-.inf"
+	}
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	// YAML 1.2 core schema reads "1e+06" as a float, but a float with neither
+	// point nor exponent would read back as an int.
+	for _, c := range s {
+		if c == '.' || c == 'e' || c == 'E' {
+			return s
+		}
+	}
+	return s + ".0"
+}
+
+// nodeValue decodes a yaml.v3 node into a normalised value (fc.Normalize).
+// Timestamp-looking plain scalars stay strings, as yaml.v3 decodes them into
+// an interface.
+func nodeValue(n *yaml.Node) (any, error) {
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return nil, err
+	}
+	return fc.Normalize(v), nil
+}
