@@ -1,0 +1,194 @@
+package fc
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	fcopen "github.com/alibabacloud-go/fc-open-20210406/v2/client"
+	util "github.com/alibabacloud-go/tea-utils/v2/service"
+	"github.com/alibabacloud-go/tea/tea"
+)
+
+const apiVersion = "2021-04-06"
+
+// defaultPageSize is FC's maximum list limit: the fewer pages, the fewer
+// calls against the API's rate limits.
+const defaultPageSize = 100
+
+// Client is fcsync's FC client. It calls the API through the official SDK's
+// generic CallApi with map bodies, so fields FC adds later pass through
+// reads and writes untouched. Every operation retries throttling, server and
+// network errors under the configured RetryPolicy. A Client is safe for
+// concurrent use.
+type Client struct {
+	api       *fcopen.Client
+	protocol  string
+	accountID string
+	policy    RetryPolicy
+	download  *http.Client // fetches GetFunctionCode URLs, which are not signed API calls
+	pageSize  int          // list limit; 0 leaves it to the server's default (20)
+}
+
+// NewClient validates cfg and builds a Client. It makes no API call.
+func NewClient(cfg Config) (*Client, error) {
+	protocol, host, err := cfg.endpoint()
+	if err != nil {
+		return nil, err
+	}
+	cred := cfg.Credential
+	if cred == nil {
+		if cred, err = ResolveCredential(); err != nil {
+			return nil, err
+		}
+	}
+	timeout := cfg.HTTPTimeout
+	if timeout <= 0 {
+		timeout = defaultHTTPTimeout
+	}
+	ms := int(timeout.Milliseconds())
+	api, err := fcopen.NewClient(&openapi.Config{
+		Endpoint:       tea.String(host),
+		Protocol:       tea.String(protocol),
+		RegionId:       tea.String(cfg.Region),
+		Credential:     cred,
+		ReadTimeout:    tea.Int(ms),
+		ConnectTimeout: tea.Int(min(ms, 10_000)),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fc client: %w", err)
+	}
+	return &Client{
+		api:       api,
+		protocol:  protocol,
+		accountID: cfg.AccountID,
+		policy:    cfg.Retry.withDefaults(),
+		download:  &http.Client{Timeout: timeout},
+		pageSize:  defaultPageSize,
+	}, nil
+}
+
+// request is one API call, described independently of the SDK.
+type request struct {
+	action string
+	method string
+	path   string // after the version prefix, segments already encoded
+	query  map[string]string
+	body   map[string]any // nil: no body
+	etag   string         // sent as If-Match when not empty
+	id     ID             // for error messages
+}
+
+// response is a successful answer: the JSON object, numbers as json.Number.
+type response struct {
+	body map[string]any
+	etag string
+}
+
+// do makes one attempt of r. The SDK takes no context, so the call runs in
+// its own goroutine and do returns as soon as ctx is done; the abandoned
+// attempt ends on its own within the HTTP timeout.
+func (c *Client) do(ctx context.Context, r request) (*response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	bodyType := "json"
+	if r.method == http.MethodDelete {
+		bodyType = "none"
+	}
+	params := &openapi.Params{
+		Action:      tea.String(r.action),
+		Version:     tea.String(apiVersion),
+		Protocol:    tea.String(c.protocol),
+		Pathname:    tea.String("/" + apiVersion + r.path),
+		Method:      tea.String(r.method),
+		AuthType:    tea.String("AK"),
+		Style:       tea.String("ROA"),
+		ReqBodyType: tea.String("json"),
+		BodyType:    tea.String(bodyType),
+	}
+	req := &openapi.OpenApiRequest{Headers: map[string]*string{}, Query: map[string]*string{}}
+	for k, v := range r.query {
+		req.Query[k] = tea.String(v)
+	}
+	if r.etag != "" {
+		req.Headers["If-Match"] = tea.String(r.etag)
+	}
+	if c.accountID != "" {
+		req.Headers["X-Fc-Account-Id"] = tea.String(c.accountID)
+	}
+	if r.body != nil {
+		// Marshalled here rather than by the SDK, which would turn a
+		// marshalling error into an empty body.
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, fmt.Errorf("%s%s: encode request: %w", prefixOf(r.id), r.action, err)
+		}
+		req.Body = string(b)
+	}
+
+	type result struct {
+		m   map[string]any
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		m, err := c.api.CallApi(params, req, &util.RuntimeOptions{})
+		done <- result{m, err}
+	}()
+	var res result
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res = <-done:
+	}
+	if res.err != nil {
+		if err := apiError(r.action, r.id, res.err); err != res.err {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, res.err)
+	}
+	out := &response{}
+	if h, ok := res.m["headers"].(map[string]any); ok {
+		out.etag, _ = h["etag"].(string)
+	}
+	if bodyType == "json" {
+		body, err := decodeObject(res.m["body"])
+		if err != nil {
+			return nil, fmt.Errorf("%s%s: decode response: %w", prefixOf(r.id), r.action, err)
+		}
+		out.body = body
+	}
+	return out, nil
+}
+
+// decodeObject re-decodes the SDK's body with encoding/json and UseNumber,
+// whatever number types the SDK's own decoder produced, so that integers
+// beyond 2^53 keep every digit.
+func decodeObject(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("body is not a JSON object")
+	}
+	return m, nil
+}
+
+// prefixOf is the "kind name: " that starts an error message about id.
+func prefixOf(id ID) string {
+	if id.Kind == "" {
+		return ""
+	}
+	return id.String() + ": "
+}

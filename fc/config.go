@@ -1,0 +1,145 @@
+package fc
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/alibabacloud-go/tea/tea"
+	"github.com/aliyun/credentials-go/credentials"
+)
+
+// Config says where the FC API is and who calls it.
+type Config struct {
+	// Endpoint is "http://127.0.0.1:9000", "https://host", or a bare
+	// "host:port" (HTTPS assumed). Empty means the regional production
+	// endpoint "<AccountID>.<Region>.fc.aliyuncs.com" over HTTPS.
+	Endpoint  string
+	Region    string
+	AccountID string
+	// Credential signs every request; nil means the default credential
+	// chain (see ResolveCredential).
+	Credential  credentials.Credential
+	Retry       RetryPolicy
+	HTTPTimeout time.Duration // one HTTP attempt; zero means 60 s
+}
+
+// RetryPolicy bounds the retries of one API operation. Zero fields take the
+// defaults: 6 attempts, 100 ms base delay, 5 s cap on one delay, 60 s in all.
+type RetryPolicy struct {
+	MaxAttempts int
+	BaseDelay   time.Duration
+	MaxDelay    time.Duration
+	MaxElapsed  time.Duration
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 6
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = 100 * time.Millisecond
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = 5 * time.Second
+	}
+	if p.MaxElapsed <= 0 {
+		p.MaxElapsed = 60 * time.Second
+	}
+	return p
+}
+
+const defaultHTTPTimeout = 60 * time.Second
+
+// Environment variables read by ResolveConfig (DESIGN section 6).
+const (
+	EnvEndpoint        = "FC_ENDPOINT"
+	EnvAccountID       = "ALIBABA_CLOUD_ACCOUNT_ID"
+	EnvAccessKeyID     = "ALIBABA_CLOUD_ACCESS_KEY_ID"
+	EnvAccessKeySecret = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+	EnvSecurityToken   = "ALIBABA_CLOUD_SECURITY_TOKEN"
+)
+
+// ResolveConfig builds a Config from command-line values (empty when not
+// given) and the environment: the endpoint flag wins over FC_ENDPOINT; the
+// account id (flag or fcsync.yaml) wins over ALIBABA_CLOUD_ACCOUNT_ID;
+// credentials come from the official chain. It fails when no endpoint can be
+// derived or no credentials are found.
+func ResolveConfig(endpoint, region, accountID string) (Config, error) {
+	if endpoint == "" {
+		endpoint = os.Getenv(EnvEndpoint)
+	}
+	if accountID == "" {
+		accountID = os.Getenv(EnvAccountID)
+	}
+	cfg := Config{Endpoint: endpoint, Region: region, AccountID: accountID}
+	if _, _, err := cfg.endpoint(); err != nil {
+		return Config{}, err
+	}
+	cred, err := ResolveCredential()
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.Credential = cred
+	return cfg, nil
+}
+
+// ResolveCredential returns the credential of the official Alibaba Cloud
+// chain. ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/_SECURITY_TOKEN are read here
+// first because credentials-go v1.3.1's environment provider ignores the
+// security token; profiles, OIDC and the ECS RAM role follow from the
+// library's default chain.
+func ResolveCredential() (credentials.Credential, error) {
+	id, secret := os.Getenv(EnvAccessKeyID), os.Getenv(EnvAccessKeySecret)
+	if id != "" && secret != "" {
+		c := &credentials.Config{Type: tea.String("access_key"), AccessKeyId: tea.String(id), AccessKeySecret: tea.String(secret)}
+		if token := os.Getenv(EnvSecurityToken); token != "" {
+			c.Type, c.SecurityToken = tea.String("sts"), tea.String(token)
+		}
+		return credentials.NewCredential(c)
+	}
+	cred, err := credentials.NewCredential(nil)
+	if err != nil {
+		return nil, fmt.Errorf("credentials: none found (set %s and %s, or configure a credentials profile): %w",
+			EnvAccessKeyID, EnvAccessKeySecret, err)
+	}
+	return cred, nil
+}
+
+var errNoEndpoint = errors.New("endpoint: none given: set --endpoint or " + EnvEndpoint + ", or a region and an account id")
+
+// endpoint splits the configured endpoint into the protocol and the bare
+// host[:port] the SDK wants (fc-api.md 1.1: a scheme inside the SDK's
+// Endpoint would give "http://http://...").
+func (c Config) endpoint() (protocol, host string, err error) {
+	ep := c.Endpoint
+	if ep == "" {
+		if c.AccountID == "" || c.Region == "" {
+			return "", "", errNoEndpoint
+		}
+		return "https", c.AccountID + "." + c.Region + ".fc.aliyuncs.com", nil
+	}
+	if !strings.Contains(ep, "://") {
+		if strings.ContainsAny(ep, "/?#@ ") {
+			return "", "", fmt.Errorf("endpoint %q: want a URL or host[:port]", ep)
+		}
+		return "https", ep, nil
+	}
+	u, err := url.Parse(ep)
+	if err != nil {
+		return "", "", fmt.Errorf("endpoint %q: %w", ep, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", "", fmt.Errorf("endpoint %q: scheme must be http or https", ep)
+	}
+	if u.User != nil {
+		return "", "", errors.New("endpoint: must not carry user information")
+	}
+	if u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return "", "", fmt.Errorf("endpoint %q: want scheme://host[:port] and nothing else", ep)
+	}
+	return u.Scheme, u.Host, nil
+}

@@ -1,0 +1,86 @@
+package fc
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"syscall"
+	"time"
+)
+
+// retry runs attempt until it succeeds, fails with an error not worth
+// retrying, or the policy is exhausted; it then returns the last error.
+// Delays grow exponentially with full jitter (a uniform pick below the
+// exponential bound), which spreads a burst of throttled callers apart.
+//
+// attempt is told whether an earlier attempt may have been applied by the
+// server although it failed (a dropped connection or a 5xx), so that an
+// operation can recognise its own earlier success: a Create meeting "already
+// exists", a Delete meeting "not found".
+func (c *Client) retry(ctx context.Context, attempt func(maybeApplied bool) error) error {
+	p := c.policy
+	start := time.Now()
+	maybeApplied := false
+	for n := 1; ; n++ {
+		err := attempt(maybeApplied)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		if n >= p.MaxAttempts {
+			return err
+		}
+		maybeApplied = maybeApplied || ambiguous(err)
+		bound := p.BaseDelay << min(n-1, 30)
+		if bound <= 0 || bound > p.MaxDelay {
+			bound = p.MaxDelay
+		}
+		delay := rand.N(bound + 1)
+		if time.Since(start)+delay > p.MaxElapsed {
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+// retryable reports whether err is worth another attempt: throttling, a
+// server error, or a network failure (an HTTP timeout included). Other 4xx
+// answers would only repeat. The caller's own cancellation is checked apart.
+func retryable(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.throttled() || e.Status >= 500
+	}
+	return networkError(err)
+}
+
+// ambiguous reports whether a failed attempt may nevertheless have been
+// applied: the request may have reached FC before the connection dropped,
+// and a 5xx may come after the write. A throttled request was refused.
+func ambiguous(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return !e.throttled() && e.Status >= 500
+	}
+	return networkError(err)
+}
+
+func networkError(err error) bool {
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EPIPE)
+}
