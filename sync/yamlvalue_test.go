@@ -72,17 +72,17 @@ func TestKeyLess(t *testing.T) {
 	t.Parallel()
 	keys := []string{"zeta", "timeout", "alpha", "runtime", "memorySize", "description", "handler"}
 	want := []string{"description", "runtime", "handler", "memorySize", "timeout", "alpha", "zeta"}
-	got := sortedKeys(fc.KindFunction, "", keys)
+	got := orderKeys(fc.KindFunction, "", keys)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("top-level order %v, want %v", got, want)
 	}
-	nested := sortedKeys(fc.KindFunction, "environmentVariables", []string{"timeout", "B", "a"})
+	nested := orderKeys(fc.KindFunction, "environmentVariables", []string{"timeout", "B", "a"})
 	if !reflect.DeepEqual(nested, []string{"B", "a", "timeout"}) {
 		t.Errorf("nested order %v, want alphabetical", nested)
 	}
 }
 
-func sortedKeys(kind fc.Kind, path string, keys []string) []string {
+func orderKeys(kind fc.Kind, path string, keys []string) []string {
 	out := append([]string(nil), keys...)
 	for i := range out {
 		for j := i + 1; j < len(out); j++ {
