@@ -1,0 +1,214 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Faults are the misbehaviours the emulator injects into API requests, to
+// test how clients cope with a slow, throttling or failing FC.
+type Faults struct {
+	// Latency is added to every API request, plus a uniformly random part
+	// in [0, Jitter).
+	Latency time.Duration `json:"latency"`
+	Jitter  time.Duration `json:"jitter"`
+	// ThrottleRPS > 0 admits at most that many requests per second (a token
+	// bucket holding one second's worth); the rest get FC's throttling error,
+	// 429 ResourceExhausted.
+	ThrottleRPS int `json:"throttleRPS"`
+	// FailureRate is the fraction of requests that fail without being
+	// applied: half answered 500 InternalServerError, half with the
+	// connection dropped.
+	FailureRate float64 `json:"failureRate"`
+	// FailNth maps an action to the ordinal (from 1, counted since the faults
+	// were set) of its one request answered 500 without being applied.
+	FailNth map[string]int `json:"failNth"`
+	// EditBefore maps an action to the ordinal of its request before which
+	// the resource it targets is edited as if from the console: description
+	// "edited concurrently", new lastModifiedTime and ETag. It makes If-Match
+	// races deterministic.
+	EditBefore map[string]int `json:"editBefore"`
+	// Seed makes FailureRate and Jitter reproducible.
+	Seed int64 `json:"seed"`
+}
+
+// UnmarshalJSON reads Latency and Jitter as Go duration strings ("20ms") or
+// as numbers of nanoseconds.
+func (f *Faults) UnmarshalJSON(b []byte) error {
+	type plain Faults
+	var aux struct {
+		plain
+		Latency jsonDuration `json:"latency"`
+		Jitter  jsonDuration `json:"jitter"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*f = Faults(aux.plain)
+	f.Latency, f.Jitter = time.Duration(aux.Latency), time.Duration(aux.Jitter)
+	return nil
+}
+
+type jsonDuration time.Duration
+
+func (d *jsonDuration) UnmarshalJSON(b []byte) error {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	switch x := v.(type) {
+	case string:
+		p, err := time.ParseDuration(x)
+		if err != nil {
+			return fmt.Errorf("faults: %w", err)
+		}
+		*d = jsonDuration(p)
+	case float64:
+		*d = jsonDuration(x)
+	case nil:
+	default:
+		return fmt.Errorf("faults: duration %s is neither a string nor a number", b)
+	}
+	return nil
+}
+
+type faultState struct {
+	mu     sync.Mutex
+	f      Faults
+	rng    *rand.Rand
+	tokens float64
+	last   time.Time
+	seen   map[string]int // requests per action since set
+}
+
+func newFaultState(f Faults) *faultState {
+	fs := &faultState{}
+	fs.set(f)
+	return fs
+}
+
+func (fs *faultState) set(f Faults) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.f = f
+	fs.rng = rand.New(rand.NewPCG(uint64(f.Seed), 0x9e3779b97f4a7c15))
+	fs.tokens, fs.last = float64(f.ThrottleRPS), time.Now()
+	fs.seen = map[string]int{}
+}
+
+// verdict is what the faults decide for one request.
+type verdict struct {
+	throttled, fail, drop, editBefore bool
+	rps                               int
+}
+
+func (fs *faultState) decide(action string) (time.Duration, verdict) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	v := verdict{rps: fs.f.ThrottleRPS}
+	delay := fs.f.Latency
+	if fs.f.Jitter > 0 {
+		delay += time.Duration(fs.rng.Int64N(int64(fs.f.Jitter)))
+	}
+	if rps := float64(fs.f.ThrottleRPS); rps > 0 {
+		now := time.Now()
+		fs.tokens = min(rps, fs.tokens+now.Sub(fs.last).Seconds()*rps)
+		fs.last = now
+		if fs.tokens < 1 {
+			v.throttled = true
+			return delay, v
+		}
+		fs.tokens--
+	}
+	fs.seen[action]++
+	n := fs.seen[action]
+	v.editBefore = fs.f.EditBefore[action] == n
+	if fs.f.FailNth[action] == n {
+		v.fail = true
+	} else if fs.f.FailureRate > 0 && fs.rng.Float64() < fs.f.FailureRate {
+		v.fail, v.drop = true, fs.rng.IntN(2) == 0
+	}
+	return delay, v
+}
+
+// inject applies the faults to one request of action. handled reports that
+// the request was answered (or its connection dropped) here; editBefore that
+// a concurrent edit must be played before serving it. The latency is served
+// before any lock is taken.
+func (fs *faultState) inject(w http.ResponseWriter, r *http.Request, action, requestID string) (editBefore, handled bool) {
+	delay, v := fs.decide(action)
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return false, true
+		}
+	}
+	switch {
+	case v.throttled:
+		writeError(w, requestID, errorf(http.StatusTooManyRequests, "ResourceExhausted",
+			"the request rate exceeds the limit of %d per second", v.rps))
+		return false, true
+	case v.drop && dropConnection(w):
+		return false, true
+	case v.fail:
+		writeError(w, requestID, internalError())
+		return false, true
+	}
+	return v.editBefore, false
+}
+
+// dropConnection closes the client's connection without an answer (a reset
+// where the platform allows it); false if the connection cannot be taken over.
+func dropConnection(w http.ResponseWriter) bool {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return false
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return false
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	}
+	conn.Close()
+	return true
+}
+
+// stats counts API calls per action.
+type stats struct {
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func newStats() *stats { return &stats{calls: map[string]int{}} }
+
+func (s *stats) add(action string) {
+	s.mu.Lock()
+	s.calls[action]++
+	s.mu.Unlock()
+}
+
+func (s *stats) snapshot() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := make(map[string]int, len(s.calls))
+	for k, v := range s.calls {
+		c[k] = v
+	}
+	return c
+}
+
+func (s *stats) reset() {
+	s.mu.Lock()
+	s.calls = map[string]int{}
+	s.mu.Unlock()
+}

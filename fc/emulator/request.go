@@ -1,0 +1,179 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// The two API dialects (fc-api.md 0.1).
+const (
+	dialect2021 = "2021-04-06" // Go SDK: ACS3 signature, triggerConfig as a string
+	dialect2016 = "2016-08-15" // Node SDK: FC signature, triggerConfig as an object
+)
+
+// request is one parsed API call.
+type request struct {
+	action    string // the Go SDK's x-acs-action name
+	dialect   string
+	svc       string
+	qualifier string // from "svc.qualifier" or ?qualifier=
+	fn        string
+	trigger   string
+	domain    string
+	query     url.Values
+	header    http.Header
+	body      []byte
+	baseURL   string
+	account   string
+	now       time.Time
+}
+
+// parseRequest finds the dialect, action and names of an API call from its
+// method and path (fc-api.md 6).
+func parseRequest(r *http.Request) (*request, *apiError) {
+	path := r.URL.EscapedPath()
+	req := &request{query: r.URL.Query(), header: r.Header}
+	switch {
+	case strings.HasPrefix(path, "/"+dialect2021+"/"):
+		req.dialect = dialect2021
+	case strings.HasPrefix(path, "/"+dialect2016+"/"):
+		req.dialect = dialect2016
+	default:
+		return nil, pathNotSupported(r)
+	}
+	var segs []string
+	for _, s := range strings.Split(strings.TrimPrefix(path, "/"+req.dialect+"/"), "/") {
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, invalidArgument("invalid path %q", path)
+		}
+		segs = append(segs, u)
+	}
+	if len(segs) > 0 && segs[len(segs)-1] == "" {
+		segs = segs[:len(segs)-1]
+	}
+	req.action = route(r.Method, segs, req)
+	if req.action == "" {
+		return nil, pathNotSupported(r)
+	}
+	if q := req.query.Get("qualifier"); q != "" && req.qualifier == "" {
+		req.qualifier = q
+	}
+	return req, nil
+}
+
+// route names the action of method + path segments and fills req's names;
+// "" if FC has no such operation the emulator knows.
+func route(method string, segs []string, req *request) string {
+	n := len(segs)
+	if n == 0 {
+		return ""
+	}
+	switch segs[0] {
+	case "account-settings":
+		if n == 1 && method == http.MethodGet {
+			return "GetAccountSettings"
+		}
+		return ""
+	case "custom-domains":
+		if n == 2 {
+			req.domain = segs[1]
+		}
+		return pick(method, n, "CustomDomain", "CustomDomains")
+	case "services":
+	default:
+		return ""
+	}
+	if n >= 2 {
+		// Service names cannot contain '.', so "svc.q" is a qualified service.
+		req.svc, req.qualifier, _ = strings.Cut(segs[1], ".")
+	}
+	if n <= 2 {
+		return pick(method, n, "Service", "Services")
+	}
+	switch segs[2] {
+	case "functions":
+	case "versions":
+		return pickVersion(method, n)
+	case "aliases":
+		return pick(method, n-2, "Alias", "Aliases")
+	default:
+		return ""
+	}
+	if n >= 4 {
+		req.fn = segs[3]
+	}
+	if n <= 4 {
+		return pick(method, n-2, "Function", "Functions")
+	}
+	switch {
+	case n == 5 && segs[4] == "code" && method == http.MethodGet:
+		return "GetFunctionCode"
+	case n == 5 && segs[4] == "invocations" && method == http.MethodPost:
+		return "InvokeFunction"
+	case segs[4] == "triggers" && n <= 6:
+		if n == 6 {
+			req.trigger = segs[5]
+		}
+		return pick(method, n-4, "Trigger", "Triggers")
+	}
+	return ""
+}
+
+// pick names the CRUD action on a collection (n == 1) or one item (n == 2).
+func pick(method string, n int, one, many string) string {
+	switch {
+	case n == 1 && method == http.MethodPost:
+		return "Create" + one
+	case n == 1 && method == http.MethodGet:
+		return "List" + many
+	case n == 2 && method == http.MethodGet:
+		return "Get" + one
+	case n == 2 && method == http.MethodPut:
+		return "Update" + one
+	case n == 2 && method == http.MethodDelete:
+		return "Delete" + one
+	}
+	return ""
+}
+
+func pickVersion(method string, n int) string {
+	switch {
+	case n == 3 && method == http.MethodPost:
+		return "PublishServiceVersion"
+	case n == 3 && method == http.MethodGet:
+		return "ListServiceVersions"
+	case n == 4 && method == http.MethodDelete:
+		return "DeleteServiceVersion"
+	}
+	return ""
+}
+
+// object decodes the body as a JSON object, numbers kept exact.
+func (req *request) object() (map[string]any, *apiError) {
+	if len(bytes.TrimSpace(req.body)) == 0 {
+		return map[string]any{}, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(req.body))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil || obj == nil {
+		return nil, invalidArgument("the request body is not a JSON object")
+	}
+	return obj, nil
+}
+
+// checkIfMatch answers 412 when the request carries an If-Match that is not
+// the resource's current ETag. A quoted ETag and "*" are accepted as HTTP
+// allows.
+func (req *request) checkIfMatch(etag string) *apiError {
+	want := req.header.Get("If-Match")
+	if want == "" || want == "*" || want == etag || strings.Trim(want, `"`) == etag {
+		return nil
+	}
+	return preconditionFailed()
+}

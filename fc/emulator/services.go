@@ -1,0 +1,176 @@
+package emulator
+
+import (
+	"net/http"
+	"sort"
+)
+
+// handlers maps each emulated action to its handler, which runs under the
+// store lock.
+var handlers = map[string]func(*Emulator, *request) (reply, *apiError){
+	"CreateService":      (*Emulator).createService,
+	"GetService":         (*Emulator).getService,
+	"UpdateService":      (*Emulator).updateService,
+	"DeleteService":      (*Emulator).deleteService,
+	"ListServices":       (*Emulator).listServices,
+	"CreateFunction":     (*Emulator).createFunction,
+	"GetFunction":        (*Emulator).getFunction,
+	"UpdateFunction":     (*Emulator).updateFunction,
+	"DeleteFunction":     (*Emulator).deleteFunction,
+	"ListFunctions":      (*Emulator).listFunctions,
+	"GetFunctionCode":    (*Emulator).getFunctionCode,
+	"CreateTrigger":      (*Emulator).createTrigger,
+	"GetTrigger":         (*Emulator).getTrigger,
+	"UpdateTrigger":      (*Emulator).updateTrigger,
+	"DeleteTrigger":      (*Emulator).deleteTrigger,
+	"ListTriggers":       (*Emulator).listTriggers,
+	"CreateCustomDomain": (*Emulator).createCustomDomain,
+	"GetCustomDomain":    (*Emulator).getCustomDomain,
+	"UpdateCustomDomain": (*Emulator).updateCustomDomain,
+	"DeleteCustomDomain": (*Emulator).deleteCustomDomain,
+	"ListCustomDomains":  (*Emulator).listCustomDomains,
+	"GetAccountSettings": (*Emulator).getAccountSettings,
+}
+
+var (
+	serviceFields = []string{"serviceName", "description", "internetAccess", "logConfig", "nasConfig",
+		"ossMountConfig", "role", "tracingConfig", "vpcConfig"}
+	serviceOwned = []string{"serviceName", "serviceId", "createdTime", "lastModifiedTime", "useSLRAuthentication"}
+)
+
+// serviceDefaults are what FC fills in for fields a create leaves out
+// (fc-api.md 2.2). Guess: only description and tracingConfig are confirmed.
+func serviceDefaults() map[string]any {
+	return map[string]any{
+		"description":    "",
+		"internetAccess": true,
+		"role":           "",
+		"logConfig": map[string]any{"project": "", "logstore": "", "enableRequestMetrics": false,
+			"enableInstanceMetrics": false, "logBeginRule": "None"},
+		"vpcConfig":            map[string]any{"vpcId": "", "vSwitchIds": []any{}, "securityGroupId": ""},
+		"nasConfig":            map[string]any{"userId": -1, "groupId": -1, "mountPoints": []any{}},
+		"ossMountConfig":       map[string]any{"mountPoints": []any{}},
+		"tracingConfig":        map[string]any{"type": nil, "params": nil},
+		"useSLRAuthentication": false,
+	}
+}
+
+// normalizeTracing makes an empty tracingConfig read back as disabled
+// tracing, {type: null, params: null}, as FC does (Node SDK test).
+func normalizeTracing(obj map[string]any) {
+	if tc, ok := obj["tracingConfig"].(map[string]any); ok {
+		withDefaults(tc, map[string]any{"type": nil, "params": nil})
+	}
+}
+
+func (e *Emulator) lookupService(req *request) (*service, *apiError) {
+	if svc := e.st.Services[req.svc]; svc != nil {
+		return svc, nil
+	}
+	return nil, serviceNotFound(req.svc)
+}
+
+func (e *Emulator) createService(req *request) (reply, *apiError) {
+	obj, aerr := req.object()
+	if aerr != nil {
+		return reply{}, aerr
+	}
+	canonicalize(obj, serviceFields)
+	name := stringField(obj, "serviceName")
+	if aerr := checkName("service", name, 128); aerr != nil {
+		return reply{}, aerr
+	}
+	if e.st.Services[name] != nil {
+		return reply{}, errorf(http.StatusConflict, "ServiceAlreadyExists", "service '%s' already exists", name)
+	}
+	attrs := map[string]any{}
+	apply(attrs, obj, serviceOwned...)
+	withDefaults(attrs, serviceDefaults())
+	normalizeTracing(attrs)
+	attrs["serviceName"] = name
+	attrs["serviceId"] = newUUID()
+	attrs["createdTime"] = e.st.stamp(req.now)
+	attrs["lastModifiedTime"] = attrs["createdTime"]
+	svc := &service{Attrs: attrs, ETag: etagOf(attrs), Functions: map[string]*function{}}
+	e.st.Services[name] = svc
+	if aerr := e.commit(); aerr != nil {
+		return reply{}, aerr
+	}
+	return ok(clone(svc.Attrs), svc.ETag)
+}
+
+func (e *Emulator) getService(req *request) (reply, *apiError) {
+	svc, aerr := e.lookupService(req)
+	if aerr != nil {
+		return reply{}, aerr
+	}
+	if aerr := checkQualifier(req.svc, req.qualifier); aerr != nil {
+		return reply{}, aerr
+	}
+	return ok(clone(svc.Attrs), svc.ETag)
+}
+
+func (e *Emulator) updateService(req *request) (reply, *apiError) {
+	svc, aerr := e.lookupService(req)
+	if aerr != nil {
+		return reply{}, aerr
+	}
+	if aerr := req.checkIfMatch(svc.ETag); aerr != nil {
+		return reply{}, aerr
+	}
+	obj, aerr := req.object()
+	if aerr != nil {
+		return reply{}, aerr
+	}
+	canonicalize(obj, serviceFields)
+	apply(svc.Attrs, obj, serviceOwned...)
+	normalizeTracing(svc.Attrs)
+	svc.ETag = e.st.touch(svc.Attrs, req.now)
+	if aerr := e.commit(); aerr != nil {
+		return reply{}, aerr
+	}
+	return ok(clone(svc.Attrs), svc.ETag)
+}
+
+func (e *Emulator) deleteService(req *request) (reply, *apiError) {
+	svc, aerr := e.lookupService(req)
+	if aerr != nil {
+		return reply{}, aerr
+	}
+	if aerr := req.checkIfMatch(svc.ETag); aerr != nil {
+		return reply{}, aerr
+	}
+	if len(svc.Functions) > 0 {
+		return reply{}, errorf(http.StatusConflict, "ServiceNotEmpty", "service '%s' is not empty", req.svc)
+	}
+	delete(e.st.Services, req.svc)
+	if aerr := e.commit(); aerr != nil {
+		return reply{}, aerr
+	}
+	return noContent()
+}
+
+func (e *Emulator) listServices(req *request) (reply, *apiError) {
+	page, next, aerr := paginate(sortedKeys(e.st.Services), req.query)
+	if aerr != nil {
+		return reply{}, aerr
+	}
+	items := make([]map[string]any, 0, len(page))
+	for _, name := range page {
+		items = append(items, clone(e.st.Services[name].Attrs))
+	}
+	return listReply("services", items, next)
+}
+
+func (e *Emulator) getAccountSettings(*request) (reply, *apiError) {
+	return ok(map[string]any{"availableAZs": []any{}, "defaultRole": ""}, "")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
