@@ -39,3 +39,19 @@ func (s *State) IDs() []fc.ID {
 	fc.SortIDs(ids)
 	return ids
 }
+
+// Clone returns a deep copy of s: redaction and merging may then change
+// the copy freely.
+func (s *State) Clone() *State {
+	out := NewState()
+	for id, r := range s.Resources {
+		c := *r
+		c.Spec, _ = fc.Normalize(r.Spec).(map[string]any)
+		c.Status, _ = fc.Normalize(r.Status).(map[string]any)
+		out.Resources[id] = &c
+	}
+	for id, t := range s.Code {
+		out.Code[id] = t
+	}
+	return out
+}

@@ -1,0 +1,275 @@
+package sync
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/fcsync/fcsync/fc"
+)
+
+// Action is what a push does to one resource.
+type Action string
+
+const (
+	ActionCreate Action = "create"
+	ActionUpdate Action = "update"
+	ActionDelete Action = "delete"
+)
+
+// FieldChange is one field a push changes, for display. Secret values are
+// never carried: Secret is set and Old/New stay empty.
+type FieldChange struct {
+	Field  string `json:"field"`
+	Old    any    `json:"old,omitempty"`
+	New    any    `json:"new,omitempty"`
+	Secret bool   `json:"secret,omitempty"`
+}
+
+// Op is one operation of a push plan. Send and Zip are what goes on the
+// wire; they may hold secret values and are never printed or serialised.
+type Op struct {
+	Action   Action         `json:"action"`
+	ID       fc.ID          `json:"-"`
+	Resource string         `json:"resource"`
+	Path     string         `json:"path"`
+	Changes  []FieldChange  `json:"changes,omitempty"`
+	Code     bool           `json:"code,omitempty"`
+	Send     map[string]any `json:"-"`
+	Zip      []byte         `json:"-"`
+}
+
+// Plan is the list of operations a push applies, in apply order: creates
+// and updates from services down to triggers, then deletions from
+// triggers up to services (DESIGN section 5).
+type Plan struct {
+	Ops []Op `json:"operations"`
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool { return len(p.Ops) == 0 }
+
+// Deletions returns the plan's delete operations.
+func (p *Plan) Deletions() []Op {
+	var out []Op
+	for _, op := range p.Ops {
+		if op.Action == ActionDelete {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// PlanInput is what MakePlan compares.
+type PlanInput struct {
+	Local  *State // the committed project (L1)
+	Online *State // online now, NOT redacted: the values FC holds (R1)
+	Base   *State // the live commit at the sync point (R), nil if none: only resources it has are deleted
+	// InScope limits the plan to some resources (push --service/--function); nil means all.
+	InScope func(fc.ID) bool
+	// Env resolves ${env:NAME} secret references (os.LookupEnv in the CLI).
+	Env func(name string) (string, bool)
+}
+
+// MakePlan computes the operations that make online match local for every
+// field local manages (DESIGN section 5, step 3).
+func MakePlan(in PlanInput) (*Plan, error) {
+	scope := in.InScope
+	if scope == nil {
+		scope = func(fc.ID) bool { return true }
+	}
+	var upserts, deletes []Op
+	for _, id := range in.Local.IDs() {
+		if !scope(id) {
+			continue
+		}
+		local := in.Local.Resources[id]
+		online := in.Online.Resources[id]
+		var onlineSpec map[string]any
+		if online != nil {
+			onlineSpec = online.Spec
+		}
+		spec, err := resolveSecrets(id, local.Spec, onlineSpec, in.Env)
+		if err != nil {
+			return nil, err
+		}
+		code, hasCode := in.Local.Code[id]
+		if online == nil {
+			op := Op{Action: ActionCreate, ID: id, Send: spec}
+			if hasCode && id.Kind == fc.KindFunction {
+				op.Zip = PackZip(code)
+				op.Code = true
+			}
+			op.Changes = displayChanges(id, spec, nil, local.Spec)
+			upserts = append(upserts, op)
+			continue
+		}
+		op := Op{Action: ActionUpdate, ID: id, Send: map[string]any{}}
+		for _, field := range topLevel(ManagedDiff(spec, online.Spec)) {
+			v := spec[field]
+			if om, ok := online.Spec[field].(map[string]any); ok && !wholeMaps[field] {
+				if lm, ok := v.(map[string]any); ok {
+					v = Overlay(lm, om)
+				}
+			}
+			op.Send[field] = v
+		}
+		op.Changes = displayChanges(id, op.Send, online.Spec, local.Spec)
+		if hasCode && id.Kind == fc.KindFunction {
+			zip := PackZip(code)
+			if fc.Checksum(zip) != online.CodeChecksum() {
+				op.Zip, op.Code = zip, true
+			}
+		}
+		if len(op.Send) > 0 || op.Code {
+			upserts = append(upserts, op)
+		}
+	}
+	if in.Base != nil {
+		for _, id := range in.Base.IDs() {
+			if !scope(id) || in.Local.Resources[id] != nil || in.Online.Resources[id] == nil {
+				continue
+			}
+			deletes = append(deletes, Op{Action: ActionDelete, ID: id})
+		}
+	}
+	sort.SliceStable(deletes, func(i, j int) bool { return deletes[j].ID.Less(deletes[i].ID) })
+	p := &Plan{Ops: append(upserts, deletes...)}
+	for i := range p.Ops {
+		p.Ops[i].Resource = p.Ops[i].ID.String()
+		p.Ops[i].Path = p.Ops[i].ID.File()
+	}
+	return p, nil
+}
+
+// topLevel reduces dotted field paths to their distinct first elements:
+// FC's update replaces top-level fields, so that is the unit sent.
+func topLevel(paths []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		top, _, _ := strings.Cut(p, ".")
+		if !seen[top] {
+			seen[top] = true
+			out = append(out, top)
+		}
+	}
+	return out
+}
+
+// resolveSecrets replaces ${env:NAME} references in environmentVariables
+// with the value from the environment, or, when the variable is not set,
+// with the value online (the reference then means "keep what FC has").
+func resolveSecrets(id fc.ID, spec, online map[string]any, env func(string) (string, bool)) (map[string]any, error) {
+	vars, ok := spec["environmentVariables"].(map[string]any)
+	if !ok {
+		return spec, nil
+	}
+	onlineVars, _ := online["environmentVariables"].(map[string]any)
+	resolved := make(map[string]any, len(vars))
+	for name, v := range vars {
+		s, isString := v.(string)
+		envName, isRef := "", false
+		if isString {
+			envName, isRef = IsSecretRef(s)
+		}
+		if !isRef {
+			resolved[name] = v
+			continue
+		}
+		if env != nil {
+			if val, ok := env(envName); ok {
+				resolved[name] = val
+				continue
+			}
+		}
+		if ov, ok := onlineVars[name]; ok {
+			resolved[name] = ov
+			continue
+		}
+		return nil, fmt.Errorf("%s: environmentVariables.%s refers to ${env:%s}, which is not set and has no value online", id, name, envName)
+	}
+	out := make(map[string]any, len(spec))
+	for k, v := range spec {
+		out[k] = v
+	}
+	out["environmentVariables"] = resolved
+	return out, nil
+}
+
+// displayChanges describes what an op changes, field by field, going one
+// level into environmentVariables so that each variable is named. Values of
+// variables that the local file holds as secret references are withheld.
+func displayChanges(id fc.ID, send, online, localSpec map[string]any) []FieldChange {
+	var out []FieldChange
+	keys := make([]string, 0, len(send))
+	for k := range send {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	localVars, _ := localSpec["environmentVariables"].(map[string]any)
+	for _, k := range keys {
+		nv, ov := send[k], online[k]
+		nm, nIsMap := nv.(map[string]any)
+		om, _ := ov.(map[string]any)
+		if k != "environmentVariables" || !nIsMap {
+			out = append(out, FieldChange{Field: k, Old: ov, New: nv})
+			continue
+		}
+		names := map[string]bool{}
+		for n := range nm {
+			names[n] = true
+		}
+		for n := range om {
+			names[n] = true
+		}
+		sorted := make([]string, 0, len(names))
+		for n := range names {
+			sorted = append(sorted, n)
+		}
+		sort.Strings(sorted)
+		for _, n := range sorted {
+			a, inOld := om[n]
+			b, inNew := nm[n]
+			if inOld == inNew && reflect.DeepEqual(a, b) {
+				continue
+			}
+			fcg := FieldChange{Field: k + "." + n, Old: a, New: b}
+			if s, ok := localVars[n].(string); ok {
+				if _, secret := IsSecretRef(s); secret {
+					fcg = FieldChange{Field: k + "." + n, Secret: true}
+				}
+			}
+			out = append(out, fcg)
+		}
+	}
+	return out
+}
+
+// Text renders the plan for a terminal, one line per operation and one
+// indented line per field, like a terraform plan.
+func (p *Plan) Text() string {
+	if p.Empty() {
+		return "No changes: online already matches the project.\n"
+	}
+	var b strings.Builder
+	sign := map[Action]string{ActionCreate: "+", ActionUpdate: "~", ActionDelete: "-"}
+	for _, op := range p.Ops {
+		fmt.Fprintf(&b, "%s %s %s\n", sign[op.Action], op.Action, op.Resource)
+		for _, c := range op.Changes {
+			switch {
+			case c.Secret:
+				fmt.Fprintf(&b, "    %s: (secret value)\n", c.Field)
+			case op.Action == ActionCreate:
+				fmt.Fprintf(&b, "    %s: %s\n", c.Field, FormatValue(c.New))
+			default:
+				fmt.Fprintf(&b, "    %s: %s -> %s\n", c.Field, FormatValue(c.Old), FormatValue(c.New))
+			}
+		}
+		if op.Code {
+			fmt.Fprintf(&b, "    code: upload\n")
+		}
+	}
+	return b.String()
+}
