@@ -1,0 +1,276 @@
+package gitstate
+
+import (
+	"container/heap"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// Commit is one commit of a history.
+type Commit struct {
+	Hash              Hash
+	Parents           []Hash
+	Message           string
+	Author, Committer Signature
+}
+
+// CommitTree writes a commit object for tree with the given parents, like
+// `git commit-tree`. It moves no ref and touches no work tree, index or
+// HEAD. A message without a final newline gets one, as git writes it.
+func (r *Repo) CommitTree(tree Hash, parents []Hash, msg string, author, committer Signature) (Hash, error) {
+	if err := r.repo.Storer.HasEncodedObject(tree); err != nil {
+		return ZeroHash, fmt.Errorf("gitstate: commit tree %s: %w", tree, err)
+	}
+	for _, p := range parents {
+		if _, err := r.commit(p); err != nil {
+			return ZeroHash, err
+		}
+	}
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	c := &object.Commit{
+		Author:       author.object(),
+		Committer:    committer.object(),
+		Message:      msg,
+		TreeHash:     tree,
+		ParentHashes: append([]Hash(nil), parents...),
+	}
+	obj := r.repo.Storer.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return ZeroHash, fmt.Errorf("gitstate: encode commit: %w", err)
+	}
+	return r.store(obj)
+}
+
+// Log lists from's history newest first (parents after all their children,
+// otherwise by committer date, like `git log --date-order`), or only its
+// first-parent chain. With a path prefix it keeps the commits whose tree
+// differs from their first parent's under that prefix (a folder or a file).
+func (r *Repo) Log(from Hash, pathPrefix string, firstParent bool) ([]Commit, error) {
+	var hist []*object.Commit
+	var err error
+	if firstParent {
+		hist, err = r.firstParents(from)
+	} else {
+		hist, err = r.history(from)
+	}
+	if err != nil {
+		return nil, err
+	}
+	prefix := strings.Trim(pathPrefix, "/")
+	if prefix == "." {
+		prefix = ""
+	}
+	var out []Commit
+	for _, c := range hist {
+		if prefix != "" {
+			changed, err := r.changedUnder(c, prefix)
+			if err != nil {
+				return nil, err
+			}
+			if !changed {
+				continue
+			}
+		}
+		out = append(out, Commit{
+			Hash:      c.Hash,
+			Parents:   append([]Hash(nil), c.ParentHashes...),
+			Message:   c.Message,
+			Author:    fromObject(c.Author),
+			Committer: fromObject(c.Committer),
+		})
+	}
+	return out, nil
+}
+
+// changedUnder reports whether c's tree differs from its first parent's at
+// prefix, by comparing the hash and mode of the entry found there.
+func (r *Repo) changedUnder(c *object.Commit, prefix string) (bool, error) {
+	h, m, err := r.entryAt(c.TreeHash, prefix)
+	if err != nil || len(c.ParentHashes) == 0 {
+		return !h.IsZero(), err
+	}
+	p, err := r.loadCommit(c.ParentHashes[0])
+	if err != nil || p == nil {
+		return !h.IsZero(), err
+	}
+	ph, pm, err := r.entryAt(p.TreeHash, prefix)
+	return h != ph || m != pm, err
+}
+
+// entryAt returns the object at path in a tree, ZeroHash when absent.
+func (r *Repo) entryAt(tree Hash, path string) (Hash, filemode.FileMode, error) {
+	t, err := r.repo.TreeObject(tree)
+	if err != nil {
+		return ZeroHash, 0, fmt.Errorf("gitstate: tree %s: %w", tree, err)
+	}
+	e, err := t.FindEntry(path)
+	switch {
+	case errors.Is(err, object.ErrEntryNotFound), errors.Is(err, object.ErrDirectoryNotFound),
+		errors.Is(err, object.ErrFileNotFound):
+		return ZeroHash, 0, nil
+	case err != nil:
+		return ZeroHash, 0, fmt.Errorf("gitstate: %s in tree %s: %w", path, tree, err)
+	}
+	return e.Hash, e.Mode, nil
+}
+
+// loadCommit reads a commit, or nil when the object is missing, which is
+// the boundary of a shallow clone.
+func (r *Repo) loadCommit(h Hash) (*object.Commit, error) {
+	c, err := r.repo.CommitObject(h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("gitstate: commit %s: %w", h, err)
+	}
+	return c, nil
+}
+
+func (r *Repo) firstParents(from Hash) ([]*object.Commit, error) {
+	var out []*object.Commit
+	for h := from; !h.IsZero(); {
+		c, err := r.loadCommit(h)
+		if err != nil || c == nil {
+			return out, err
+		}
+		out = append(out, c)
+		h = ZeroHash
+		if len(c.ParentHashes) > 0 {
+			h = c.ParentHashes[0]
+		}
+	}
+	return out, nil
+}
+
+// history returns every commit reachable from from, each after all of its
+// children and otherwise newest committer date first, so that equal or
+// skewed timestamps never put an ancestor before its descendant.
+func (r *Repo) history(from Hash) ([]*object.Commit, error) {
+	if from.IsZero() {
+		return nil, nil
+	}
+	commits := map[Hash]*object.Commit{}
+	children := map[Hash]int{}
+	for stack := []Hash{from}; len(stack) > 0; {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if _, seen := commits[h]; seen {
+			continue
+		}
+		c, err := r.loadCommit(h)
+		if err != nil {
+			return nil, err
+		}
+		commits[h] = c
+		if c == nil {
+			continue
+		}
+		for _, p := range c.ParentHashes {
+			children[p]++
+			stack = append(stack, p)
+		}
+	}
+	var out []*object.Commit
+	ready := &dateQueue{}
+	heap.Push(ready, commits[from])
+	for ready.Len() > 0 {
+		c := heap.Pop(ready).(*object.Commit)
+		out = append(out, c)
+		for _, p := range c.ParentHashes {
+			children[p]--
+			if pc := commits[p]; children[p] == 0 && pc != nil {
+				heap.Push(ready, pc)
+			}
+		}
+	}
+	return out, nil
+}
+
+// dateQueue pops the newest commit first; ties go to the one pushed first.
+type dateQueue struct {
+	items []*object.Commit
+	seq   []int
+	n     int
+}
+
+func (q *dateQueue) Len() int { return len(q.items) }
+func (q *dateQueue) Less(i, j int) bool {
+	ti, tj := q.items[i].Committer.When, q.items[j].Committer.When
+	if !ti.Equal(tj) {
+		return ti.After(tj)
+	}
+	return q.seq[i] < q.seq[j]
+}
+func (q *dateQueue) Swap(i, j int) {
+	q.items[i], q.items[j] = q.items[j], q.items[i]
+	q.seq[i], q.seq[j] = q.seq[j], q.seq[i]
+}
+func (q *dateQueue) Push(x any) {
+	q.items = append(q.items, x.(*object.Commit))
+	q.seq = append(q.seq, q.n)
+	q.n++
+}
+func (q *dateQueue) Pop() any {
+	last := len(q.items) - 1
+	c := q.items[last]
+	q.items, q.seq = q.items[:last], q.seq[:last]
+	return c
+}
+
+// SyncPoint finds the newest pair (R, L) where R is a commit of the live
+// branch and L the local commit that agreed with it (DESIGN section 3). It
+// walks head's history newest first and stops at the first commit C that
+//   - is the second parent of a deploy commit D on the live branch's
+//     first-parent chain: (R, L) = (D, C), the newest such D when C was
+//     deployed more than once; or
+//   - is not itself a live commit but has a parent P that is one (a pull's
+//     merge commit, or clone's first local commit on top of the import):
+//     (R, L) = (P, C).
+//
+// ok is false when there is no such commit, or no live branch.
+func (r *Repo) SyncPoint(head Hash, liveBranch string) (R, L Hash, ok bool, err error) {
+	tip, err := r.Ref(liveBranch)
+	if err != nil || tip.IsZero() || head.IsZero() {
+		return ZeroHash, ZeroHash, false, err
+	}
+	chain, err := r.firstParents(tip)
+	if err != nil {
+		return ZeroHash, ZeroHash, false, err
+	}
+	live := map[Hash]bool{}
+	deployOf := map[Hash]Hash{}
+	for _, c := range chain {
+		live[c.Hash] = true
+		if len(c.ParentHashes) >= 2 {
+			if _, newer := deployOf[c.ParentHashes[1]]; !newer {
+				deployOf[c.ParentHashes[1]] = c.Hash
+			}
+		}
+	}
+	hist, err := r.history(head)
+	if err != nil {
+		return ZeroHash, ZeroHash, false, err
+	}
+	for _, c := range hist {
+		if d, found := deployOf[c.Hash]; found {
+			return d, c.Hash, true, nil
+		}
+		if live[c.Hash] {
+			continue
+		}
+		for _, p := range c.ParentHashes {
+			if live[p] {
+				return p, c.Hash, true, nil
+			}
+		}
+	}
+	return ZeroHash, ZeroHash, false, nil
+}

@@ -1,0 +1,360 @@
+package gitstate
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+
+	"github.com/fcsync/fcsync/filetree"
+)
+
+// ErrWouldOverwrite means a merge would overwrite a file whose work-tree or
+// index content differs from HEAD's; nothing was written.
+var ErrWouldOverwrite = errors.New("uncommitted changes would be overwritten by the merge")
+
+// MergeFile is one path of a merge whose result the caller computed.
+// Result is what the work tree gets (nil deletes the path); for a
+// conflicted path it holds the file with conflict markers. Base, Ours and
+// Theirs are set only for conflicted paths (nil: absent on that side) and
+// become the index's stages 1, 2 and 3.
+type MergeFile struct {
+	Path               string
+	Result             *filetree.File
+	Base, Ours, Theirs *filetree.File
+	Conflict           bool
+}
+
+// MergeInProgress reports whether .git/MERGE_HEAD exists.
+func (r *Repo) MergeInProgress() (bool, error) {
+	_, err := os.Stat(filepath.Join(r.gitDir, "MERGE_HEAD"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("gitstate: %w", err)
+	}
+	return true, nil
+}
+
+func (r *Repo) noMergeInProgress() error {
+	busy, err := r.MergeInProgress()
+	if err == nil && busy {
+		err = fmt.Errorf("gitstate: %w (conclude it with git commit or undo it with git merge --abort)", ErrMergeInProgress)
+	}
+	return err
+}
+
+// CommitMerge records a clean merge of theirs into the current branch: it
+// writes the merge commit (parents HEAD and theirs) with HEAD's tree changed
+// by files, moves the branch by compare-and-swap, then writes the files to
+// the work tree and the index at stage 0. ORIG_HEAD is left at the old HEAD,
+// as git merge leaves it.
+func (r *Repo) CommitMerge(theirs Hash, msg string, files []MergeFile, sig Signature) (Hash, error) {
+	branch, head, err := r.mergeStart(theirs, files)
+	if err != nil {
+		return ZeroHash, err
+	}
+	entries, err := r.commitEntries(head)
+	if err != nil {
+		return ZeroHash, err
+	}
+	for _, f := range files {
+		if f.Conflict {
+			return ZeroHash, fmt.Errorf("gitstate: commit merge: %s is conflicted", f.Path)
+		}
+		if f.Result == nil {
+			delete(entries, f.Path)
+			continue
+		}
+		h, err := r.writeBlob(f.Result.Data)
+		if err != nil {
+			return ZeroHash, err
+		}
+		entries[f.Path] = entry{h, f.Result.Mode}
+	}
+	tree, err := r.writeEntries(entries)
+	if err != nil {
+		return ZeroHash, err
+	}
+	c, err := r.CommitTree(tree, []Hash{head, theirs}, msg, sig, sig)
+	if err != nil {
+		return ZeroHash, err
+	}
+	if err := r.updateRef(refName(branch), c, head, "merge "+theirs.String()+": Merge made by fcsync"); err != nil {
+		return ZeroHash, err
+	}
+	if err := r.writeGitFile("ORIG_HEAD", head.String()+"\n"); err != nil {
+		return ZeroHash, err
+	}
+	if err := r.applyMerge(files); err != nil {
+		return ZeroHash, fmt.Errorf("gitstate: merge commit %s made, but the work tree was not fully updated: %w", short(c), err)
+	}
+	return c, nil
+}
+
+// StartMerge leaves a merge of theirs in progress exactly as `git merge`
+// does when it stops on conflicts: the files are written to the work tree,
+// clean paths are staged at stage 0 and conflicted ones as stages 1/2/3,
+// and MERGE_HEAD, MERGE_MSG, MERGE_MODE and ORIG_HEAD are written. `git
+// commit` then concludes it and `git merge --abort` undoes it.
+func (r *Repo) StartMerge(theirs Hash, msg string, files []MergeFile) error {
+	_, head, err := r.mergeStart(theirs, files)
+	if err != nil {
+		return err
+	}
+	if err := r.applyMerge(files); err != nil {
+		return err
+	}
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	for _, f := range []struct{ name, content string }{
+		{"ORIG_HEAD", head.String() + "\n"},
+		{"MERGE_MSG", msg},
+		{"MERGE_MODE", ""},
+		// MERGE_HEAD last: its presence is what says a merge is in progress.
+		{"MERGE_HEAD", theirs.String() + "\n"},
+	} {
+		if err := r.writeGitFile(f.name, f.content); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeStart checks what both merge kinds need: a branch with a commit, no
+// merge in progress, theirs a commit, valid paths, and no path whose
+// uncommitted content the merge would overwrite.
+func (r *Repo) mergeStart(theirs Hash, files []MergeFile) (string, Hash, error) {
+	if err := r.noMergeInProgress(); err != nil {
+		return "", ZeroHash, err
+	}
+	branch, head, err := r.Head()
+	if err != nil {
+		return "", ZeroHash, err
+	}
+	if branch == "" {
+		return "", ZeroHash, fmt.Errorf("gitstate: merge: HEAD is detached, not on a branch")
+	}
+	if _, err := r.commit(theirs); err != nil {
+		return "", ZeroHash, err
+	}
+	for _, f := range files {
+		if err := validPath(f.Path); err != nil {
+			return "", ZeroHash, err
+		}
+	}
+	if err := r.checkOverwrite(head, files); err != nil {
+		return "", ZeroHash, err
+	}
+	return branch, head, nil
+}
+
+// checkOverwrite refuses a merge that would lose uncommitted work: a path
+// whose index entry or work-tree file differs from HEAD, unless the work
+// tree already holds the merge's result.
+func (r *Repo) checkOverwrite(head Hash, files []MergeFile) error {
+	headEntries, err := r.commitEntries(head)
+	if err != nil {
+		return err
+	}
+	idx, err := r.readIndex()
+	if err != nil {
+		return err
+	}
+	staged := map[string]*index.Entry{}
+	for _, e := range idx.Entries {
+		staged[e.Name] = e
+	}
+	var dirty []string
+	for _, f := range files {
+		h, inHead := headEntries[f.Path]
+		if e, ok := staged[f.Path]; ok != inHead || (ok && (e.Hash != h.hash || e.Mode != gitModes[h.mode] || e.Stage != index.Merged)) {
+			dirty = append(dirty, f.Path)
+			continue
+		}
+		w, onDisk, err := r.workFile(f.Path)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !onDisk && (!inHead || f.Result == nil):
+		case onDisk && inHead && (entry{blobHash(w.Data), w.Mode}) == h:
+		case onDisk && f.Result != nil && w.Equal(*f.Result):
+		default:
+			dirty = append(dirty, f.Path)
+		}
+	}
+	if len(dirty) > 0 {
+		sort.Strings(dirty)
+		return fmt.Errorf("gitstate: %w: %s", ErrWouldOverwrite, strings.Join(dirty, ", "))
+	}
+	return nil
+}
+
+// workFile reads the work-tree file at p, if there is one.
+func (r *Repo) workFile(p string) (filetree.File, bool, error) {
+	fi, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(p)))
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return filetree.File{}, false, nil
+	}
+	if err != nil {
+		return filetree.File{}, false, fmt.Errorf("gitstate: stat %s: %w", p, err)
+	}
+	return r.readWorkFile(p, fi)
+}
+
+// applyMerge writes the merge's files to the work tree (deletions first, so
+// a file can replace a folder and the reverse) and records them in the
+// index: stage 0 for clean paths, stages 1-3 for conflicted ones.
+func (r *Repo) applyMerge(files []MergeFile) error {
+	sorted := append([]MergeFile(nil), files...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		return (sorted[i].Result == nil) && (sorted[j].Result != nil)
+	})
+	touched := map[string]bool{}
+	var add []*index.Entry
+	for _, f := range sorted {
+		touched[f.Path] = true
+		if f.Result == nil {
+			if err := r.removeWorkFile(f.Path); err != nil {
+				return err
+			}
+		} else if err := r.writeWorkFile(f.Path, *f.Result); err != nil {
+			return err
+		}
+		if f.Conflict {
+			for stage, side := range map[index.Stage]*filetree.File{
+				index.AncestorMode: f.Base, index.OurMode: f.Ours, index.TheirMode: f.Theirs,
+			} {
+				if side == nil {
+					continue
+				}
+				h, err := r.writeBlob(side.Data)
+				if err != nil {
+					return err
+				}
+				add = append(add, unmergedEntry(f.Path, h, side.Mode, stage))
+			}
+			continue
+		}
+		if f.Result != nil {
+			h, err := r.writeBlob(f.Result.Data)
+			if err != nil {
+				return err
+			}
+			e, err := r.stagedEntry(f.Path, h, f.Result.Mode)
+			if err != nil {
+				return err
+			}
+			add = append(add, e)
+		}
+	}
+	idx, err := r.readIndex()
+	if err != nil {
+		return err
+	}
+	kept := add
+	for _, e := range idx.Entries {
+		if !touched[e.Name] {
+			kept = append(kept, e)
+		}
+	}
+	return r.writeIndex(kept)
+}
+
+// writeWorkFile replaces one work-tree file atomically (a temporary file
+// renamed over it), refusing to write through a symlinked folder, which
+// could lead outside the work tree.
+func (r *Repo) writeWorkFile(p string, f filetree.File) error {
+	abs := filepath.Join(r.root, filepath.FromSlash(p))
+	if err := r.noSymlinkAbove(p); err != nil {
+		return err
+	}
+	dir := filepath.Dir(abs)
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return fmt.Errorf("gitstate: write %s: %w", p, err)
+	}
+	tmp := filepath.Join(dir, ".fcsync-"+filepath.Base(abs)+".tmp")
+	os.Remove(tmp)
+	var err error
+	if f.Mode == filetree.Symlink {
+		err = os.Symlink(filepath.FromSlash(string(f.Data)), tmp)
+	} else {
+		perm := os.FileMode(0o644)
+		if f.Mode == filetree.Executable {
+			perm = 0o755
+		}
+		err = os.WriteFile(tmp, f.Data, perm)
+		if err == nil {
+			err = os.Chmod(tmp, perm) // WriteFile's mode is subject to the umask
+		}
+	}
+	if err == nil {
+		err = os.Rename(tmp, abs)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("gitstate: write %s: %w", p, err)
+	}
+	return nil
+}
+
+// removeWorkFile deletes a work-tree file and the folders it leaves empty.
+func (r *Repo) removeWorkFile(p string) error {
+	if err := r.noSymlinkAbove(p); err != nil {
+		return err
+	}
+	abs := filepath.Join(r.root, filepath.FromSlash(p))
+	if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("gitstate: remove %s: %w", p, err)
+	}
+	for dir := filepath.Dir(abs); dir != r.root && strings.HasPrefix(dir, r.root); dir = filepath.Dir(dir) {
+		if os.Remove(dir) != nil {
+			break // not empty, or gone
+		}
+	}
+	return nil
+}
+
+func (r *Repo) noSymlinkAbove(p string) error {
+	parts := strings.Split(p, "/")
+	dir := r.root
+	for _, el := range parts[:len(parts)-1] {
+		dir = filepath.Join(dir, el)
+		fi, err := os.Lstat(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("gitstate: %s: %w", p, err)
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("gitstate: %s: refusing to write beyond the symlink %s", p, dir)
+		}
+	}
+	return nil
+}
+
+// writeGitFile writes a file of the git directory (MERGE_HEAD and friends)
+// atomically.
+func (r *Repo) writeGitFile(name, content string) error {
+	path := filepath.Join(r.gitDir, name)
+	f, err := createLockFile(path)
+	if err != nil {
+		return err
+	}
+	return commitLockFile(f, path, []byte(content))
+}
+
+func refName(branch string) plumbing.ReferenceName {
+	return plumbing.NewBranchReferenceName(branch)
+}

@@ -1,0 +1,366 @@
+package gitstate
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+
+	"github.com/fcsync/fcsync/filetree"
+)
+
+// ReadWorktree returns the files on disk under prefix (a folder or a file;
+// "" is the whole work tree) with repo-relative paths. It skips .git, nested
+// repositories and the paths .gitignore, .git/info/exclude and
+// core.excludesfile ignore, except files the index tracks, which git keeps
+// seeing however they are ignored. Symlinks are read as links, never
+// followed; the owner's exec bit makes a file Executable.
+func (r *Repo) ReadWorktree(prefix string) (filetree.Tree, error) {
+	prefix = normPrefix(prefix)
+	if prefix != "" {
+		if err := validPath(prefix); err != nil {
+			return nil, err
+		}
+	}
+	idx, err := r.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	tracked := make([]string, 0, len(idx.Entries))
+	for _, e := range idx.Entries {
+		tracked = append(tracked, e.Name)
+	}
+	sort.Strings(tracked)
+	w := &walker{r: r, tracked: tracked, out: filetree.Tree{}}
+	w.patterns = w.basePatterns()
+	// The .gitignore files of the folders above prefix apply inside it.
+	var dirs []string
+	if prefix != "" {
+		dirs = strings.Split(prefix, "/")
+	}
+	for i := range dirs {
+		w.patterns = append(w.patterns, readIgnore(r.root, dirs[:i])...)
+	}
+	ignored := false
+	for i := 1; i < len(dirs) && !ignored; i++ {
+		ignored = gitignore.NewMatcher(w.patterns).Match(dirs[:i], true)
+	}
+	fi, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(prefix)))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return w.out, nil
+	case err != nil:
+		return nil, fmt.Errorf("gitstate: read %s: %w", prefix, err)
+	case fi.IsDir():
+		err = w.dir(prefix, dirs, ignored)
+	default:
+		err = w.file(prefix, dirs, fi, ignored)
+	}
+	return w.out, err
+}
+
+// walker collects work-tree files, applying ignore rules folder by folder.
+type walker struct {
+	r        *Repo
+	tracked  []string // index paths, sorted
+	patterns []gitignore.Pattern
+	out      filetree.Tree
+}
+
+// basePatterns are the ignore rules that hold everywhere, lowest priority.
+func (w *walker) basePatterns() []gitignore.Pattern {
+	ps, _ := gitignore.LoadSystemPatterns(osfs.New("/"))
+	global, _ := gitignore.LoadGlobalPatterns(osfs.New("/"))
+	ps = append(ps, global...)
+	return append(ps, readPatternFile(filepath.Join(w.r.common, "info", "exclude"), nil)...)
+}
+
+// isTracked reports whether the index holds p or, for a folder, any path in it.
+func (w *walker) isTracked(p string, dir bool) bool {
+	key := p
+	if dir {
+		key = p + "/"
+	}
+	i := sort.SearchStrings(w.tracked, key)
+	if i == len(w.tracked) {
+		return false
+	}
+	if dir {
+		return strings.HasPrefix(w.tracked[i], key)
+	}
+	return w.tracked[i] == p
+}
+
+func (w *walker) dir(rel string, parts []string, ignored bool) error {
+	abs := filepath.Join(w.r.root, filepath.FromSlash(rel))
+	if rel != "" {
+		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
+			return nil // a nested repository is not part of this one
+		}
+	}
+	saved := w.patterns
+	defer func() { w.patterns = saved }()
+	w.patterns = append(w.patterns[:len(w.patterns):len(w.patterns)], readIgnore(w.r.root, parts)...)
+	ents, err := os.ReadDir(abs)
+	if err != nil {
+		return fmt.Errorf("gitstate: read %s: %w", abs, err)
+	}
+	m := gitignore.NewMatcher(w.patterns)
+	for _, de := range ents {
+		name := de.Name()
+		if name == ".git" {
+			continue
+		}
+		p := name
+		if rel != "" {
+			p = rel + "/" + name
+		}
+		sub := append(parts[:len(parts):len(parts)], name)
+		fi, err := de.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed while we read
+		}
+		if err != nil {
+			return fmt.Errorf("gitstate: stat %s: %w", p, err)
+		}
+		if fi.IsDir() {
+			subIgnored := ignored || m.Match(sub, true)
+			if subIgnored && !w.isTracked(p, true) {
+				continue
+			}
+			if err := w.dir(p, sub, subIgnored); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := w.file(p, sub, fi, ignored || m.Match(sub, false)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *walker) file(p string, parts []string, fi fs.FileInfo, ignored bool) error {
+	if ignored && !w.isTracked(p, false) {
+		return nil
+	}
+	f, ok, err := w.r.readWorkFile(p, fi)
+	if ok {
+		w.out[p] = f
+	}
+	return err
+}
+
+// readWorkFile reads one work-tree file as git would store it; ok is false
+// for what git does not store (folders, devices, sockets).
+func (r *Repo) readWorkFile(p string, fi fs.FileInfo) (f filetree.File, ok bool, err error) {
+	abs := filepath.Join(r.root, filepath.FromSlash(p))
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(abs)
+		if err != nil {
+			return f, false, fmt.Errorf("gitstate: read link %s: %w", p, err)
+		}
+		return filetree.File{Data: []byte(filepath.ToSlash(target)), Mode: filetree.Symlink}, true, nil
+	case fi.Mode().IsRegular():
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			return f, false, fmt.Errorf("gitstate: read %s: %w", p, err)
+		}
+		mode := filetree.Regular
+		if fi.Mode().Perm()&0o100 != 0 {
+			mode = filetree.Executable
+		}
+		return filetree.File{Data: data, Mode: mode}, true, nil
+	}
+	return f, false, nil
+}
+
+// readIgnore reads the .gitignore of the folder with the given path parts.
+func readIgnore(root string, parts []string) []gitignore.Pattern {
+	return readPatternFile(filepath.Join(root, filepath.Join(parts...), ".gitignore"), parts)
+}
+
+func readPatternFile(path string, domain []string) []gitignore.Pattern {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var ps []gitignore.Pattern
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		ps = append(ps, gitignore.ParsePattern(line, domain))
+	}
+	return ps
+}
+
+// DirtyPaths lists, sorted, the paths under prefix that `git status` would
+// report: staged or unstaged modifications, additions and deletions,
+// unmerged paths, and untracked files that are not ignored.
+func (r *Repo) DirtyPaths(prefix string) ([]string, error) {
+	prefix = normPrefix(prefix)
+	_, head, err := r.Head()
+	if err != nil && !errors.Is(err, ErrNoHead) {
+		return nil, err
+	}
+	headEntries, err := r.commitEntries(head)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := r.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	work, err := r.ReadWorktree(prefix)
+	if err != nil {
+		return nil, err
+	}
+	dirty := map[string]bool{}
+	staged := map[string]entry{}
+	for _, e := range idx.Entries {
+		if !underPrefix(e.Name, prefix) || e.Mode == filemode.Submodule {
+			continue
+		}
+		if e.Stage != index.Merged {
+			dirty[e.Name] = true
+			continue
+		}
+		m, _ := treeMode(e.Mode)
+		staged[e.Name] = entry{e.Hash, m}
+	}
+	for p, h := range headEntries {
+		if underPrefix(p, prefix) && h.mode != gitlink && staged[p] != h {
+			dirty[p] = true
+		}
+	}
+	for p, s := range staged {
+		if h, ok := headEntries[p]; !ok || h != s {
+			dirty[p] = true
+		}
+		if f, ok := work[p]; !ok || (entry{blobHash(f.Data), f.Mode}) != s {
+			dirty[p] = true
+		}
+	}
+	for p := range work {
+		if _, ok := staged[p]; !ok {
+			dirty[p] = true
+		}
+	}
+	out := make([]string, 0, len(dirty))
+	for p := range dirty {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// CommitWorktree commits the work tree's files under prefix (additions,
+// modifications and deletions) on the current branch, like
+// `git add -A prefix && git commit -- prefix`: changes staged outside prefix
+// stay staged and out of the commit. It handles an unborn branch, refuses
+// during a merge, and returns ErrNothingToCommit when nothing under prefix
+// differs from HEAD.
+func (r *Repo) CommitWorktree(prefix, msg string, sig Signature) (Hash, error) {
+	prefix = normPrefix(prefix)
+	if err := r.noMergeInProgress(); err != nil {
+		return ZeroHash, err
+	}
+	branch, head, err := r.Head()
+	if err != nil && !errors.Is(err, ErrNoHead) {
+		return ZeroHash, err
+	}
+	if branch == "" {
+		return ZeroHash, fmt.Errorf("gitstate: commit: HEAD is detached, not on a branch")
+	}
+	idx, err := r.readIndex()
+	if err != nil {
+		return ZeroHash, err
+	}
+	for _, e := range idx.Entries {
+		if e.Stage != index.Merged && underPrefix(e.Name, prefix) {
+			return ZeroHash, fmt.Errorf("gitstate: commit: %s is unmerged", e.Name)
+		}
+	}
+	headEntries, err := r.commitEntries(head)
+	if err != nil {
+		return ZeroHash, err
+	}
+	work, err := r.ReadWorktree(prefix)
+	if err != nil {
+		return ZeroHash, err
+	}
+	entries := map[string]entry{}
+	for p, e := range headEntries {
+		if !underPrefix(p, prefix) || e.mode == gitlink {
+			entries[p] = e
+		}
+	}
+	changed := false
+	for p, f := range work {
+		h, err := r.writeBlob(f.Data)
+		if err != nil {
+			return ZeroHash, err
+		}
+		entries[p] = entry{h, f.Mode}
+		changed = changed || headEntries[p] != entries[p]
+	}
+	changed = changed || len(entries) != len(headEntries)
+	if !changed {
+		return ZeroHash, fmt.Errorf("gitstate: commit %s: %w", prefixName(prefix), ErrNothingToCommit)
+	}
+	tree, err := r.writeEntries(entries)
+	if err != nil {
+		return ZeroHash, err
+	}
+	var parents []Hash
+	if !head.IsZero() {
+		parents = []Hash{head}
+	}
+	c, err := r.CommitTree(tree, parents, msg, sig, sig)
+	if err != nil {
+		return ZeroHash, err
+	}
+	if err := r.updateRef(refName(branch), c, head, "commit: "+firstLine(msg)); err != nil {
+		return ZeroHash, err
+	}
+	kept := idx.Entries[:0]
+	for _, e := range idx.Entries {
+		if !underPrefix(e.Name, prefix) || e.Mode == filemode.Submodule {
+			kept = append(kept, e)
+		}
+	}
+	for _, p := range work.Paths() {
+		e, err := r.stagedEntry(p, entries[p].hash, entries[p].mode)
+		if err != nil {
+			return ZeroHash, err
+		}
+		kept = append(kept, e)
+	}
+	if err := r.writeIndex(kept); err != nil {
+		return ZeroHash, fmt.Errorf("gitstate: commit %s made, but the index was not updated: %w", short(c), err)
+	}
+	return c, nil
+}
+
+func prefixName(prefix string) string {
+	if prefix == "" {
+		return "work tree"
+	}
+	return prefix
+}
+
+func firstLine(msg string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
+	return line
+}
