@@ -218,8 +218,8 @@ func TestReferenceVectors(t *testing.T) {
 	node := map[string]string{"date": "Tue, 02 Jan 2024 03:04:05 GMT", "x-fc-account-id": "1234567890"}
 	cases := []struct {
 		name, method, target, host, body, auth string
-		headers                                 map[string]string
-		status                                  int
+		headers                                map[string]string
+		status                                 int
 	}{
 		{"acs3 get", "GET", "/2021-04-06/services?limit=10&nextToken=a%20b&prefix=p", "127.0.0.1:8080", "",
 			"ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=6194dc4c7fccf99218d965ec9b405dc8ceb9cc9b05f89c85b9282747141678c2",
