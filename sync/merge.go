@@ -1,0 +1,281 @@
+package sync
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+
+	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
+)
+
+// Resolution says how Merge settles conflicts.
+type Resolution int
+
+const (
+	// ResolveNone leaves conflicts in the files as git conflict markers.
+	ResolveNone Resolution = iota
+	// ResolveOnline settles every conflict to the online side (pull --use-remote).
+	ResolveOnline
+	// ResolveLocal settles every conflict to the local side (pull --use-local).
+	ResolveLocal
+)
+
+// MergeInput is everything the three-way merge of fcsync pull needs
+// (DESIGN section 4). The sync point has two sides, as online and local
+// files differ in what they hold: Base (R) is the live commit and BaseLocal
+// (L) the local commit that agreed with it. Both are nil when there is no
+// sync point; a resource missing from them merges against an empty base.
+type MergeInput struct {
+	Base, BaseLocal *State // R, L: the sync point
+	Online, Local   *State // R1, L1: now
+
+	// BaseFiles and OnlineFiles are R and R1 rendered (project-relative,
+	// without .fcsync/). LocalFiles are L1's files as committed, the bytes
+	// the user wrote, comments included: merge edits those.
+	BaseFiles, OnlineFiles, LocalFiles filetree.Tree
+
+	Resolve Resolution
+	// Labels name the sides in conflict markers: Ours "HEAD", Base "sync
+	// point", Theirs the live branch.
+	Labels TextMergeLabels
+}
+
+// Conflict is a field, file or resource changed on both sides in ways that
+// cannot be combined.
+type Conflict struct {
+	ID     fc.ID
+	Path   string // project-relative file holding the conflict
+	Field  string // dotted field path; "" for a whole resource or a code file
+	Reason string
+}
+
+func (c Conflict) String() string {
+	if c.Field == "" {
+		return c.Path + ": " + c.Reason
+	}
+	return c.Path + ": " + c.Field + ": " + c.Reason
+}
+
+// MergeResult is what merging online into local changes in the local tree.
+type MergeResult struct {
+	// Files maps every project-relative path the merge changes to its new
+	// content; a nil file means delete. Paths it leaves alone are absent.
+	Files map[string]*filetree.File
+	// Conflicts are left in Files as markers (or as the modified side of a
+	// modify/delete), sorted by path and field. Empty under ResolveOnline
+	// and ResolveLocal.
+	Conflicts []Conflict
+	// Changed describes, one line per item, what online brought in and how
+	// conflicts were resolved: "function svc/fn: memorySize".
+	Changed []string
+}
+
+// Merge merges the online changes since the sync point into the local tree.
+// It is pure: the caller writes Files and records the merge in git.
+func Merge(in MergeInput) (*MergeResult, error) {
+	m := &pullMerge{in: in, res: &MergeResult{Files: map[string]*filetree.File{}}}
+	for _, id := range unionIDs(in.Base, in.BaseLocal, in.Online, in.Local) {
+		if err := m.resource(id); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(m.res.Conflicts, func(i, j int) bool {
+		a, b := m.res.Conflicts[i], m.res.Conflicts[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Field < b.Field
+	})
+	return m.res, nil
+}
+
+type pullMerge struct {
+	in  MergeInput
+	res *MergeResult
+}
+
+func (m *pullMerge) resource(id fc.ID) error {
+	r1, l1 := resourceOf(m.in.Online, id), resourceOf(m.in.Local, id)
+	switch {
+	case r1 != nil && l1 != nil:
+		return m.fields(id)
+	case r1 != nil:
+		if sameResource(m.in.Base, m.in.Online, id) {
+			return nil // online untouched: local's deletion stands
+		}
+		if resourceOf(m.in.BaseLocal, id) == nil {
+			m.note(id, "added from online")
+			return m.takeOnline(id)
+		}
+		return m.resourceConflict(id, "changed online, deleted locally", m.takeOnline, m.takeOnline)
+	case l1 != nil:
+		if resourceOf(m.in.Base, id) == nil {
+			return nil // never online: created locally, kept
+		}
+		if sameResource(m.in.BaseLocal, m.in.Local, id) {
+			m.note(id, "deleted online")
+			return m.deleteLocal(id)
+		}
+		return m.resourceConflict(id, "deleted online, changed locally", keepLocal, m.deleteLocal)
+	}
+	return nil
+}
+
+// resourceConflict settles a resource deleted on one side and changed on
+// the other. Unresolved, the work tree keeps the changed side, as git does
+// for a modify/delete conflict: keep writes it. online applies the online
+// side, for ResolveOnline.
+func (m *pullMerge) resourceConflict(id fc.ID, reason string, keep, online func(fc.ID) error) error {
+	switch m.in.Resolve {
+	case ResolveOnline:
+		m.note(id, reason+": resolved to online")
+		return online(id)
+	case ResolveLocal:
+		m.note(id, reason+": resolved to local")
+		return nil
+	}
+	m.conflict(Conflict{ID: id, Path: id.File(), Reason: reason})
+	return keep(id)
+}
+
+// fields merges a resource present on both sides now, field by field, then
+// its code.
+func (m *pullMerge) fields(id fc.ID) error {
+	r, l := resourceOf(m.in.Base, id), resourceOf(m.in.BaseLocal, id)
+	reason := "changed online and locally"
+	if r == nil && l == nil {
+		reason = "differs online and locally, never synced"
+	}
+	var edits []fieldEdit
+	for _, e := range mergeFields(specOpt(r), specOpt(l), specOpt(resourceOf(m.in.Online, id)), specOpt(resourceOf(m.in.Local, id))) {
+		switch {
+		case !e.conflict:
+			m.note(id, e.dotted())
+		case m.in.Resolve == ResolveOnline:
+			m.note(id, e.dotted()+": conflict resolved to online")
+			e.conflict = false
+		case m.in.Resolve == ResolveLocal:
+			m.note(id, e.dotted()+": conflict resolved to local")
+			continue
+		default:
+			m.conflict(Conflict{ID: id, Path: id.File(), Field: e.dotted(), Reason: reason})
+		}
+		edits = append(edits, e)
+	}
+	if len(edits) > 0 {
+		path := id.File()
+		f, ok := m.in.LocalFiles[path]
+		if !ok {
+			return fmt.Errorf("sync: merge: %s: missing from the local files", path)
+		}
+		data, err := patchYAML(f.Data, edits, m.in.Labels)
+		if err != nil {
+			return fmt.Errorf("sync: merge: %s: %w", path, err)
+		}
+		m.setFile(path, &filetree.File{Data: data, Mode: f.Mode})
+	}
+	if id.Kind == fc.KindFunction {
+		m.code(id)
+	}
+	return nil
+}
+
+// takeOnline writes the resource's online files: its configuration file
+// and, for a function, its code.
+func (m *pullMerge) takeOnline(id fc.ID) error {
+	f, ok := m.in.OnlineFiles[id.File()]
+	if !ok {
+		return fmt.Errorf("sync: merge: %s: missing from the online files", id.File())
+	}
+	m.setFile(id.File(), &f)
+	if id.Kind == fc.KindFunction {
+		for p, f := range m.in.OnlineFiles.Sub(id.CodeDir()) {
+			m.setFile(codePath(id, p), &f)
+		}
+	}
+	return nil
+}
+
+func keepLocal(fc.ID) error { return nil }
+
+// deleteLocal removes the resource's configuration file and, for a
+// function, every file under its code folder.
+func (m *pullMerge) deleteLocal(id fc.ID) error {
+	m.setFile(id.File(), nil)
+	if id.Kind == fc.KindFunction {
+		for p := range m.in.LocalFiles.Sub(id.CodeDir()) {
+			m.setFile(codePath(id, p), nil)
+		}
+	}
+	return nil
+}
+
+// setFile records a change to path, unless the local tree already holds
+// exactly that, so that untouched files are never rewritten.
+func (m *pullMerge) setFile(path string, f *filetree.File) {
+	cur, exists := m.in.LocalFiles[path]
+	if f == nil && !exists || f != nil && exists && cur.Equal(*f) {
+		delete(m.res.Files, path)
+		return
+	}
+	m.res.Files[path] = f
+}
+
+func (m *pullMerge) note(id fc.ID, what string) {
+	m.res.Changed = append(m.res.Changed, id.String()+": "+what)
+}
+
+func (m *pullMerge) conflict(c Conflict) { m.res.Conflicts = append(m.res.Conflicts, c) }
+
+func resourceOf(s *State, id fc.ID) *fc.Resource {
+	if s == nil {
+		return nil
+	}
+	return s.Resources[id]
+}
+
+func codeOf(s *State, id fc.ID) filetree.Tree {
+	if s == nil {
+		return nil
+	}
+	return s.Code[id]
+}
+
+func specOpt(r *fc.Resource) opt {
+	if r == nil {
+		return opt{}
+	}
+	return opt{v: r.Spec, ok: true}
+}
+
+// sameResource reports whether id has the same spec and code in a and b
+// (absent from both counts as the same).
+func sameResource(a, b *State, id fc.ID) bool {
+	ra, rb := resourceOf(a, id), resourceOf(b, id)
+	if ra == nil || rb == nil {
+		return ra == rb
+	}
+	return reflect.DeepEqual(ra.Spec, rb.Spec) && codeOf(a, id).Equal(codeOf(b, id))
+}
+
+func unionIDs(states ...*State) []fc.ID {
+	seen := map[fc.ID]bool{}
+	var ids []fc.ID
+	for _, s := range states {
+		if s == nil {
+			continue
+		}
+		for id := range s.Resources {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	fc.SortIDs(ids)
+	return ids
+}
+
+// codePath is the project-relative path of file p of function id's code.
+func codePath(id fc.ID, p string) string { return id.CodeDir() + "/" + p }

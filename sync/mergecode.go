@@ -1,0 +1,92 @@
+package sync
+
+import (
+	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
+)
+
+// fileOpt is a code file on one side of a merge; ok is false when absent.
+type fileOpt struct {
+	f  filetree.File
+	ok bool
+}
+
+func fileOf(t filetree.Tree, p string) fileOpt {
+	f, ok := t[p]
+	return fileOpt{f, ok}
+}
+
+func (a fileOpt) equal(b fileOpt) bool { return a.ok == b.ok && (!a.ok || a.f.Equal(b.f)) }
+
+// code merges function id's code files one by one, with the table of DESIGN
+// section 4 on whole files. Files changed on both sides merge line by line
+// against the sync point's online version (as git merge-file does) when they
+// are text; binary files and modify/delete pairs conflict.
+func (m *pullMerge) code(id fc.ID) {
+	b, bl := codeOf(m.in.Base, id), codeOf(m.in.BaseLocal, id)
+	o, l := codeOf(m.in.Online, id), codeOf(m.in.Local, id)
+	seen := map[string]bool{}
+	for _, t := range []filetree.Tree{b, bl, o, l} {
+		for _, p := range t.Paths() {
+			if !seen[p] {
+				seen[p] = true
+				m.codeFile(id, p, fileOf(b, p), fileOf(bl, p), fileOf(o, p), fileOf(l, p))
+			}
+		}
+	}
+}
+
+func (m *pullMerge) codeFile(id fc.ID, p string, base, baseLocal, online, local fileOpt) {
+	path := codePath(id, p)
+	switch {
+	case base.equal(online), local.equal(online):
+		return
+	case baseLocal.equal(local):
+		m.note(id, "code/"+p)
+		m.setCodeFile(path, online)
+		return
+	}
+	reason := "changed online and locally"
+	switch {
+	case !online.ok:
+		reason = "deleted online, changed locally"
+	case !local.ok:
+		reason = "changed online, deleted locally"
+	case IsBinary(base.f.Data) || IsBinary(local.f.Data) || IsBinary(online.f.Data):
+		reason = "binary file changed online and locally"
+	default:
+		merged, conflicts := MergeText(base.f.Data, local.f.Data, online.f.Data, m.in.Labels)
+		mode := local.f.Mode
+		if base.ok && online.f.Mode != base.f.Mode && local.f.Mode == base.f.Mode {
+			mode = online.f.Mode
+		}
+		if conflicts == 0 {
+			m.note(id, "code/"+p+": merged")
+			m.setFile(path, &filetree.File{Data: merged, Mode: mode})
+			return
+		}
+		if m.in.Resolve == ResolveNone {
+			m.setFile(path, &filetree.File{Data: merged, Mode: mode})
+		}
+	}
+	switch m.in.Resolve {
+	case ResolveOnline:
+		m.note(id, "code/"+p+": "+reason+": resolved to online")
+		m.setCodeFile(path, online)
+	case ResolveLocal:
+		m.note(id, "code/"+p+": "+reason+": resolved to local")
+	default:
+		m.conflict(Conflict{ID: id, Path: path, Reason: reason})
+		if !local.ok {
+			m.setCodeFile(path, online) // git keeps the modified side
+		}
+	}
+}
+
+func (m *pullMerge) setCodeFile(path string, f fileOpt) {
+	if !f.ok {
+		m.setFile(path, nil)
+		return
+	}
+	m.setFile(path, &f.f)
+}

@@ -1,0 +1,129 @@
+package sync
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// opt is a field's value on one side of a merge; ok is false when the field
+// is absent, which is a value of its own (DESIGN section 4: "including
+// absent").
+type opt struct {
+	v  any
+	ok bool
+}
+
+func optOf(m map[string]any, key string) opt {
+	v, ok := m[key]
+	return opt{v, ok}
+}
+
+func (o opt) equal(p opt) bool { return o.ok == p.ok && reflect.DeepEqual(o.v, p.v) }
+
+func (o opt) mapping() (map[string]any, bool) {
+	m, ok := o.v.(map[string]any)
+	return m, o.ok && ok
+}
+
+// fieldEdit is one change the merge makes to a local resource file: set the
+// field at path to theirs (delete it when theirs is absent), or, when
+// conflict is set, surround the field with conflict markers, the local text
+// on one side and theirs on the other.
+type fieldEdit struct {
+	path     []string
+	theirs   opt
+	conflict bool
+}
+
+func (e fieldEdit) dotted() string { return strings.Join(e.path, ".") }
+
+// mergeFields applies the table of DESIGN section 4 to one resource's specs:
+// r and l are the sync point's online and local sides, r1 and l1 online and
+// local now. It returns the edits that turn l1 into the merge result, in
+// path order. Mappings present on both current sides are merged key by key,
+// so that comments inside them survive an edit next door; every other value
+// (scalars, lists) is merged whole.
+func mergeFields(r, l, r1, l1 opt) []fieldEdit {
+	var out []fieldEdit
+	mergeField(nil, r, l, r1, l1, &out)
+	return out
+}
+
+func mergeField(path []string, r, l, r1, l1 opt, out *[]fieldEdit) {
+	m1, online := r1.mapping()
+	ml1, local := l1.mapping()
+	if online && local {
+		mr, _ := r.mapping()
+		ml, _ := l.mapping()
+		for _, k := range unionKeys(mr, ml, m1, ml1) {
+			sub := append(path[:len(path):len(path)], k)
+			mergeField(sub, optOf(mr, k), optOf(ml, k), optOf(m1, k), optOf(ml1, k), out)
+		}
+		return
+	}
+	switch {
+	case r.equal(r1), l1.equal(r1):
+		// Online did not change it, or both sides agree: local stands.
+	case l.equal(l1):
+		*out = append(*out, fieldEdit{path: path, theirs: r1})
+	default:
+		*out = append(*out, fieldEdit{path: path, theirs: r1, conflict: true})
+	}
+}
+
+func unionKeys(ms ...map[string]any) []string {
+	seen := map[string]bool{}
+	var keys []string
+	for _, m := range ms {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// applyEdits returns the value of spec after the edits, conflicts taking
+// the side given by takeTheirs. It is the value a patched file must parse
+// back to, which lets the YAML patcher check its own work.
+func applyEdits(spec map[string]any, edits []fieldEdit, takeTheirs bool) map[string]any {
+	out := deepCopy(spec).(map[string]any)
+	for _, e := range edits {
+		if e.conflict && !takeTheirs {
+			continue
+		}
+		m := out
+		for _, k := range e.path[:len(e.path)-1] {
+			m = m[k].(map[string]any)
+		}
+		last := e.path[len(e.path)-1]
+		if e.theirs.ok {
+			m[last] = deepCopy(e.theirs.v)
+		} else {
+			delete(m, last)
+		}
+	}
+	return out
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = deepCopy(e)
+		}
+		return l
+	}
+	return v
+}
