@@ -7,7 +7,7 @@ import (
 
 func editSet(v any, path ...string) fieldEdit { return fieldEdit{path: path, theirs: opt{v, true}} }
 func editDel(path ...string) fieldEdit        { return fieldEdit{path: path} }
-func editConflict(e fieldEdit) fieldEdit  { e.conflict = true; return e }
+func editConflict(e fieldEdit) fieldEdit      { e.conflict = true; return e }
 
 func TestPatchYAML(t *testing.T) {
 	t.Parallel()
