@@ -17,6 +17,10 @@ import (
 	"github.com/fcsync/fcsync/filetree"
 )
 
+// stageMerged is the stage of an entry that is not in conflict. (go-git's
+// index.Merged is 1, the stage of the merge base, and cannot be used.)
+const stageMerged index.Stage = 0
+
 // readIndex reads the index; a repository without one has an empty index.
 func (r *Repo) readIndex() (*index.Index, error) {
 	idx, err := r.repo.Storer.Index()

@@ -16,7 +16,7 @@ import (
 const lockName = "fcsync.lock"
 
 // Lock takes the repository's fcsync lock, .git/fcsync.lock, created
-// exclusively so that of two racing processes exactly one wins. The file
+// exclusively (see createExclusive) so that of two racing processes exactly one wins. The file
 // records the holder's pid, host and start time. When the lock is held,
 // Lock returns ErrLocked naming the file and its holder; when the holder is
 // a process of this host that no longer exists, the error says the lock is
@@ -30,19 +30,9 @@ func (r *Repo) Lock() (release func() error, err error) {
 	path := filepath.Join(r.common, lockName)
 	host, _ := os.Hostname()
 	content := fmt.Sprintf("pid %d\nhost %s\nstarted %s\n", os.Getpid(), host, time.Now().Format(time.RFC3339))
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
+	if err := createExclusive(path, content); errors.Is(err, fs.ErrExist) {
 		return nil, lockedError(path, host)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("gitstate: lock %s: %w", path, err)
-	}
-	_, err = f.WriteString(content)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
+	} else if err != nil {
 		return nil, fmt.Errorf("gitstate: lock %s: %w", path, err)
 	}
 	released := false
@@ -56,6 +46,42 @@ func (r *Repo) Lock() (release func() error, err error) {
 		}
 		return nil
 	}, nil
+}
+
+// createExclusive creates path holding content, failing with fs.ErrExist
+// when it exists. The content is written to a temporary file first and
+// hard-linked into place, so a competitor never reads a lock file that is
+// still empty; where hard links are not supported it falls back to
+// O_CREATE|O_EXCL.
+func createExclusive(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), lockName+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(content)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	err = os.Link(tmp.Name(), path)
+	if err == nil || errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(content)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }
 
 // lockHolder is what a lock file says about the process holding it.

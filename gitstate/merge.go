@@ -177,7 +177,7 @@ func (r *Repo) checkOverwrite(head Hash, files []MergeFile) error {
 	var dirty []string
 	for _, f := range files {
 		h, inHead := headEntries[f.Path]
-		if e, ok := staged[f.Path]; ok != inHead || (ok && (e.Hash != h.hash || e.Mode != gitModes[h.mode] || e.Stage != index.Merged)) {
+		if e, ok := staged[f.Path]; ok != inHead || (ok && (e.Hash != h.hash || e.Mode != gitModes[h.mode] || e.Stage != stageMerged)) {
 			dirty = append(dirty, f.Path)
 			continue
 		}

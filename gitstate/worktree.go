@@ -12,7 +12,6 @@ import (
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/fcsync/fcsync/filetree"
 )
@@ -232,7 +231,7 @@ func (r *Repo) DirtyPaths(prefix string) ([]string, error) {
 		if !underPrefix(e.Name, prefix) || e.Mode == filemode.Submodule {
 			continue
 		}
-		if e.Stage != index.Merged {
+		if e.Stage != stageMerged {
 			dirty[e.Name] = true
 			continue
 		}
@@ -288,7 +287,7 @@ func (r *Repo) CommitWorktree(prefix, msg string, sig Signature) (Hash, error) {
 		return ZeroHash, err
 	}
 	for _, e := range idx.Entries {
-		if e.Stage != index.Merged && underPrefix(e.Name, prefix) {
+		if e.Stage != stageMerged && underPrefix(e.Name, prefix) {
 			return ZeroHash, fmt.Errorf("gitstate: commit: %s is unmerged", e.Name)
 		}
 	}
