@@ -69,7 +69,8 @@ func (s *store) stamp(now time.Time) string {
 
 // etagOf derives an ETag from a resource's attributes: 32 lowercase hex like
 // FC's. lastModifiedTime is part of the attributes and changes on every
-// mutation, so the ETag does too.
+// mutation, so the ETag does too. Guess: a service's ETag changes only when
+// the service itself does, not when its functions do (fc-api.md 7.4).
 func etagOf(attrs map[string]any) string {
 	b, _ := json.Marshal(attrs)
 	sum := md5.Sum(b)
