@@ -93,7 +93,7 @@ type response struct {
 // attempt ends on its own within the HTTP timeout.
 func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, err)
 	}
 	bodyType := "json"
 	if r.method == http.MethodDelete {
@@ -142,7 +142,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	var res result
 	select {
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, ctx.Err())
 	case res = <-done:
 	}
 	if res.err != nil {

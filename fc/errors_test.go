@@ -2,6 +2,7 @@ package fc
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 )
 
@@ -56,4 +57,27 @@ func TestChecksum(t *testing.T) {
 	if got := Checksum(nil); got != "0" {
 		t.Errorf("Checksum(empty) = %s", got)
 	}
+	// A zip header and more, against a bit-by-bit CRC-64/XZ written from
+	// its definition rather than with hash/crc64.
+	data := []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00index.py def handler(event, context): return 'hello'")
+	if got, want := Checksum(data), strconv.FormatUint(crc64XZ(data), 10); got != want {
+		t.Errorf("Checksum = %s, bitwise CRC-64/XZ = %s", got, want)
+	}
+}
+
+// crc64XZ is CRC-64/XZ: ECMA-182 polynomial reflected, init and xorout all ones.
+func crc64XZ(data []byte) uint64 {
+	const poly = 0xC96C5795D7870F42
+	crc := ^uint64(0)
+	for _, b := range data {
+		crc ^= uint64(b)
+		for range 8 {
+			if crc&1 == 1 {
+				crc = crc>>1 ^ poly
+			} else {
+				crc >>= 1
+			}
+		}
+	}
+	return ^crc
 }

@@ -3,6 +3,7 @@ package fc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -30,7 +31,7 @@ func (c *Client) retry(ctx context.Context, attempt func(maybeApplied bool) erro
 			return err
 		}
 		if ctx.Err() != nil {
-			return err
+			return stopped(ctx, err)
 		}
 		if n >= p.MaxAttempts {
 			return err
@@ -48,10 +49,19 @@ func (c *Client) retry(ctx context.Context, attempt func(maybeApplied bool) erro
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return err
+			return stopped(ctx, err)
 		case <-t.C:
 		}
 	}
+}
+
+// stopped is the error of an operation whose retries the caller cancelled:
+// the last failure, which also matches ctx's error.
+func stopped(ctx context.Context, last error) error {
+	if errors.Is(last, ctx.Err()) {
+		return last
+	}
+	return fmt.Errorf("%w (retry stopped: %w)", last, ctx.Err())
 }
 
 // retryable reports whether err is worth another attempt: throttling, a
