@@ -250,3 +250,41 @@ func TestCustomDomain(t *testing.T) {
 		t.Errorf("get after delete: %v", err)
 	}
 }
+
+func TestBigIntegersSurvive(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, startEmulator(t, emulator.Options{}))
+	ctx := testContext(t)
+	big := map[string]any{"n": int64(1<<53 + 1), "m": int64(-(1<<62 + 3))} // not representable as float64
+	mustCreate(t, c, fc.ServiceID("svc"), map[string]any{"futureFeature": big}, nil)
+	got, err := c.Get(ctx, fc.ServiceID("svc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Spec["futureFeature"], big) {
+		t.Errorf("got %#v, want %#v", got.Spec["futureFeature"], big)
+	}
+}
+
+// TestDefaultCredentialChain: with no Credential in Config, the client signs
+// with the environment's keys, as the official chain reads them.
+func TestDefaultCredentialChain(t *testing.T) {
+	s := startEmulator(t, emulator.Options{})
+	t.Setenv(fc.EnvAccessKeyID, testKeyID)
+	t.Setenv(fc.EnvAccessKeySecret, testSecret)
+	t.Setenv(fc.EnvSecurityToken, "")
+	t.Setenv(fc.EnvEndpoint, s.URL)
+	t.Setenv(fc.EnvAccountID, testAccount)
+	cfg, err := fc.ResolveConfig("", "cn-hangzhou", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Credential = nil
+	c, err := fc.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListServices(testContext(t), ""); err != nil {
+		t.Fatal(err)
+	}
+}
