@@ -42,6 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opts.Faults.ThrottleRPS, "throttle-rps", 0, "answer 429 ResourceExhausted above this many requests per second")
 	fs.Float64Var(&opts.Faults.FailureRate, "failure-rate", 0, "fraction of API requests failed with 500 or a dropped connection")
 	fs.Var(actionCounts{&opts.Faults.FailNth}, "fail-nth", "Action=N: fail the Nth request of Action with 500 (repeatable)")
+	fs.Var(actionCounts{&opts.Faults.FailFrom}, "fail-from", "Action=N: fail every request of Action from the Nth on with 500 (repeatable)")
 	fs.Int64Var(&opts.Faults.Seed, "seed", 0, "seed of the random faults")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -28,6 +28,10 @@ type Faults struct {
 	// FailNth maps an action to the ordinal (from 1, counted since the faults
 	// were set) of its one request answered 500 without being applied.
 	FailNth map[string]int `json:"failNth"`
+	// FailFrom maps an action to the ordinal from which every request of it
+	// is answered 500 without being applied: a failure that retries cannot
+	// get past, for testing half-applied deploys.
+	FailFrom map[string]int `json:"failFrom"`
 	// EditBefore maps an action to the ordinal of its request before which
 	// the resource it targets is edited as if from the console: description
 	// "edited concurrently", new lastModifiedTime and ETag. It makes If-Match
@@ -128,7 +132,7 @@ func (fs *faultState) decide(action string) (time.Duration, verdict) {
 	fs.seen[action]++
 	n := fs.seen[action]
 	v.editBefore = fs.f.EditBefore[action] == n
-	if fs.f.FailNth[action] == n {
+	if from, ok := fs.f.FailFrom[action]; (ok && n >= from) || fs.f.FailNth[action] == n {
 		v.fail = true
 	} else if fs.f.FailureRate > 0 && fs.rng.Float64() < fs.f.FailureRate {
 		v.fail, v.drop = true, fs.rng.IntN(2) == 0

@@ -114,6 +114,20 @@ func TestFailNth(t *testing.T) {
 	wantErr(t, err, http.StatusConflict, "ServiceAlreadyExists")
 }
 
+func TestFailFrom(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := sdk(t, s)
+	s.SetFaults(emulator.Faults{FailFrom: map[string]int{"CreateService": 2}})
+	createService(t, c, "a")
+	for range 3 {
+		_, err := c.CreateService(&fcapi.CreateServiceRequest{ServiceName: tea.String("b")})
+		wantErr(t, err, http.StatusInternalServerError, "InternalServerError")
+	}
+	s.SetFaults(emulator.Faults{})
+	createService(t, c, "b") // never applied while failing
+}
+
 func TestFailureRate(t *testing.T) {
 	t.Parallel()
 	s := start(t, func(o *emulator.Options) { o.Faults = emulator.Faults{FailureRate: 0.5, Seed: 7} })
