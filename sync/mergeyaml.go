@@ -91,7 +91,11 @@ func newYAMLPatcher(src []byte, labels TextMergeLabels) (*yamlPatcher, error) {
 		if p.root.Kind != yaml.MappingNode {
 			return nil, fmt.Errorf("top level: %w", errNotMapping)
 		}
-		if p.root.Style&yaml.FlowStyle != 0 {
+		switch {
+		case len(p.root.Content) == 0:
+			// "{}": nothing to keep; new keys start an empty file.
+			p.root, src = nil, nil
+		case p.root.Style&yaml.FlowStyle != 0:
 			// A whole file in flow style has no lines to splice: lay it
 			// out in block style once, then edit that.
 			p.root.Style &^= yaml.FlowStyle

@@ -62,6 +62,11 @@ func TestPatchYAML(t *testing.T) {
 		edits: []fieldEdit{editSet("x", "a")},
 		want:  "a: x\n",
 	}, {
+		name:  "empty mapping file gets the new key",
+		src:   "{}\n",
+		edits: []fieldEdit{editSet("x", "a")},
+		want:  "a: x\n",
+	}, {
 		name:  "flow-style file is laid out in block style first",
 		src:   "{a: 1, b: 2}\n",
 		edits: []fieldEdit{editSet(int64(3), "b")},
