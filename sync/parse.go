@@ -1,0 +1,271 @@
+package sync
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
+)
+
+// ErrInvalidProject is matched by errors.Is for every problem found in a
+// project file (the CLI's exit code 2).
+var ErrInvalidProject = errors.New("invalid project file")
+
+// FileError is a problem in one project file. Line is 1-based, 0 when the
+// problem is the file as a whole (its path, its presence).
+type FileError struct {
+	Path string
+	Line int
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Is makes every FileError match ErrInvalidProject.
+func (e *FileError) Is(target error) bool { return target == ErrInvalidProject }
+
+var yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
+
+// yamlFileError turns a yaml.v3 error, whose text carries the line, into a
+// FileError with the line as a field.
+func yamlFileError(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &FileError{Path: path, Line: line, Err: errors.New(m[2])}
+	}
+	return &FileError{Path: path, Err: errors.New(msg)}
+}
+
+// Parse reads a project tree (or a live-branch tree) back into a State; it
+// is the inverse of Render. Resource files are recognised by fc.ParseFile,
+// the path naming the resource. Files under a function's code/ folder are
+// its Code, less IgnoreFile and what it excludes. LiveFile, when present,
+// fills Status and ETag (use LiveSalt for its salt); without it both stay
+// empty. Every other file (fcsync.yaml, README, .gitignore) is ignored.
+//
+// Every problem found is reported, as *FileError values joined with
+// errors.Join, sorted by path and line: YAML errors, documents that are not
+// a mapping, server-owned fields, invalid names, a function or trigger
+// whose parent has no file, code without function.yaml, a broken LiveFile.
+func Parse(t filetree.Tree) (*State, error) {
+	s := NewState()
+	var errs []*FileError
+	add := func(err error) {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			errs = append(errs, fe)
+		}
+	}
+	code := map[fc.ID]filetree.Tree{}
+	codeFile := map[fc.ID]string{} // one code path per function, for messages
+	for _, p := range t.Paths() {
+		if id, ok := codeOwner(p); ok {
+			if code[id] == nil {
+				code[id] = filetree.Tree{}
+				codeFile[id] = p
+			}
+			code[id][strings.TrimPrefix(p, id.CodeDir()+"/")] = t[p]
+			continue
+		}
+		id, ok := fc.ParseFile(p)
+		if !ok {
+			continue
+		}
+		if err := id.Validate(); err != nil {
+			add(&FileError{Path: p, Err: err})
+			continue
+		}
+		spec, err := parseSpec(id.Kind, p, t[p].Data)
+		if err != nil {
+			add(err)
+			continue
+		}
+		s.Resources[id] = &fc.Resource{ID: id, Spec: spec}
+	}
+	for id, c := range code {
+		if _, ok := s.Resources[id]; !ok {
+			if _, exists := t[id.File()]; exists {
+				continue // the function file's own error says enough
+			}
+			add(&FileError{Path: codeFile[id], Err: fmt.Errorf("code of %s, which has no %s", id, id.File())})
+			continue
+		}
+		if _, ok := c[IgnoreFile]; ok && len(c) == 1 {
+			continue // only an ignore file: no code
+		}
+		s.Code[id] = filterIgnored(c)
+	}
+	for _, id := range s.IDs() {
+		if parent, ok := id.Parent(); ok {
+			if _, ok := t[parent.File()]; !ok {
+				add(&FileError{Path: id.File(), Err: fmt.Errorf("%s has no %s", parent, parent.File())})
+			}
+		}
+	}
+	if f, ok := t[LiveFile]; ok {
+		if err := readLive(s, f.Data); err != nil {
+			add(err)
+		}
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool {
+			if errs[i].Path != errs[j].Path {
+				return errs[i].Path < errs[j].Path
+			}
+			return errs[i].Line < errs[j].Line
+		})
+		joined := make([]error, len(errs))
+		for i, e := range errs {
+			joined[i] = e
+		}
+		return nil, errors.Join(joined...)
+	}
+	return s, nil
+}
+
+// codeOwner recognises a path under services/<s>/functions/<f>/code/.
+func codeOwner(p string) (fc.ID, bool) {
+	parts := strings.SplitN(p, "/", 6)
+	if len(parts) == 6 && parts[0] == "services" && parts[2] == "functions" && parts[4] == "code" && parts[5] != "" {
+		return fc.FunctionID(parts[1], parts[3]), true
+	}
+	return fc.ID{}, false
+}
+
+// parseSpec decodes one resource file. An empty or comment-only file is an
+// empty Spec.
+func parseSpec(kind fc.Kind, path string, data []byte) (map[string]any, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err == io.EOF {
+		return map[string]any{}, nil
+	} else if err != nil {
+		return nil, yamlFileError(path, err)
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		return nil, &FileError{Path: path, Line: next.Line, Err: errors.New("more than one YAML document")}
+	} else if err != io.EOF {
+		return nil, yamlFileError(path, err)
+	}
+	if len(doc.Content) == 0 {
+		return map[string]any{}, nil
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return nil, &FileError{Path: path, Line: top.Line, Err: fmt.Errorf("must be a mapping of %s fields, not %s", kind, nodeKindName(top))}
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return nil, &FileError{Path: path, Line: k.Line, Err: errors.New("field names must be plain strings")}
+		}
+		if fc.IsServerOwned(kind, k.Value) {
+			return nil, &FileError{Path: path, Line: k.Line, Err: fmt.Errorf("%s is set by Function Compute and cannot be written here (the file's path names the %s)", k.Value, kind)}
+		}
+		if kind == fc.KindTrigger && k.Value == "triggerConfig" && v.Kind != yaml.MappingNode {
+			return nil, &FileError{Path: path, Line: v.Line, Err: fmt.Errorf("triggerConfig must be a mapping, not %s", nodeKindName(v))}
+		}
+	}
+	v, err := nodeValue(top)
+	if err != nil {
+		return nil, yamlFileError(path, err)
+	}
+	spec, ok := v.(map[string]any)
+	if !ok {
+		return nil, &FileError{Path: path, Line: top.Line, Err: fmt.Errorf("must be a mapping of %s fields", kind)}
+	}
+	return spec, nil
+}
+
+func nodeKindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	if n.Tag == "!!null" {
+		return "null"
+	}
+	return "a single value"
+}
+
+// readLive fills Status and ETag from LiveFile.
+func readLive(s *State, data []byte) error {
+	doc, err := decodeLive(data)
+	if err != nil {
+		return &FileError{Path: LiveFile, Err: err}
+	}
+	for _, id := range s.IDs() {
+		r := s.Resources[id]
+		e, ok := doc.Resources[id.File()]
+		if !ok {
+			return &FileError{Path: LiveFile, Err: fmt.Errorf("no entry for %s", id.File())}
+		}
+		r.ETag = e.ETag
+		r.Status = e.Status
+		if r.Status == nil {
+			r.Status = map[string]any{}
+		}
+	}
+	for file := range doc.Resources {
+		if id, ok := fc.ParseFile(file); !ok || s.Resources[id] == nil {
+			return &FileError{Path: LiveFile, Err: fmt.Errorf("entry %q names no resource file of the tree", file)}
+		}
+	}
+	return nil
+}
+
+func decodeLive(data []byte) (*liveDoc, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc liveDoc
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	if doc.Version != liveVersion {
+		return nil, fmt.Errorf("format version %d, want %d (written by another fcsync release?)", doc.Version, liveVersion)
+	}
+	for file, e := range doc.Resources {
+		if e.Status != nil {
+			e.Status = fc.Normalize(e.Status).(map[string]any)
+			doc.Resources[file] = e
+		}
+	}
+	return &doc, nil
+}
+
+// LiveSalt returns the secret-hash salt recorded in t's LiveFile, or "" when
+// t has none (or an unreadable one, which Parse reports).
+func LiveSalt(t filetree.Tree) string {
+	f, ok := t[LiveFile]
+	if !ok {
+		return ""
+	}
+	doc, err := decodeLive(f.Data)
+	if err != nil {
+		return ""
+	}
+	return doc.Salt
+}
