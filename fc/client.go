@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -146,9 +147,11 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	case res = <-done:
 	}
 	if res.err != nil {
-		if err := apiError(r.action, r.id, res.err); err != res.err {
-			return nil, err
+		var se *tea.SDKError
+		if errors.As(res.err, &se) {
+			return nil, apiError(r.action, r.id, se)
 		}
+		// Network and decoding errors: retry decides which are transient.
 		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, res.err)
 	}
 	out := &response{}

@@ -74,13 +74,8 @@ func (e *Error) throttled() bool {
 // apiError converts an error answer read by the SDK into *Error. The SDK
 // keeps FC's JSON error body in SDKError.Data; reading it there finds the
 // code whichever key set FC used (Code/Message/RequestId or
-// ErrorCode/ErrorMessage, fc-api.md 1.9). Other errors (network, decoding)
-// are returned as they are.
-func apiError(action string, id ID, err error) error {
-	var se *tea.SDKError
-	if !errors.As(err, &se) {
-		return err
-	}
+// ErrorCode/ErrorMessage, fc-api.md 1.9).
+func apiError(action string, id ID, se *tea.SDKError) *Error {
 	e := &Error{Status: tea.IntValue(se.StatusCode), Action: action, Resource: id}
 	var data map[string]any
 	if se.Data != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+
+	"github.com/alibabacloud-go/tea/tea"
 )
 
 func TestErrorIs(t *testing.T) {
@@ -80,4 +82,25 @@ func crc64XZ(data []byte) uint64 {
 		}
 	}
 	return ^crc
+}
+
+// TestAPIErrorBodies: FC's native error keys are read as well as the
+// OpenAPI ones the SDK knows (fc-api.md 1.9).
+func TestAPIErrorBodies(t *testing.T) {
+	native := tea.NewSDKError(map[string]any{
+		"code": "<nil>", "message": "code: 404, <nil> request id: <nil>",
+		"data": map[string]any{"ErrorCode": "ServiceNotFound", "ErrorMessage": "service 'x' does not exist", "statusCode": 404},
+	})
+	e := apiError("GetService", ServiceID("x"), native)
+	if e.Status != 404 || e.Code != "ServiceNotFound" || e.Message != "service 'x' does not exist" || !errors.Is(e, ErrNotFound) {
+		t.Errorf("native body: %+v", e)
+	}
+	openAPI := tea.NewSDKError(map[string]any{
+		"code": "ResourceExhausted", "message": "code: 429, slow down request id: r-9",
+		"data": map[string]any{"Code": "ResourceExhausted", "Message": "slow down", "RequestId": "r-9", "statusCode": 429},
+	})
+	e = apiError("ListServices", ID{}, openAPI)
+	if e.Status != 429 || e.RequestID != "r-9" || !errors.Is(e, ErrThrottled) {
+		t.Errorf("OpenAPI body: %+v", e)
+	}
 }
