@@ -252,18 +252,30 @@ def handler(event, context):
 		wantFiles:     map[string]string{codeFile: overlap},
 		wantConflicts: []string{codeFile + ": changed online and locally"},
 	}, {
-		name:      "overlapping text edits resolved to online take the online file",
-		base:      base,
-		online:    withFiles(base, codeFile, strings.Replace(py, "'hello'", "'hello, online'", 1)),
-		local:     withFiles(base, codeFile, strings.Replace(py, "'hello'", "'hello, local'", 1)),
-		resolve:   ResolveOnline,
-		wantFiles: map[string]string{codeFile: strings.Replace(py, "'hello'", "'hello, online'", 1)},
-	}, {
-		name:    "overlapping text edits resolved to local keep the local file",
+		name:    "conflicting hunk resolved to online, the local edit elsewhere kept (git -X theirs)",
 		base:    base,
-		online:  withFiles(base, codeFile, strings.Replace(py, "'hello'", "'hello, online'", 1)),
-		local:   withFiles(base, codeFile, strings.Replace(py, "'hello'", "'hello, local'", 1)),
+		online:  withFiles(base, codeFile, strings.NewReplacer("'hello'", "'hello, online'").Replace(py)),
+		local:   withFiles(base, codeFile, strings.NewReplacer("'hello'", "'hello, local'", "# end", "# the end").Replace(py)),
+		resolve: ResolveOnline,
+		wantFiles: map[string]string{
+			codeFile: strings.NewReplacer("'hello'", "'hello, online'", "# end", "# the end").Replace(py)},
+		wantChanged: []string{"function svc/fn: code/index.py: changed online and locally: resolved to online"},
+	}, {
+		name:    "conflicting hunk resolved to local, the online edit elsewhere kept (git -X ours)",
+		base:    base,
+		online:  withFiles(base, codeFile, strings.NewReplacer("'hello'", "'hello, online'", "import os", "import sys").Replace(py)),
+		local:   withFiles(base, codeFile, strings.NewReplacer("'hello'", "'hello, local'").Replace(py)),
 		resolve: ResolveLocal,
+		wantFiles: map[string]string{
+			codeFile: strings.NewReplacer("'hello'", "'hello, local'", "import os", "import sys").Replace(py)},
+	}, {
+		name:    "a hunk that cannot be read back unambiguously resolves to the whole online file",
+		base:    base,
+		online:  withFiles(base, codeFile, strings.NewReplacer("'hello'", "'hello, online'").Replace(py)),
+		local:   withFiles(base, codeFile, strings.NewReplacer("    return 'hello'\n", "=======\n", "# end", "# the end").Replace(py)),
+		resolve: ResolveOnline,
+		wantFiles: map[string]string{
+			codeFile: strings.NewReplacer("'hello'", "'hello, online'").Replace(py)},
 	}, {
 		name:          "binary file changed on both sides conflicts, local bytes kept",
 		base:          withFiles(base, binPath, bin),

@@ -1,6 +1,8 @@
 package sync
 
 import (
+	"strings"
+
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 )
@@ -72,9 +74,16 @@ func (m *pullMerge) codeFile(id fc.ID, p string, base, baseLocal, online, local 
 	switch m.in.Resolve {
 	case ResolveOnline:
 		m.note(id, "code/"+p+": "+reason+": resolved to online")
+		if text, ok := resolveText(base, local, online, true); ok {
+			m.setFile(path, &filetree.File{Data: text, Mode: online.f.Mode})
+			return
+		}
 		m.setCodeFile(path, online)
 	case ResolveLocal:
 		m.note(id, "code/"+p+": "+reason+": resolved to local")
+		if text, ok := resolveText(base, local, online, false); ok {
+			m.setFile(path, &filetree.File{Data: text, Mode: local.f.Mode})
+		}
 	default:
 		m.conflict(Conflict{ID: id, Path: path, Reason: reason})
 		if !local.ok {
@@ -89,4 +98,52 @@ func (m *pullMerge) setCodeFile(path string, f fileOpt) {
 		return
 	}
 	m.setFile(path, &f.f)
+}
+
+// Labels for resolveText's own MergeText call. A NUL makes a file binary, so
+// no text file has a line equal to these markers.
+var resolveLabels = TextMergeLabels{Ours: "ours\x00fcsync", Theirs: "theirs\x00fcsync"}
+
+// resolveText merges two text files and settles each conflicting hunk to
+// one side, as git merge -X theirs / -X ours does: the other side's
+// changes elsewhere in the file are kept. ok is false when the files are
+// not both text, or a hunk cannot be read back unambiguously (a side holds
+// a "=======" line); the caller then takes the whole file.
+func resolveText(base, local, online fileOpt, takeTheirs bool) (text []byte, ok bool) {
+	if !local.ok || !online.ok || IsBinary(base.f.Data) || IsBinary(local.f.Data) || IsBinary(online.f.Data) {
+		return nil, false
+	}
+	merged, conflicts := MergeText(base.f.Data, local.f.Data, online.f.Data, resolveLabels)
+	var out strings.Builder
+	const (
+		outside = iota
+		inOurs
+		inTheirs
+	)
+	state, blocks := outside, 0
+	for _, line := range strings.SplitAfter(string(merged), "\n") {
+		switch bare := strings.TrimRight(line, "\r\n"); {
+		case bare == "<<<<<<< "+resolveLabels.Ours:
+			if state != outside {
+				return nil, false
+			}
+			state = inOurs
+		case bare == "=======" && state != outside:
+			if state != inOurs {
+				return nil, false
+			}
+			state = inTheirs
+		case bare == ">>>>>>> "+resolveLabels.Theirs:
+			if state != inTheirs {
+				return nil, false
+			}
+			state, blocks = outside, blocks+1
+		case state == outside, state == inOurs && !takeTheirs, state == inTheirs && takeTheirs:
+			out.WriteString(line)
+		}
+	}
+	if state != outside || blocks != conflicts {
+		return nil, false
+	}
+	return []byte(out.String()), true
 }
