@@ -114,6 +114,10 @@ func (m *pullMerge) resource(id fc.ID) error {
 			return nil // never online: created locally, kept
 		}
 		if sameResource(m.in.BaseLocal, m.in.Local, id) {
+			if child, ok := m.survivingChild(id); ok {
+				// Deleting it would orphan local work below it.
+				return m.resourceConflict(id, "deleted online, but "+child.String()+" changed locally", keepLocal, m.deleteLocal)
+			}
 			m.note(id, "deleted online")
 			return m.deleteLocal(id)
 		}
@@ -198,6 +202,32 @@ func (m *pullMerge) takeOnline(id fc.ID) error {
 }
 
 func keepLocal(fc.ID) error { return nil }
+
+// survivingChild finds a resource below id (a service's function, a
+// function's trigger) that stays in the local tree after the merge: one
+// created or changed locally, unless --use-remote deletes it.
+func (m *pullMerge) survivingChild(id fc.ID) (fc.ID, bool) {
+	for _, c := range m.in.Local.IDs() {
+		if !isBelow(c, id) {
+			continue
+		}
+		deleted := resourceOf(m.in.Online, c) == nil && resourceOf(m.in.Base, c) != nil &&
+			(sameResource(m.in.BaseLocal, m.in.Local, c) || m.in.Resolve == ResolveOnline)
+		if !deleted {
+			return c, true
+		}
+	}
+	return fc.ID{}, false
+}
+
+func isBelow(c, id fc.ID) bool {
+	for p, ok := c.Parent(); ok; p, ok = p.Parent() {
+		if p == id {
+			return true
+		}
+	}
+	return false
+}
 
 // deleteLocal removes the resource's configuration file and, for a
 // function, every file under its code folder.

@@ -207,6 +207,21 @@ func TestMergeResources(t *testing.T) {
 		resolve:     ResolveLocal,
 		wantChanged: []string{"function svc/fn: changed online, deleted locally: resolved to local"},
 	}, {
+		name:   "service deleted online with a function changed locally below it conflicts on both",
+		base:   base,
+		online: map[string]string{},
+		local:  withFiles(base, fnPath, fnWith("timeout: 60", "timeout: 30")),
+		wantConflicts: []string{
+			fnPath + ": deleted online, changed locally",
+			svcPath + ": deleted online, but function svc/fn changed locally"},
+	}, {
+		name:   "function deleted online with a trigger created locally below it conflicts",
+		base:   base,
+		online: map[string]string{svcPath: svcYAML},
+		local:  withFiles(base, trigPath, trigYAML),
+		wantConflicts: []string{
+			fnPath + ": deleted online, but trigger svc/fn/http changed locally"},
+	}, {
 		name:   "function deleted locally and unchanged online stays deleted",
 		base:   base,
 		online: base,
