@@ -32,7 +32,10 @@ type MergeInput struct {
 
 	// BaseFiles and OnlineFiles are R and R1 rendered (project-relative,
 	// without .fcsync/). LocalFiles are L1's files as committed, the bytes
-	// the user wrote, comments included: merge edits those.
+	// the user wrote, comments included: merge edits those. Merge takes
+	// new resources' files from OnlineFiles and reads code bases from the
+	// states; BaseFiles travels with the input for the caller, which needs
+	// all three sides of a conflicted path (git's index stages).
 	BaseFiles, OnlineFiles, LocalFiles filetree.Tree
 
 	Resolve Resolution
@@ -60,14 +63,16 @@ func (c Conflict) String() string {
 // MergeResult is what merging online into local changes in the local tree.
 type MergeResult struct {
 	// Files maps every project-relative path the merge changes to its new
-	// content; a nil file means delete. Paths it leaves alone are absent.
+	// content; a nil file means delete. Every conflicted path is listed
+	// too, with what the work tree holds for it, even when that is the
+	// local file unchanged. Paths the merge leaves alone are absent.
 	Files map[string]*filetree.File
 	// Conflicts are left in Files as markers (or as the modified side of a
 	// modify/delete), sorted by path and field. Empty under ResolveOnline
 	// and ResolveLocal.
 	Conflicts []Conflict
 	// Changed describes, one line per item, what online brought in and how
-	// conflicts were resolved: "function svc/fn: memorySize".
+	// conflicts were resolved: "function svc/fn: memorySize 128 -> 256".
 	Changed []string
 }
 
@@ -79,6 +84,9 @@ func Merge(in MergeInput) (*MergeResult, error) {
 		if err := m.resource(id); err != nil {
 			return nil, err
 		}
+	}
+	for _, c := range m.res.Conflicts {
+		m.keepConflicted(c.Path)
 	}
 	sort.Slice(m.res.Conflicts, func(i, j int) bool {
 		a, b := m.res.Conflicts[i], m.res.Conflicts[j]
@@ -155,12 +163,12 @@ func (m *pullMerge) fields(id fc.ID) error {
 	for _, e := range mergeFields(specOpt(r), specOpt(l), specOpt(resourceOf(m.in.Online, id)), specOpt(resourceOf(m.in.Local, id))) {
 		switch {
 		case !e.conflict:
-			m.note(id, e.dotted())
+			m.note(id, e.change())
 		case m.in.Resolve == ResolveOnline:
-			m.note(id, e.dotted()+": conflict resolved to online")
+			m.note(id, e.change()+" (conflict resolved to online)")
 			e.conflict = false
 		case m.in.Resolve == ResolveLocal:
-			m.note(id, e.dotted()+": conflict resolved to local")
+			m.note(id, e.dotted()+" kept (conflict resolved to local)")
 			continue
 		default:
 			m.conflict(Conflict{ID: id, Path: id.File(), Field: e.dotted(), Reason: reason})
@@ -250,6 +258,18 @@ func (m *pullMerge) setFile(path string, f *filetree.File) {
 		return
 	}
 	m.res.Files[path] = f
+}
+
+// keepConflicted lists a conflicted path in Files even where the work
+// tree keeps the local version unchanged, so that the caller records the
+// conflict (git's index stages) for every one of them.
+func (m *pullMerge) keepConflicted(path string) {
+	if _, ok := m.res.Files[path]; ok {
+		return
+	}
+	if f, ok := m.in.LocalFiles[path]; ok {
+		m.res.Files[path] = &f
+	}
 }
 
 func (m *pullMerge) note(id fc.ID, what string) {

@@ -28,7 +28,7 @@ func TestMergeFields(t *testing.T) {
 		online:      withFiles(base, fnPath, fnWith("memorySize: 128", "memorySize: 256")),
 		local:       withFiles(base, fnPath, fnWith("timeout: 60", "timeout: 30")),
 		wantFiles:   map[string]string{fnPath: fnWith("memorySize: 128", "memorySize: 256", "timeout: 60", "timeout: 30")},
-		wantChanged: []string{"function svc/fn: memorySize"},
+		wantChanged: []string{"function svc/fn: memorySize 128 -> 256"},
 	}, {
 		name:   "same field changed differently conflicts with markers",
 		base:   base,
@@ -60,8 +60,8 @@ environmentVariables:
 		online:    withFiles(base, fnPath, fnYAML+"  REGION: hz\ndescription: hello\n"),
 		local:     base,
 		wantFiles: map[string]string{fnPath: fnYAML + "  REGION: hz\ndescription: hello\n"},
-		wantChanged: []string{"function svc/fn: description",
-			"function svc/fn: environmentVariables.REGION"},
+		wantChanged: []string{`function svc/fn: description (absent) -> "hello"`,
+			`function svc/fn: environmentVariables.REGION (absent) -> "hz"`},
 	}, {
 		name:   "field the local file never had arrives from online (not managed)",
 		base:   base,
@@ -139,7 +139,7 @@ description: live
 		local:       withFiles(base, fnPath, fnWith("memorySize: 128", "memorySize: 256")),
 		resolve:     ResolveOnline,
 		wantFiles:   map[string]string{fnPath: fnWith("memorySize: 128", "memorySize: 512")},
-		wantChanged: []string{"function svc/fn: memorySize: conflict resolved to online"},
+		wantChanged: []string{"function svc/fn: memorySize 256 -> 512 (conflict resolved to online)"},
 	}, {
 		name:        "conflict resolved to local with no markers",
 		base:        base,
@@ -147,7 +147,7 @@ description: live
 		local:       withFiles(base, fnPath, fnWith("memorySize: 128", "memorySize: 256")),
 		resolve:     ResolveLocal,
 		wantFiles:   map[string]string{fnPath: fnWith("memorySize: 128", "memorySize: 256", "timeout: 60", "timeout: 9")},
-		wantChanged: []string{"function svc/fn: memorySize: conflict resolved to local", "function svc/fn: timeout"},
+		wantChanged: []string{"function svc/fn: memorySize kept (conflict resolved to local)", "function svc/fn: timeout 60 -> 9"},
 	}, {
 		name:        "unchanged inputs change nothing",
 		base:        base,
@@ -171,12 +171,14 @@ func TestMergeResources(t *testing.T) {
 		base:          base,
 		online:        map[string]string{svcPath: svcYAML},
 		local:         withFiles(base, fnPath, fnWith("timeout: 60", "timeout: 30")),
+		wantFiles:     map[string]string{fnPath: fnWith("timeout: 60", "timeout: 30")},
 		wantConflicts: []string{fnPath + ": deleted online, changed locally"},
 	}, {
 		name:          "function code changed locally counts as a change against an online deletion",
 		base:          base,
 		online:        map[string]string{svcPath: svcYAML},
 		local:         withFiles(base, codeFile, "print('bye')\n"),
+		wantFiles:     map[string]string{fnPath: fnYAML},
 		wantConflicts: []string{fnPath + ": deleted online, changed locally"},
 	}, {
 		name:        "function deleted online and unchanged locally goes with its code",
@@ -211,14 +213,17 @@ func TestMergeResources(t *testing.T) {
 		base:   base,
 		online: map[string]string{},
 		local:  withFiles(base, fnPath, fnWith("timeout: 60", "timeout: 30")),
+		wantFiles: map[string]string{
+			fnPath: fnWith("timeout: 60", "timeout: 30"), svcPath: svcYAML},
 		wantConflicts: []string{
 			fnPath + ": deleted online, changed locally",
 			svcPath + ": deleted online, but function svc/fn changed locally"},
 	}, {
-		name:   "function deleted online with a trigger created locally below it conflicts",
-		base:   base,
-		online: map[string]string{svcPath: svcYAML},
-		local:  withFiles(base, trigPath, trigYAML),
+		name:      "function deleted online with a trigger created locally below it conflicts",
+		base:      base,
+		online:    map[string]string{svcPath: svcYAML},
+		local:     withFiles(base, trigPath, trigYAML),
+		wantFiles: map[string]string{fnPath: fnYAML},
 		wantConflicts: []string{
 			fnPath + ": deleted online, but trigger svc/fn/http changed locally"},
 	}, {
@@ -296,6 +301,7 @@ def handler(event, context):
 		base:          withFiles(base, binPath, bin),
 		online:        withFiles(base, binPath, bin+"online"),
 		local:         withFiles(base, binPath, bin+"local"),
+		wantFiles:     map[string]string{binPath: bin + "local"},
 		wantConflicts: []string{binPath + ": binary file changed online and locally"},
 	}, {
 		name:      "binary file changed online only arrives",
@@ -320,6 +326,7 @@ def handler(event, context):
 		base:          base,
 		online:        withFiles(base, codeFile, ""),
 		local:         withFiles(base, codeFile, py+"# more\n"),
+		wantFiles:     map[string]string{codeFile: py + "# more\n"},
 		wantConflicts: []string{codeFile + ": deleted online, changed locally"},
 	}, {
 		name:          "file changed online and deleted locally conflicts, online version written",

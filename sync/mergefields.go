@@ -32,11 +32,17 @@ func (o opt) mapping() (map[string]any, bool) {
 // on one side and theirs on the other.
 type fieldEdit struct {
 	path     []string
+	local    opt // the value being replaced, for reports
 	theirs   opt
 	conflict bool
 }
 
 func (e fieldEdit) dotted() string { return strings.Join(e.path, ".") }
+
+// change describes the edit for MergeResult.Changed: "memorySize 128 -> 256".
+func (e fieldEdit) change() string {
+	return e.dotted() + " " + FormatValue(e.local.v) + " -> " + FormatValue(e.theirs.v)
+}
 
 // mergeFields applies the table of DESIGN section 4 to one resource's specs:
 // r and l are the sync point's online and local sides, r1 and l1 online and
@@ -66,9 +72,9 @@ func mergeField(path []string, r, l, r1, l1 opt, out *[]fieldEdit) {
 	case r.equal(r1), l1.equal(r1):
 		// Online did not change it, or both sides agree: local stands.
 	case l.equal(l1):
-		*out = append(*out, fieldEdit{path: path, theirs: r1})
+		*out = append(*out, fieldEdit{path: path, local: l1, theirs: r1})
 	default:
-		*out = append(*out, fieldEdit{path: path, theirs: r1, conflict: true})
+		*out = append(*out, fieldEdit{path: path, local: l1, theirs: r1, conflict: true})
 	}
 }
 
