@@ -93,23 +93,29 @@ func unionKeys(ms ...map[string]any) []string {
 	return keys
 }
 
-// applyEdits returns the value of spec after the edits, conflicts taking
-// the side given by takeTheirs. It is the value a patched file must parse
-// back to, which lets the YAML patcher check its own work.
-func applyEdits(spec map[string]any, edits []fieldEdit, takeTheirs bool) map[string]any {
+// applyEdits returns the value of spec after the clean (non-conflict)
+// edits. It is the value a patched file must parse back to, which lets the
+// YAML patcher check its own work.
+func applyEdits(spec map[string]any, edits []fieldEdit) map[string]any {
 	out := deepCopy(spec).(map[string]any)
 	for _, e := range edits {
-		if e.conflict && !takeTheirs {
+		if e.conflict {
 			continue
 		}
-		m := out
+		m, ok := out, true
 		for _, k := range e.path[:len(e.path)-1] {
-			m = m[k].(map[string]any)
+			if m, ok = m[k].(map[string]any); !ok {
+				break
+			}
 		}
 		last := e.path[len(e.path)-1]
-		if e.theirs.ok {
+		switch {
+		case !ok:
+			// The file's value has no mapping there; the check it serves
+			// then fails, as it should.
+		case e.theirs.ok:
 			m[last] = deepCopy(e.theirs.v)
-		} else {
+		default:
 			delete(m, last)
 		}
 	}

@@ -49,7 +49,7 @@ func patchYAML(src []byte, edits []fieldEdit, labels TextMergeLabels) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	want = applyEdits(want, edits, false)
+	want = applyEdits(want, edits)
 	if got, err := yamlValue(out); err == nil && reflect.DeepEqual(got, want) {
 		return out, nil
 	}
