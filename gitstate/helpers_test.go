@@ -111,8 +111,8 @@ func writeFiles(t *testing.T, root string, files filetree.Tree) {
 	}
 }
 
-// commitFiles commits HEAD's tree changed by files (nil data deletes) on the
-// current branch, through gitstate, leaving the work tree in step.
+// commitFiles writes files into the work tree and commits the whole work
+// tree on the current branch through gitstate.
 func commitFiles(t *testing.T, r *Repo, msg string, files filetree.Tree) Hash {
 	t.Helper()
 	writeFiles(t, r.Root(), files)

@@ -61,7 +61,7 @@ func (r *Repo) ReadWorktree(prefix string) (filetree.Tree, error) {
 	case fi.IsDir():
 		err = w.dir(prefix, dirs, ignored)
 	default:
-		err = w.file(prefix, dirs, fi, ignored)
+		err = w.file(prefix, fi, ignored)
 	}
 	return w.out, err
 }
@@ -140,14 +140,14 @@ func (w *walker) dir(rel string, parts []string, ignored bool) error {
 			}
 			continue
 		}
-		if err := w.file(p, sub, fi, ignored || m.Match(sub, false)); err != nil {
+		if err := w.file(p, fi, ignored || m.Match(sub, false)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (w *walker) file(p string, parts []string, fi fs.FileInfo, ignored bool) error {
+func (w *walker) file(p string, fi fs.FileInfo, ignored bool) error {
 	if ignored && !w.isTracked(p, false) {
 		return nil
 	}
