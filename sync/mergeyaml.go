@@ -348,9 +348,18 @@ func (p *yamlPatcher) apply() []byte {
 		}
 		return a.depth < b.depth
 	})
+	// New lines follow the file's line endings.
+	crlf := len(p.lines) > 0 && strings.HasSuffix(p.lines[0], "\r\n")
 	lines := p.lines
 	for _, s := range p.splices {
-		lines = append(lines[:s.start:s.start], append(append([]string(nil), s.text...), lines[s.end:]...)...)
+		text := make([]string, len(s.text))
+		for i, l := range s.text {
+			if crlf && !strings.HasSuffix(l, "\r\n") {
+				l = strings.TrimSuffix(l, "\n") + "\r\n"
+			}
+			text[i] = l
+		}
+		lines = append(lines[:s.start:s.start], append(text, lines[s.end:]...)...)
 	}
 	return []byte(strings.Join(lines, ""))
 }

@@ -94,6 +94,11 @@ func TestPatchYAML(t *testing.T) {
 		want: "<<<<<<< HEAD\nenv: {A: x, B: w}\n=======\nenv: {A: z, B: w}\n" +
 			">>>>>>> fcsync/live/cn-hangzhou\n",
 	}, {
+		name:  "CRLF file keeps CRLF line endings",
+		src:   "a: 1\r\nb: 2\r\n",
+		edits: []fieldEdit{editSet(int64(5), "a"), editConflict(editSet(int64(3), "b")), editSet("x", "c")},
+		want:  "a: 5\r\n<<<<<<< HEAD\r\nb: 2\r\n=======\r\nb: 3\r\n>>>>>>> fcsync/live/cn-hangzhou\r\nc: x\r\n",
+	}, {
 		name:  "quoted key keeps its quotes",
 		src:   "\"a\": 1\n",
 		edits: []fieldEdit{editSet(int64(2), "a")},
