@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -48,19 +49,25 @@ func (r *Repo) ReadWorktree(prefix string) (filetree.Tree, error) {
 	for i := range dirs {
 		w.patterns = append(w.patterns, readIgnore(r.root, dirs[:i])...)
 	}
-	ignored := false
-	for i := 1; i < len(dirs) && !ignored; i++ {
-		ignored = gitignore.NewMatcher(w.patterns).Match(dirs[:i], true)
+	if err := r.noSymlinkAbove(prefix); err != nil {
+		return nil, err
 	}
 	fi, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(prefix)))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return w.out, nil
-	case err != nil:
+	}
+	if err != nil {
 		return nil, fmt.Errorf("gitstate: read %s: %w", prefix, err)
-	case fi.IsDir():
+	}
+	// prefix itself, or a folder above it, may be ignored.
+	m := gitignore.NewMatcher(w.patterns)
+	ignored := false
+	for i := 1; i <= len(dirs) && !ignored; i++ {
+		ignored = m.Match(dirs[:i], i < len(dirs) || fi.IsDir())
+	}
+	if fi.IsDir() {
 		err = w.dir(prefix, dirs, ignored)
-	default:
+	} else {
 		err = w.file(prefix, fi, ignored)
 	}
 	return w.out, err

@@ -120,6 +120,20 @@ func TestReadWorktreeIgnoresLikeGit(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(one.Paths(), []string{"app/main.py"}) {
 		t.Fatalf("ReadWorktree(file) = %v, %v", one.Paths(), err)
 	}
+	for _, ignored := range []string{"build", "app/debug.log", "app/secret.txt"} {
+		if got, err := r.ReadWorktree(ignored); err != nil || len(got) != 0 {
+			t.Fatalf("ReadWorktree(%s), which is ignored = %v, %v", ignored, got.Paths(), err)
+		}
+	}
+	if got, err := r.ReadWorktree("tracked/build"); err != nil || !reflect.DeepEqual(got.Paths(), []string{"tracked/build/force.txt"}) {
+		t.Fatalf("ReadWorktree(tracked/build) = %v, %v", got.Paths(), err)
+	}
+	if err := os.Symlink(t.TempDir(), filepath.Join(r.Root(), "out")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.ReadWorktree("out/x"); err == nil {
+		t.Fatal("ReadWorktree followed a symlinked folder out of the work tree")
+	}
 	none, err := r.ReadWorktree("missing")
 	if err != nil || len(none) != 0 {
 		t.Fatalf("ReadWorktree(missing) = %v, %v", none, err)
