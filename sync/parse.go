@@ -41,15 +41,54 @@ func (e *FileError) Unwrap() error { return e.Err }
 // Is makes every FileError match ErrInvalidProject.
 func (e *FileError) Is(target error) bool { return target == ErrInvalidProject }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
+var yamlLineRE = regexp.MustCompile(`^line (\d+): (.*)`)
+
+// parserProblems are the messages of yaml.v3's parser (as opposed to its
+// scanner) errors. yaml.v3 prints their 0-based line, and no line at all for
+// the first line (gopkg.in/yaml.v3 decode.go, parser.fail); yamlFileError
+// corrects that.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// scannerPrefixes start the messages of yaml.v3's scanner errors, which
+// carry no line when they happen on the first line.
+var scannerPrefixes = []string{"did not find expected", "could not find expected", "found ",
+	"mapping keys are", "mapping values are", "block sequence entries are"}
 
 // yamlFileError turns a yaml.v3 error, whose text carries the line, into a
-// FileError with the line as a field.
+// FileError with the (1-based) line as a field.
 func yamlFileError(path string, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "unmarshal errors:\n"); ok {
+		msg = strings.TrimSpace(rest) // decode errors: lines are right
+		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return &FileError{Path: path, Line: line, Err: errors.New(m[2])}
+		}
+		return &FileError{Path: path, Err: errors.New(msg)}
+	}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if parserProblems[m[2]] {
+			line++
+		}
 		return &FileError{Path: path, Line: line, Err: errors.New(m[2])}
+	}
+	for _, p := range scannerPrefixes {
+		if strings.HasPrefix(msg, p) {
+			return &FileError{Path: path, Line: 1, Err: errors.New(msg)}
+		}
 	}
 	return &FileError{Path: path, Err: errors.New(msg)}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -81,7 +82,7 @@ func specNode(kind fc.Kind, spec map[string]any) *yaml.Node {
 // scalars tagged with their type so that the encoder quotes a string only
 // where YAML would otherwise read it as something else ("123", "true", "",
 // "null", "2021-01-01" stay strings). Multi-line strings become literal
-// blocks. v is normalised with fc.Normalize first.
+// blocks where yaml.v3 reads them back intact. v is normalised with fc.Normalize first.
 func valueNode(v any) *yaml.Node {
 	switch x := fc.Normalize(v).(type) {
 	case nil:
@@ -120,7 +121,23 @@ func valueNode(v any) *yaml.Node {
 }
 
 func strNode(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if strings.Contains(s, "\n") && !literalSafe(s) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+// literalSafe reports whether yaml.v3 reads back a multi-line string that
+// it writes as a literal block. It does not for strings starting with a
+// newline, a space or a tab, nor for tabs or carriage returns elsewhere;
+// those are double-quoted instead.
+func literalSafe(s string) bool {
+	switch s[0] {
+	case '\n', ' ', '\t':
+		return false
+	}
+	return !strings.ContainsAny(s, "\t\r")
 }
 
 func formatFloat(f float64) string {

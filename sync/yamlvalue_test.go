@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -92,4 +93,30 @@ func orderKeys(kind fc.Kind, path string, keys []string) []string {
 		}
 	}
 	return out
+}
+
+// FuzzValueNodeString checks that every string survives rendering, nested
+// as in a resource file, and reading back.
+func FuzzValueNodeString(f *testing.F) {
+	for _, s := range []string{"", "\n", "a\nb", "\ta\n", " x", "123", "${env:X}", "é\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return // FC's JSON carries only valid UTF-8
+		}
+		v := map[string]any{"k": map[string]any{"n": []any{s}}}
+		text := encodeNode(t, valueNode(v))
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+			t.Fatalf("%q renders as unreadable %q: %v", s, text, err)
+		}
+		back, err := nodeValue(doc.Content[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, v) {
+			t.Fatalf("%q renders as %q, reads back as %#v", s, text, back)
+		}
+	})
 }

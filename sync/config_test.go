@@ -1,0 +1,76 @@
+package sync
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestLoadConfig(t *testing.T) {
+	t.Parallel()
+	c, err := LoadConfig("fcsync.yaml", []byte(`# project
+region: cn-hangzhou
+accountId: 0123456789
+services: [fc-deploy-service, other]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Config{Region: "cn-hangzhou", AccountID: "0123456789", Services: []string{"fc-deploy-service", "other"},
+		LiveBranch: "fcsync/live/cn-hangzhou", SecretPatterns: DefaultSecretPatterns}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("got %+v, want %+v", c, want)
+	}
+	again, err := LoadConfig("fcsync.yaml", c.Marshal())
+	if err != nil || !reflect.DeepEqual(again, c) {
+		t.Errorf("Marshal round trip: %+v, %v\n%s", again, err, c.Marshal())
+	}
+	if got := string(c.Marshal()); got != `region: cn-hangzhou
+accountId: "0123456789"
+services: [fc-deploy-service, other]
+secretPatterns: ['*PASSWORD*', '*SECRET*', '*TOKEN*', '*_KEY', KEY_*, '*_KEY_*', KEY]
+` {
+		t.Errorf("Marshal:\n%s", got)
+	}
+
+	off, err := LoadConfig("p/fcsync.yaml", []byte("region: us-west-1\nliveBranch: live/us\nsecretPatterns: []\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off.LiveBranch != "live/us" || off.SecretPatterns == nil || len(off.SecretPatterns) != 0 {
+		t.Errorf("explicit settings lost: %+v", off)
+	}
+	if again, err := LoadConfig("fcsync.yaml", off.Marshal()); err != nil || !reflect.DeepEqual(again, off) {
+		t.Errorf("Marshal round trip: %+v, %v", again, err)
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ data, want string }{
+		{"region: cn-hangzhou\nsecretPattern: [x]\n", `p/fcsync.yaml:2: unknown key "secretPattern"`},
+		{"accountId: \"1\"\n", "p/fcsync.yaml:1: region is required"},
+		{"", "p/fcsync.yaml: region is required"},
+		{"region: [a\n", "p/fcsync.yaml:2: did not find expected ',' or ']'"},
+		{"region: cn-hangzhou\nregion: x\n", "p/fcsync.yaml:2: region is set twice"},
+		{"- region\n", "p/fcsync.yaml:1: must be a mapping of settings"},
+		{"region: CN HZ\n", `p/fcsync.yaml:1: invalid region "CN HZ"`},
+		{"region: r\nservices: [ok, 9bad]\n", `p/fcsync.yaml:2: services: invalid service name "9bad"`},
+		{"region: r\nservices: one\n", "p/fcsync.yaml:2: services: must be a list"},
+		{"region: r\nservices:\n  - {a: 1}\n", "p/fcsync.yaml:3: services: must be a single value"},
+		{"region: r\nliveBranch: a..b\n", `p/fcsync.yaml:2: invalid liveBranch "a..b"`},
+		{"region: r\nsecretPatterns: ['[']\n", `p/fcsync.yaml:2: secretPatterns: invalid pattern "["`},
+		{"region: r\naccountId: a/b\n", `p/fcsync.yaml:2: invalid accountId "a/b"`},
+	}
+	for _, tt := range tests {
+		_, err := LoadConfig("p/fcsync.yaml", []byte(tt.data))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want prefix %q", tt.data, err, tt.want)
+			continue
+		}
+		if !errors.Is(err, ErrInvalidProject) {
+			t.Errorf("%q: %v is not ErrInvalidProject", tt.data, err)
+		}
+	}
+}
