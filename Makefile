@@ -1,0 +1,40 @@
+# fcsync's build. The two commands a newcomer needs are `make demo` and
+# `make test` (README.md); both install what they need on a fresh machine.
+GO      ?= go
+BIN     := $(CURDIR)/bin
+NODEDIR := conformance/node
+
+.PHONY: build demo test deps node-deps bench fuzz vet clean
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/fcsync ./cmd/fc-emulator ./cmd/fc-console
+
+# The walkthrough of the seed article's three cases against fc-emulator.
+demo: build
+	@bash scripts/demo.sh "$(BIN)"
+
+# Tools the tests call: git (the scenarios check every repository with
+# git fsck, git status and git merge) and Node.js for the SDK conformance test.
+deps:
+	@command -v git >/dev/null && command -v node >/dev/null && command -v npm >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git nodejs npm; }
+
+node-deps: deps
+	npm ci --prefix $(NODEDIR) --no-audit --no-fund --loglevel=error
+
+# FCSYNC_REQUIRE_NODE makes the Node.js conformance test fail instead of skip
+# when its SDK is missing, so CI cannot pass without running it.
+test: node-deps
+	$(GO) vet ./...
+	FCSYNC_REQUIRE_NODE=1 $(GO) test -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzUnpackZip -fuzztime 30s ./sync/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./sync/
+	$(GO) test -run '^$$' -fuzz FuzzMergeText -fuzztime 30s ./sync/
+
+clean:
+	rm -rf $(BIN) $(NODEDIR)/node_modules

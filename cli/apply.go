@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"fmt"
+	gosync "sync"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fcsync/fcsync/fc"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+// appliedOp is an operation that FC acknowledged, with the resource as
+// FC reported it afterwards (nil for a deletion).
+type appliedOp struct {
+	op     fsync.Op
+	result *fc.Resource
+}
+
+// apply runs the plan against FC (DESIGN section 5, step 4): creates and
+// updates level by level from services down, deletions from triggers up,
+// the operations of one level in parallel up to --concurrency. Every update
+// and delete carries If-Match with the ETag read in step 1, so an online
+// edit made since then fails with 412 instead of being overwritten. After
+// the first failure no new operation starts; what was applied is returned
+// with the error.
+func (p *project) apply(c *cli.Context, plan *fsync.Plan, online *fsync.State) ([]appliedOp, error) {
+	client, err := p.client()
+	if err != nil {
+		return nil, err
+	}
+	var applied []appliedOp
+	var mu gosync.Mutex
+	for _, level := range levels(plan) {
+		err := parallel(ctxOf(c), p.concurrency, len(level), func(i int) error {
+			op := level[i]
+			etag := ""
+			if r := online.Resources[op.ID]; r != nil {
+				etag = r.ETag
+			}
+			var result *fc.Resource
+			var err error
+			switch op.Action {
+			case fsync.ActionCreate:
+				result, err = client.Create(ctxOf(c), op.ID, op.Send, op.Zip)
+			case fsync.ActionUpdate:
+				result, err = client.Update(ctxOf(c), op.ID, op.Send, op.Zip, etag)
+			case fsync.ActionDelete:
+				err = client.Delete(ctxOf(c), op.ID, etag)
+			}
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			applied = append(applied, appliedOp{op: op, result: result})
+			mu.Unlock()
+			fmt.Fprintf(p.st.Out, "  %s %s: done\n", op.Action, op.ID)
+			return nil
+		})
+		if err != nil {
+			return applied, err
+		}
+	}
+	return applied, nil
+}
+
+// levels splits the plan's operations into groups that may run in
+// parallel: one group per kind for creates and updates (services, functions,
+// triggers, domains), then deletions in reverse kind order.
+func levels(plan *fsync.Plan) [][]fsync.Op {
+	order := []fc.Kind{fc.KindService, fc.KindFunction, fc.KindTrigger, fc.KindDomain}
+	var out [][]fsync.Op
+	for _, k := range order {
+		var g []fsync.Op
+		for _, op := range plan.Ops {
+			if op.Action != fsync.ActionDelete && op.ID.Kind == k {
+				g = append(g, op)
+			}
+		}
+		if len(g) > 0 {
+			out = append(out, g)
+		}
+	}
+	for i := len(order) - 1; i >= 0; i-- {
+		var g []fsync.Op
+		for _, op := range plan.Ops {
+			if op.Action == fsync.ActionDelete && op.ID.Kind == order[i] {
+				g = append(g, op)
+			}
+		}
+		if len(g) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// applyResults is the online state after the applied operations: what FC
+// answered for each create and update, the local code for uploaded code,
+// and nothing for deletions.
+func applyResults(before, local *fsync.State, applied []appliedOp) *fsync.State {
+	after := before.Clone()
+	for _, a := range applied {
+		id := a.op.ID
+		if a.op.Action == fsync.ActionDelete {
+			delete(after.Resources, id)
+			delete(after.Code, id)
+			continue
+		}
+		after.Resources[id] = a.result
+		if a.op.Code {
+			after.Code[id] = local.Code[id]
+		}
+	}
+	return after
+}

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fcsync/fcsync/gitstate"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+func cloneCommand(st Streams) *cli.Command {
+	return &cli.Command{
+		Name:      "clone",
+		Usage:     "new project from what is online (all services when none is named)",
+		ArgsUsage: "DIR",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "region", Required: true, Usage: "FC region, e.g. cn-hangzhou"},
+			&cli.StringFlag{Name: "account-id", Usage: "Alibaba Cloud account id (else ALIBABA_CLOUD_ACCOUNT_ID)"},
+			&cli.StringSliceFlag{Name: "service", Usage: "import this service (repeatable)"},
+		},
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("clone: exactly one DIR expected")
+			}
+			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service")}
+			return runClone(c, st, c.Args().First(), cfg)
+		},
+	}
+}
+
+// runClone creates a new repository in dir whose live branch's first commit
+// imports what is online, and whose current branch starts from that commit
+// with the project files (without .fcsync/live.json), so that the sync point
+// is set from the first moment.
+func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) error {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return usagef("clone: %s exists and is not empty", dir)
+	}
+	data := cfg.Marshal()
+	if _, err := fsync.LoadConfig(filepath.Join(dir, configFile), data); err != nil {
+		return withCode(ExitUsage, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	repo, err := gitstate.Init(dir)
+	if err != nil {
+		return err
+	}
+	cfg, err = fsync.LoadConfig(filepath.Join(dir, configFile), data) // fills defaults
+	if err != nil {
+		return err
+	}
+	p, err := newProject(c, st, repo, dir, cfg)
+	if err != nil {
+		return err
+	}
+	release, err := p.lock()
+	if err != nil {
+		return err
+	}
+	defer release()
+
+	client, err := p.client()
+	if err != nil {
+		return err
+	}
+	raw, err := readOnline(ctxOf(c), client, p.concurrency, readOptions{services: cfg.Services, allServices: len(cfg.Services) == 0})
+	if err != nil {
+		return err
+	}
+	live := &liveState{state: fsync.NewState(), salt: p.defaultSalt()}
+	online := p.redact(raw, live.salt)
+	tip, _, err := p.recordOnline(live, online)
+	if err != nil {
+		return err
+	}
+
+	files, err := fsync.Render(online, fsync.RenderOptions{})
+	if err != nil {
+		return err
+	}
+	files[configFile] = filetreeFile(data)
+	if err := writeFiles(p.dir, files); err != nil {
+		return err
+	}
+	branch, _, err := repo.Head()
+	if err != nil && err != gitstate.ErrNoHead {
+		return err
+	}
+	if err := repo.UpdateRef(branch, tip, gitstate.Hash{}); err != nil {
+		return err
+	}
+	if _, err := repo.CommitWorktree(p.prefix, "fcsync clone: start from the online state of "+cfg.Region, repo.UserSignature()); err != nil {
+		return err
+	}
+	fmt.Fprintf(st.Out, "Cloned %d resources from %s into %s (live branch %s).\n", len(online.Resources), cfg.Region, dir, p.liveBranch())
+	return nil
+}

@@ -1,0 +1,97 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/fcsync/fcsync/fc/emulator"
+	"github.com/fcsync/fcsync/internal/fcconsole"
+)
+
+// consoleTestUsage documents the operations fcconsole has in scripts on top
+// of fcconsole.Usage: assertions on and faults of the emulator.
+const consoleTestUsage = `calls ACTION N    (asserts the emulator served N calls of ACTION)
+writes N          (asserts the emulator served N write calls)
+reset-stats
+faults JSON       (emulator.Faults, e.g. {"failNth":{"UpdateFunction":1}})`
+
+// cmdConsole is the scripts' stand-in for the FC web console: every edit
+// goes through the official Go SDK to the script's emulator.
+func cmdConsole(ts *testscript.TestScript, neg bool, args []string) {
+	err := runConsole(ts, args)
+	if neg {
+		if err == nil {
+			ts.Fatalf("fcconsole %s: unexpected success", strings.Join(args, " "))
+		}
+		fmt.Fprintf(ts.Stderr(), "%v\n", err)
+		return
+	}
+	if err != nil {
+		ts.Fatalf("fcconsole %s: %v", strings.Join(args, " "), err)
+	}
+}
+
+func runConsole(ts *testscript.TestScript, args []string) error {
+	srv := server(ts)
+	if len(args) == 0 {
+		ts.Fatalf("usage:\n%s\n%s", fcconsole.Usage, consoleTestUsage)
+	}
+	switch args[0] {
+	case "calls":
+		if len(args) != 3 {
+			ts.Fatalf("usage: %s", consoleTestUsage)
+		}
+		got := srv.Stats()[args[1]]
+		if n := atoi(ts, args[2]); got != n {
+			return fmt.Errorf("emulator served %d %s calls, want %d (all: %v)", got, args[1], n, srv.Stats())
+		}
+		return nil
+	case "writes":
+		if len(args) != 2 {
+			ts.Fatalf("usage: %s", consoleTestUsage)
+		}
+		got := 0
+		for action, n := range srv.Stats() {
+			if strings.HasPrefix(action, "Create") || strings.HasPrefix(action, "Update") || strings.HasPrefix(action, "Delete") {
+				got += n
+			}
+		}
+		if n := atoi(ts, args[1]); got != n {
+			return fmt.Errorf("emulator served %d write calls, want %d (all: %v)", got, n, srv.Stats())
+		}
+		return nil
+	case "reset-stats":
+		srv.ResetStats()
+		return nil
+	case "faults":
+		if len(args) != 2 {
+			ts.Fatalf("usage: %s", consoleTestUsage)
+		}
+		var f emulator.Faults
+		if err := json.Unmarshal([]byte(args[1]), &f); err != nil {
+			ts.Fatalf("faults: %v", err)
+		}
+		srv.SetFaults(f)
+		return nil
+	}
+	c, err := fcconsole.New(srv.URL, testKeyID, testSecret)
+	ts.Check(err)
+	c.Dir = ts.MkAbs(".")
+	return c.Run(args, ts.Stdout())
+}
+
+// catAllObjects returns the content of every object in the repository at
+// dir, as git itself reads them.
+func catAllObjects(ts *testscript.TestScript, dir string) []byte {
+	cmd := exec.Command("git", "cat-file", "--batch-all-objects", "--batch")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		ts.Fatalf("git cat-file: %v", err)
+	}
+	return out
+}

@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fcsync/fcsync/gitstate"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+func fetchCommand(st Streams) *cli.Command {
+	return &cli.Command{
+		Name:         "fetch",
+		Usage:        "read online state and commit any change to the live branch; never touches local files",
+		Flags:        []cli.Flag{&cli.BoolFlag{Name: "exit-code", Usage: "exit 3 when online changes are not merged into the current branch"}},
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			p, err := openProject(c, st)
+			if err != nil {
+				return err
+			}
+			release, err := p.lock()
+			if err != nil {
+				return err
+			}
+			defer release()
+			res, err := p.fetch(c, false)
+			if err != nil {
+				return err
+			}
+			res.print(p)
+			if c.Bool("exit-code") {
+				return p.unmergedExit(res.live)
+			}
+			return nil
+		},
+	}
+}
+
+// fetchResult is what a fetch learned.
+type fetchResult struct {
+	live    *liveState
+	before  gitstate.Hash // live tip before the fetch
+	raw     *fsync.State  // online now, with secret values: never print or render it
+	online  *fsync.State  // online now, redacted
+	changes []fsync.ResourceChange
+}
+
+// fetch reads the online state of the project's tracked resources and
+// records any difference from the live branch as an online-change commit.
+// With etags, every resource is read with Get so that push can send
+// If-Match.
+func (p *project) fetch(c *cli.Context, etags bool) (*fetchResult, error) {
+	live, err := p.loadLive()
+	if err != nil {
+		return nil, err
+	}
+	local := fsync.NewState()
+	if len(p.cfg.Services) == 0 {
+		// Tracked services are the folders under services/: read the
+		// committed project, so that fetch works whatever the work tree holds.
+		if _, head, err := p.repo.Head(); err == nil {
+			if local, _, err = p.readCommit(head); err != nil {
+				return nil, err
+			}
+		}
+		if wt, _, err := p.readWorktree(); err == nil {
+			for id, r := range wt.Resources {
+				local.Resources[id] = r
+			}
+		}
+	}
+	client, err := p.client()
+	if err != nil {
+		return nil, err
+	}
+	domains := trackedDomains(local, live.state)
+	raw, err := readOnline(ctxOf(c), client, p.concurrency, readOptions{
+		services: p.trackedServices(local, live.state),
+		domains:  domains,
+		prev:     live.state,
+		etags:    etags,
+	})
+	if err != nil {
+		return nil, err
+	}
+	online := p.redact(raw, live.salt)
+	before := live.tip
+	_, changes, err := p.recordOnline(live, online)
+	if err != nil {
+		return nil, err
+	}
+	return &fetchResult{live: live, before: before, raw: raw, online: online, changes: changes}, nil
+}
+
+func (r *fetchResult) print(p *project) {
+	if len(r.changes) == 0 && r.before == r.live.tip {
+		fmt.Fprintf(p.st.Out, "No online changes (%s at %s).\n", p.liveBranch(), short(r.live.tip))
+		return
+	}
+	fmt.Fprintf(p.st.Out, "%s: %s..%s online change\n%s", p.liveBranch(), short(r.before), short(r.live.tip), describeChanges(r.changes))
+}
+
+// unmergedExit returns the drift exit code when the live branch holds
+// online changes that the current branch has not merged.
+func (p *project) unmergedExit(live *liveState) error {
+	sp, err := p.syncPoint()
+	if err != nil {
+		return err
+	}
+	for _, e := range fsync.Status(sp.base, sp.base, live.state) {
+		if e.Category.Online() {
+			return silentExit(ExitDrift)
+		}
+	}
+	return nil
+}
+
+func short(h gitstate.Hash) string {
+	if h.IsZero() {
+		return "(none)"
+	}
+	return h.String()[:7]
+}

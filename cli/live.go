@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
+	"github.com/fcsync/fcsync/gitstate"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+// liveState is the live branch as fcsync last recorded it.
+type liveState struct {
+	tip   gitstate.Hash
+	state *fsync.State // empty when the branch does not exist yet
+	salt  string
+}
+
+func (p *project) loadLive() (*liveState, error) {
+	tip, st, files, err := p.liveTip()
+	if err != nil {
+		return nil, err
+	}
+	salt := fsync.LiveSalt(files)
+	if salt == "" {
+		salt = p.defaultSalt()
+	}
+	return &liveState{tip: tip, state: st, salt: salt}, nil
+}
+
+// defaultSalt is the salt of a new live branch's secret hashes. It is
+// derived from the account and region rather than drawn at random so that
+// two clones of the same online state give identical live trees (and
+// identical commits' trees across machines); it still keeps hashes of the
+// same value from matching across accounts, which is all a public salt can
+// do (see the threat model in the README).
+func (p *project) defaultSalt() string {
+	sum := sha256.Sum256([]byte("fcsync secret salt\x00" + p.accountID() + "\x00" + p.cfg.Region))
+	return hex.EncodeToString(sum[:16])
+}
+
+// redact returns a copy of an online state with secret values replaced by
+// references and salted hashes, ready to be rendered into git.
+func (p *project) redact(raw *fsync.State, salt string) *fsync.State {
+	s := raw.Clone()
+	fsync.Redact(s, p.cfg.SecretPatterns, salt)
+	return s
+}
+
+// liveTree renders a redacted online state as the live branch's tree.
+func (p *project) liveTree(online *fsync.State, salt string) (filetree.Tree, error) {
+	files, err := fsync.Render(online, fsync.RenderOptions{Live: true, Salt: salt})
+	if err != nil {
+		return nil, err
+	}
+	return p.toRepo(files), nil
+}
+
+// recordOnline makes an online-change commit on the live branch when the
+// online state differs from what the branch records, and returns the new
+// tip (the old one when nothing changed) and the changes.
+func (p *project) recordOnline(live *liveState, online *fsync.State) (gitstate.Hash, []fsync.ResourceChange, error) {
+	tree, err := p.liveTree(online, live.salt)
+	if err != nil {
+		return live.tip, nil, err
+	}
+	if !live.tip.IsZero() {
+		old, err := p.repo.ReadTree(live.tip)
+		if err != nil {
+			return live.tip, nil, err
+		}
+		if p.fromRepo(old).Equal(p.fromRepo(tree)) {
+			return live.tip, nil, nil
+		}
+	}
+	changes := fsync.Diff(live.state, online)
+	subject := fsync.Subject(changes)
+	if live.tip.IsZero() {
+		subject = "import online state of " + p.cfg.Region
+	}
+	msg := subject + "\n\n" + fsync.Summary(changes)
+	author := gitstate.Signature{
+		Name:  "Function Compute",
+		Email: fmt.Sprintf("fc@%s.%s", p.accountID(), p.cfg.Region),
+		When:  newestModified(changes, online),
+	}
+	tip, err := p.commitLive(tree, []gitstate.Hash{live.tip}, msg, author, live.tip)
+	if err != nil {
+		return live.tip, nil, err
+	}
+	live.tip, live.state = tip, online
+	return tip, changes, nil
+}
+
+// commitLive writes a commit on the live branch and moves the branch by
+// compare-and-swap from old, so that a concurrent writer is detected.
+func (p *project) commitLive(tree filetree.Tree, parents []gitstate.Hash, msg string, author gitstate.Signature, old gitstate.Hash) (gitstate.Hash, error) {
+	treeHash, err := p.repo.WriteTree(tree)
+	if err != nil {
+		return gitstate.Hash{}, err
+	}
+	var ps []gitstate.Hash
+	for _, h := range parents {
+		if !h.IsZero() {
+			ps = append(ps, h)
+		}
+	}
+	commit, err := p.repo.CommitTree(treeHash, ps, msg, author, p.repo.UserSignature())
+	if err != nil {
+		return gitstate.Hash{}, err
+	}
+	if err := p.repo.UpdateRef(p.liveBranch(), commit, old); err != nil {
+		return gitstate.Hash{}, fmt.Errorf("%s: %w", p.liveBranch(), err)
+	}
+	return commit, nil
+}
+
+// newestModified is the author date of an online-change commit: the newest
+// lastModifiedTime among the changed resources (DESIGN section 3), or now
+// when none is known (deletions).
+func newestModified(changes []fsync.ResourceChange, online *fsync.State) time.Time {
+	var newest time.Time
+	for _, c := range changes {
+		r := online.Resources[c.ID]
+		if r == nil {
+			continue
+		}
+		if t, err := parseFCTime(r.LastModified()); err == nil && t.After(newest) {
+			newest = t
+		}
+	}
+	if newest.IsZero() {
+		return time.Now()
+	}
+	return newest
+}
+
+func parseFCTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000-0700", "2006-01-02T15:04:05Z0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unparsable time %q", s)
+}
+
+// describeChanges prints changes one resource per line, for fetch, pull
+// and the drift report.
+func describeChanges(changes []fsync.ResourceChange) string {
+	s := strings.TrimRight(fsync.Summary(changes), "\n")
+	if s == "" {
+		return ""
+	}
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ") + "\n"
+}
+
+// inScope builds the predicate of --service / --function.
+func inScope(services, functions []string) func(fc.ID) bool {
+	if len(services) == 0 && len(functions) == 0 {
+		return nil
+	}
+	svc := map[string]bool{}
+	for _, s := range services {
+		svc[s] = true
+	}
+	fn := map[string]bool{}
+	for _, f := range functions {
+		fn[f] = true
+	}
+	return func(id fc.ID) bool {
+		switch id.Kind {
+		case fc.KindService:
+			return svc[id.Service]
+		case fc.KindFunction, fc.KindTrigger:
+			return svc[id.Service] || fn[id.Service+"/"+id.Function]
+		}
+		return false // custom domains are account-level: only an unscoped push deploys them
+	}
+}

@@ -1,0 +1,138 @@
+// Package cli is fcsync's command line: one file per command, each a thin
+// layer that wires the fc client, the sync core and gitstate together.
+// Main returns the process exit code (DESIGN section 6), so tests drive the
+// real CLI in process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fcsync/fcsync/gitstate"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+// Exit codes, DESIGN section 6.
+const (
+	ExitOK       = 0
+	ExitError    = 1
+	ExitUsage    = 2
+	ExitDrift    = 3
+	ExitConflict = 4
+	ExitLocal    = 5
+)
+
+// exitError carries an exit code through a command's error return.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+// silentExit ends a command with a code and no further message: the command
+// already printed what the user needs (a drift report, a conflict list).
+func silentExit(code int) error { return &exitError{code: code} }
+
+// Streams are the process's standard streams; tests substitute them.
+type Streams struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// IsTerminal reports whether In is an interactive terminal (prompts are
+	// only shown then); OutTerminal whether Out is one (colours).
+	IsTerminal, OutTerminal bool
+}
+
+// Main runs fcsync with args (without the program name) and returns the
+// exit code.
+func Main(args []string, st Streams) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app := newApp(st)
+	err := app.RunContext(ctx, append([]string{"fcsync"}, args...))
+	if err == nil {
+		return ExitOK
+	}
+	code := exitCodeOf(err)
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintf(st.Err, "fcsync: %s\n", msg)
+	}
+	return code
+}
+
+func exitCodeOf(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var fe *fsync.FileError
+	if errors.As(err, &fe) || errors.Is(err, fsync.ErrInvalidProject) {
+		return ExitUsage
+	}
+	if errors.Is(err, errUsage) {
+		return ExitUsage
+	}
+	if errors.Is(err, gitstate.ErrLocked) {
+		return ExitError
+	}
+	return ExitError
+}
+
+var errUsage = errors.New("usage")
+
+func usagef(format string, args ...any) error {
+	return withCode(ExitUsage, fmt.Errorf(format, args...))
+}
+
+func newApp(st Streams) *cli.App {
+	app := &cli.App{
+		Name:  "fcsync",
+		Usage: "keep Function Compute and a git repository in step",
+		Description: "fcsync makes the online state of Function Compute a git branch (fcsync/live/<region>):\n" +
+			"pull turns online changes into commits and merges them; push deploys and refuses to\n" +
+			"overwrite online changes it has not merged, like a non-fast-forward git push.",
+		Reader:    st.In,
+		Writer:    st.Out,
+		ErrWriter: st.Err,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "dir", Usage: "project folder (default: search upward for fcsync.yaml)"},
+			&cli.StringFlag{Name: "endpoint", Usage: "FC endpoint URL, e.g. http://127.0.0.1:9000", EnvVars: []string{"FC_ENDPOINT"}},
+			&cli.IntFlag{Name: "concurrency", Value: 8, Usage: "parallel FC API calls"},
+			&cli.BoolFlag{Name: "no-color", Usage: "never colour output (also NO_COLOR)"},
+		},
+		Commands: []*cli.Command{
+			initCommand(st),
+			cloneCommand(st),
+			fetchCommand(st),
+			pullCommand(st),
+			pushCommand(st),
+			statusCommand(st),
+			diffCommand(st),
+			logCommand(st),
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // Main maps errors to codes
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return withCode(ExitUsage, err)
+		},
+		HideHelpCommand: true,
+	}
+	app.CommandNotFound = func(c *cli.Context, name string) {
+		fmt.Fprintf(st.Err, "fcsync: unknown command %q (see fcsync --help)\n", name)
+	}
+	return app
+}

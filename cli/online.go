@@ -1,0 +1,232 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	gosync "sync"
+
+	"github.com/fcsync/fcsync/fc"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+// readOptions say what readOnline reads.
+type readOptions struct {
+	services    []string        // tracked services; ignored when allServices
+	allServices bool            // clone without --service: every service of the account
+	domains     map[string]bool // custom domains tracked besides those routing to a tracked service
+	prev        *fsync.State    // the live tip: code is downloaded only when codeChecksum changed
+	etags       bool            // Get every resource so that its ETag is known (push)
+}
+
+// readOnline reads the online state of the tracked services, their
+// functions and triggers, and the custom domains that route to them. The
+// result is NOT redacted: it holds secret values and must go through
+// redact before it reaches a file, a commit or the terminal.
+func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt readOptions) (*fsync.State, error) {
+	st := fsync.NewState()
+	var mu gosync.Mutex
+	add := func(r *fc.Resource) {
+		mu.Lock()
+		st.Resources[r.ID] = r
+		mu.Unlock()
+	}
+	services := opt.services
+	if opt.allServices {
+		all, err := client.ListServices(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		services = nil
+		for _, r := range all {
+			services = append(services, r.ID.Service)
+		}
+	}
+	sort.Strings(services)
+
+	// Services, then their functions: one Get and one List per service.
+	var functions []*fc.Resource
+	err := parallel(ctx, concurrency, len(services), func(i int) error {
+		svc, err := client.Get(ctx, fc.ServiceID(services[i]))
+		if errors.Is(err, fc.ErrNotFound) {
+			return nil // deleted online, or not created yet
+		}
+		if err != nil {
+			return err
+		}
+		add(svc)
+		fns, err := client.ListFunctions(ctx, services[i])
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		functions = append(functions, fns...)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Per function: its triggers, its code when the checksum moved, and
+	// with etags a Get of the function itself.
+	var triggers []*fc.Resource
+	err = parallel(ctx, concurrency, len(functions), func(i int) error {
+		f := functions[i]
+		if opt.etags {
+			g, err := client.Get(ctx, f.ID)
+			if errors.Is(err, fc.ErrNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			f = g
+		}
+		add(f)
+		if err := readCode(ctx, client, st, &mu, f, opt.prev); err != nil {
+			return err
+		}
+		ts, err := client.ListTriggers(ctx, f.ID.Service, f.ID.Function)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		triggers = append(triggers, ts...)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = parallel(ctx, concurrency, len(triggers), func(i int) error {
+		t := triggers[i]
+		if opt.etags {
+			g, err := client.Get(ctx, t.ID)
+			if errors.Is(err, fc.ErrNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			t = g
+		}
+		add(t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, readDomains(ctx, client, st, services, opt.domains)
+}
+
+// readCode fills st.Code for a zip function, reusing the previous live
+// state's files when the checksum is unchanged (DESIGN section 3: the zip is
+// downloaded only when the checksum changed).
+func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosync.Mutex, f *fc.Resource, prev *fsync.State) error {
+	sum := f.CodeChecksum()
+	if sum == "" || isContainer(f) {
+		return nil
+	}
+	if prev != nil {
+		if old := prev.Resources[f.ID]; old != nil && old.CodeChecksum() == sum {
+			if code, ok := prev.Code[f.ID]; ok {
+				mu.Lock()
+				st.Code[f.ID] = code
+				mu.Unlock()
+				return nil
+			}
+		}
+	}
+	zip, err := client.GetCode(ctx, f.ID.Service, f.ID.Function)
+	if err != nil {
+		return err
+	}
+	code, err := fsync.UnpackZip(f.ID, zip, fsync.DefaultZipLimits)
+	if err != nil {
+		return err
+	}
+	mu.Lock()
+	st.Code[f.ID] = code
+	mu.Unlock()
+	return nil
+}
+
+func isContainer(f *fc.Resource) bool {
+	rt, _ := f.Spec["runtime"].(string)
+	return rt == "custom-container"
+}
+
+// readDomains adds the custom domains that route to a tracked service, or
+// that the project already tracks.
+func readDomains(ctx context.Context, client *fc.Client, st *fsync.State, services []string, tracked map[string]bool) error {
+	ds, err := client.ListDomains(ctx)
+	if err != nil {
+		return err
+	}
+	svc := map[string]bool{}
+	for _, s := range services {
+		svc[s] = true
+	}
+	for _, d := range ds {
+		if tracked[d.ID.Name] || routesTo(d, svc) {
+			st.Resources[d.ID] = d
+		}
+	}
+	return nil
+}
+
+func routesTo(d *fc.Resource, services map[string]bool) bool {
+	rc, _ := d.Spec["routeConfig"].(map[string]any)
+	routes, _ := rc["routes"].([]any)
+	for _, r := range routes {
+		m, _ := r.(map[string]any)
+		if name, _ := m["serviceName"].(string); services[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// parallel runs fn(0..n-1) with at most limit at once and returns the
+// first error; after an error no new calls start.
+func parallel(ctx context.Context, limit, n int, fn func(i int) error) error {
+	if limit < 1 {
+		limit = 1
+	}
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, limit)
+	var (
+		wg    gosync.WaitGroup
+		once  gosync.Once
+		first error
+	)
+	for i := 0; i < n; i++ {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := fn(i); err != nil {
+				once.Do(func() { first = err; cancel() })
+			}
+		}(i)
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	if err := parent.Err(); err != nil {
+		return fmt.Errorf("reading online state: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,288 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
+	"github.com/fcsync/fcsync/gitstate"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+// configFile is the name of the project file that marks a project folder.
+const configFile = "fcsync.yaml"
+
+// project is an opened fcsync project: its folder inside a git work tree,
+// its configuration, and the machinery to reach FC.
+type project struct {
+	st     Streams
+	repo   *gitstate.Repo
+	dir    string // absolute project folder
+	prefix string // project folder relative to the repository root, slash-separated, "" at the root
+	cfg    *fsync.Config
+
+	endpoint    string
+	concurrency int
+	noColor     bool
+}
+
+// findProject locates the project folder: --dir, or the nearest folder
+// upward from the working directory that holds fcsync.yaml.
+func findProject(c *cli.Context) (string, error) {
+	if d := c.String("dir"); d != "" {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return "", err
+		}
+		if _, err := os.Stat(filepath.Join(abs, configFile)); err != nil {
+			return "", usagef("%s: no %s here (run fcsync init)", abs, configFile)
+		}
+		return abs, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, configFile)); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", usagef("no %s in %s or any parent folder (run fcsync init or fcsync clone)", configFile, wd)
+		}
+	}
+}
+
+func openProject(c *cli.Context, st Streams) (*project, error) {
+	dir, err := findProject(c)
+	if err != nil {
+		return nil, err
+	}
+	cfgPath := filepath.Join(dir, configFile)
+	data, err := os.ReadFile(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := fsync.LoadConfig(cfgPath, data)
+	if err != nil {
+		return nil, err
+	}
+	repo, err := gitstate.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return newProject(c, st, repo, dir, cfg)
+}
+
+func newProject(c *cli.Context, st Streams, repo *gitstate.Repo, dir string, cfg *fsync.Config) (*project, error) {
+	root, err := filepath.EvalSymlinks(repo.Root())
+	if err != nil {
+		return nil, err
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(root, realDir)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return nil, fmt.Errorf("%s: not inside the git work tree %s", dir, root)
+	}
+	prefix := filepath.ToSlash(rel)
+	if prefix == "." {
+		prefix = ""
+	}
+	conc := c.Int("concurrency")
+	if conc < 1 {
+		return nil, usagef("--concurrency must be at least 1")
+	}
+	_, noColorEnv := os.LookupEnv("NO_COLOR")
+	return &project{
+		st: st, repo: repo, dir: realDir, prefix: prefix, cfg: cfg,
+		endpoint: c.String("endpoint"), concurrency: conc,
+		noColor: c.Bool("no-color") || noColorEnv,
+	}, nil
+}
+
+func (p *project) liveBranch() string { return p.cfg.LiveBranch }
+
+// client builds the FC client from the project's region and account and
+// the credential chain.
+func (p *project) client() (*fc.Client, error) {
+	cfg, err := fc.ResolveConfig(p.endpoint, p.cfg.Region, p.cfg.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return fc.NewClient(cfg)
+}
+
+// accountID is the account fcsync talks to, for the live branch's author.
+func (p *project) accountID() string {
+	if p.cfg.AccountID != "" {
+		return p.cfg.AccountID
+	}
+	if a := os.Getenv("ALIBABA_CLOUD_ACCOUNT_ID"); a != "" {
+		return a
+	}
+	return "unknown"
+}
+
+// toRepo moves a project-relative tree to repository-relative paths.
+func (p *project) toRepo(t filetree.Tree) filetree.Tree {
+	if p.prefix == "" {
+		return t
+	}
+	out := filetree.Tree{}
+	out.Graft(p.prefix, t)
+	return out
+}
+
+// fromRepo takes the project's part of a repository-relative tree.
+func (p *project) fromRepo(t filetree.Tree) filetree.Tree {
+	if p.prefix == "" {
+		return t
+	}
+	return t.Sub(p.prefix)
+}
+
+// repoPath turns a project-relative path into a repository-relative one.
+func (p *project) repoPath(rel string) string {
+	if p.prefix == "" {
+		return rel
+	}
+	return path.Join(p.prefix, rel)
+}
+
+// userPath turns a project-relative path into one relative to the working
+// directory, for messages the user can paste.
+func (p *project) userPath(rel string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return rel
+	}
+	r, err := filepath.Rel(wd, filepath.Join(p.dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return rel
+	}
+	return r
+}
+
+// readCommit parses the project part of a commit's tree.
+func (p *project) readCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
+	if h.IsZero() {
+		return fsync.NewState(), filetree.Tree{}, nil
+	}
+	t, err := p.repo.ReadTree(h)
+	if err != nil {
+		return nil, nil, err
+	}
+	files := p.fromRepo(t)
+	s, err := fsync.Parse(files)
+	if err != nil {
+		return nil, nil, fmt.Errorf("commit %s: %w", h.String()[:12], err)
+	}
+	return s, files, nil
+}
+
+// readWorktree parses the project files on disk.
+func (p *project) readWorktree() (*fsync.State, filetree.Tree, error) {
+	t, err := p.repo.ReadWorktree(p.prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	files := p.fromRepo(t)
+	s, err := fsync.Parse(files)
+	if err != nil {
+		return nil, nil, p.locateError(err)
+	}
+	return s, files, nil
+}
+
+// locateError rewrites a FileError's project-relative path into a path the
+// user can open from the working directory.
+func (p *project) locateError(err error) error {
+	var fe *fsync.FileError
+	if errors.As(err, &fe) {
+		c := *fe
+		c.Path = p.userPath(fe.Path)
+		return &c
+	}
+	return err
+}
+
+// trackedServices lists the services in scope: those named in fcsync.yaml,
+// or else those with a folder in the given trees (local files, live tip).
+func (p *project) trackedServices(trees ...*fsync.State) []string {
+	if len(p.cfg.Services) > 0 {
+		return p.cfg.Services
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range trees {
+		if s == nil {
+			continue
+		}
+		for id := range s.Resources {
+			if id.Service != "" && !seen[id.Service] {
+				seen[id.Service] = true
+				out = append(out, id.Service)
+			}
+		}
+	}
+	return out
+}
+
+// liveTip returns the live branch's tip (zero when it does not exist yet)
+// and the state it records.
+func (p *project) liveTip() (gitstate.Hash, *fsync.State, filetree.Tree, error) {
+	tip, err := p.repo.Ref(p.liveBranch())
+	if err != nil {
+		return tip, nil, nil, err
+	}
+	s, files, err := p.readCommit(tip)
+	return tip, s, files, err
+}
+
+// lock takes the repository lock for commands that write.
+func (p *project) lock() (func(), error) {
+	release, err := p.repo.Lock()
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		if err := release(); err != nil {
+			fmt.Fprintf(p.st.Err, "fcsync: releasing lock: %v\n", err)
+		}
+	}, nil
+}
+
+// ctx returns the command's context.
+func ctxOf(c *cli.Context) context.Context { return c.Context }
+
+// projectRel turns a path given on the command line (relative to the
+// working directory) into a project-relative slash path.
+func (p *project) projectRel(arg string) (string, error) {
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	rel, err := filepath.Rel(p.dir, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", usagef("%s is outside the project %s", arg, p.dir)
+	}
+	rel = filepath.ToSlash(rel)
+	if rel == "." {
+		return "", nil
+	}
+	return strings.TrimSuffix(rel, "/"), nil
+}

@@ -1,0 +1,191 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fcsync/fcsync/filetree"
+	"github.com/fcsync/fcsync/gitstate"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+func pullCommand(st Streams) *cli.Command {
+	return &cli.Command{
+		Name:  "pull",
+		Usage: "fetch, then merge online changes into the current branch",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "use-remote", Usage: "resolve every conflict to the online side"},
+			&cli.BoolFlag{Name: "use-local", Usage: "resolve every conflict to the local side"},
+		},
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			resolve := fsync.ResolveNone
+			switch {
+			case c.Bool("use-remote") && c.Bool("use-local"):
+				return usagef("pull: --use-remote and --use-local exclude each other")
+			case c.Bool("use-remote"):
+				resolve = fsync.ResolveOnline
+			case c.Bool("use-local"):
+				resolve = fsync.ResolveLocal
+			}
+			p, err := openProject(c, st)
+			if err != nil {
+				return err
+			}
+			release, err := p.lock()
+			if err != nil {
+				return err
+			}
+			defer release()
+			return p.runPull(c, resolve)
+		},
+	}
+}
+
+func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
+	if busy, err := p.repo.MergeInProgress(); err != nil {
+		return err
+	} else if busy {
+		return errors.New("pull: a merge is in progress: resolve it and git commit, or git merge --abort")
+	}
+	if _, _, err := p.repo.Head(); errors.Is(err, gitstate.ErrNoHead) {
+		return errors.New("pull: the current branch has no commit yet: commit the project first (git add . && git commit)")
+	}
+	res, err := p.fetch(c, false)
+	if err != nil {
+		return err
+	}
+	res.print(p)
+	sp, err := p.syncPoint()
+	if err != nil {
+		return err
+	}
+	tip := res.live.tip
+	if tip.IsZero() || (sp.ok && sp.r == tip) {
+		fmt.Fprintln(p.st.Out, "Already up to date.")
+		return nil
+	}
+	if sp.ok {
+		if merged, err := p.repo.IsAncestor(tip, sp.head); err == nil && merged {
+			fmt.Fprintln(p.st.Out, "Already up to date.")
+			return nil
+		}
+	}
+	local, localFiles, err := p.readCommit(sp.head)
+	if err != nil {
+		return p.locateError(err)
+	}
+	onlineFiles, err := fsync.Render(res.live.state, fsync.RenderOptions{})
+	if err != nil {
+		return err
+	}
+	in := fsync.MergeInput{
+		Online: res.live.state, Local: local,
+		BaseFiles: sp.baseFiles, OnlineFiles: onlineFiles, LocalFiles: localFiles,
+		Resolve: resolve,
+		Labels:  fsync.TextMergeLabels{Ours: "HEAD", Base: "sync point", Theirs: p.liveBranch()},
+	}
+	if sp.ok {
+		in.Base, in.BaseLocal = sp.base, sp.baseLocal
+	}
+	result, err := fsync.Merge(in)
+	if err != nil {
+		return err
+	}
+	files := p.mergeFiles(result, in)
+	if err := p.refuseDirty(files); err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Merge online changes from %s (%s)\n\n%s", p.liveBranch(), short(tip), strings.Join(result.Changed, "\n"))
+	if len(result.Conflicts) == 0 {
+		h, err := p.repo.CommitMerge(tip, msg, files, p.repo.UserSignature())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(p.st.Out, "Merged %s into %s (%s).\n", p.liveBranch(), sp.branch, short(h))
+		for _, line := range result.Changed {
+			fmt.Fprintf(p.st.Out, "  %s\n", line)
+		}
+		return nil
+	}
+	if err := p.repo.StartMerge(tip, msg, files); err != nil {
+		return err
+	}
+	for _, line := range result.Changed {
+		fmt.Fprintf(p.st.Out, "  %s\n", line)
+	}
+	fmt.Fprintf(p.st.Out, "CONFLICT: %d conflicts between local and online changes:\n", len(result.Conflicts))
+	for _, cf := range result.Conflicts {
+		fmt.Fprintf(p.st.Out, "  %s\n", p.color(colorRed, p.userPath(cf.Path)+": "+conflictWhat(cf)))
+	}
+	fmt.Fprintln(p.st.Out, "Fix them, then git add and git commit to conclude the merge (or git merge --abort),")
+	fmt.Fprintln(p.st.Out, "or rerun fcsync pull with --use-remote or --use-local after git merge --abort.")
+	return silentExit(ExitConflict)
+}
+
+func conflictWhat(c fsync.Conflict) string {
+	if c.Field == "" {
+		return c.Reason
+	}
+	return c.Field + ": " + c.Reason
+}
+
+// mergeFiles turns a merge result into the files gitstate records,
+// repository-relative, with the three sides of each conflicted path for the
+// index's stages 1-3.
+func (p *project) mergeFiles(result *fsync.MergeResult, in fsync.MergeInput) []gitstate.MergeFile {
+	conflicted := map[string]bool{}
+	for _, c := range result.Conflicts {
+		conflicted[c.Path] = true
+	}
+	paths := make([]string, 0, len(result.Files))
+	for rel := range result.Files {
+		paths = append(paths, rel)
+	}
+	sort.Strings(paths)
+	side := func(t filetree.Tree, rel string) *filetree.File {
+		if f, ok := t[rel]; ok {
+			return &f
+		}
+		return nil
+	}
+	var out []gitstate.MergeFile
+	for _, rel := range paths {
+		mf := gitstate.MergeFile{Path: p.repoPath(rel), Result: result.Files[rel]}
+		if conflicted[rel] {
+			mf.Conflict = true
+			mf.Base = side(in.BaseFiles, rel)
+			mf.Ours = side(in.LocalFiles, rel)
+			mf.Theirs = side(in.OnlineFiles, rel)
+		}
+		out = append(out, mf)
+	}
+	return out
+}
+
+// refuseDirty stops before anything is written when a file the merge must
+// change has uncommitted edits (DESIGN section 4).
+func (p *project) refuseDirty(files []gitstate.MergeFile) error {
+	dirty, err := p.repo.DirtyPaths(p.prefix)
+	if err != nil {
+		return err
+	}
+	isDirty := map[string]bool{}
+	for _, d := range dirty {
+		isDirty[d] = true
+	}
+	var hit []string
+	for _, f := range files {
+		if isDirty[f.Path] {
+			hit = append(hit, f.Path)
+		}
+	}
+	if len(hit) == 0 {
+		return nil
+	}
+	return fmt.Errorf("pull: uncommitted changes in files the merge must change:\n  %s\ncommit or stash them, then pull again; nothing was changed", strings.Join(hit, "\n  "))
+}

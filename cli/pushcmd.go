@@ -1,0 +1,338 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/gitstate"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+func pushCommand(st Streams) *cli.Command {
+	return &cli.Command{
+		Name:  "push",
+		Usage: "deploy the committed project; refuses to overwrite online changes not merged",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "use-local", Usage: "overwrite online changes that were not merged"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and change nothing"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "confirm deletions without asking"},
+			&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "commit uncommitted project changes with this message first"},
+			&cli.StringSliceFlag{Name: "service", Usage: "deploy only this service (repeatable)"},
+			&cli.StringSliceFlag{Name: "function", Usage: "deploy only this function, as SERVICE/FUNCTION (repeatable)"},
+			outputFlag(),
+		},
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			p, err := openProject(c, st)
+			if err != nil {
+				return err
+			}
+			release, err := p.lock()
+			if err != nil {
+				return err
+			}
+			defer release()
+			return p.runPush(c)
+		},
+	}
+}
+
+func (p *project) runPush(c *cli.Context) error {
+	format, err := outputFormat(c)
+	if err != nil {
+		return err
+	}
+	scope, err := pushScope(c)
+	if err != nil {
+		return err
+	}
+	if err := p.commitIfDirty(c.String("message")); err != nil {
+		return err
+	}
+	sp, err := p.syncPoint()
+	if err != nil {
+		return err
+	}
+	if sp.head.IsZero() {
+		return errors.New("push: the current branch has no commit yet: commit the project first (git add . && git commit)")
+	}
+	local, _, err := p.readCommit(sp.head)
+	if err != nil {
+		return p.locateError(err)
+	}
+
+	// Step 1: read online and record drift before anything else, so that
+	// it is never lost, even when the push is then refused.
+	res, err := p.fetch(c, true)
+	if err != nil {
+		return err
+	}
+	if len(res.changes) > 0 {
+		fmt.Fprintf(p.st.Err, "Recorded online changes on %s (%s).\n", p.liveBranch(), short(res.live.tip))
+	}
+	if sp, err = p.syncPoint(); err != nil {
+		return err
+	}
+
+	// Step 2: refuse when online changed since the sync point.
+	drift := findDrift(sp, local, res.online, scope)
+	useLocal := c.Bool("use-local")
+	if len(drift) > 0 && !useLocal {
+		p.printDrift(drift)
+		if !p.st.IsTerminal || c.Bool("dry-run") {
+			return silentExit(ExitDrift)
+		}
+		if !p.confirm("Overwrite these online changes with the local version? [y/N] ") {
+			fmt.Fprintln(p.st.Err, "Push cancelled; nothing was changed online.")
+			return silentExit(ExitDrift)
+		}
+		useLocal = true
+	}
+
+	// Step 3: plan.
+	var base *fsync.State
+	if sp.ok {
+		base = sp.base
+	}
+	plan, err := fsync.MakePlan(fsync.PlanInput{Local: local, Online: res.raw, Base: base, InScope: scope, Env: os.LookupEnv})
+	if err != nil {
+		return err
+	}
+	if c.Bool("dry-run") {
+		return p.printPlan(plan, format)
+	}
+	if plan.Empty() {
+		if len(drift) > 0 && useLocal {
+			// Online differs only where local does not manage: record that
+			// local accepts it, so the sync point moves past the drift.
+			if _, err := p.writeDeploy(res, sp, res.raw, nil, nil, plan); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(p.st.Out, "Everything up to date: online already matches the project.")
+		return nil
+	}
+	if dels := plan.Deletions(); len(dels) > 0 && !c.Bool("yes") {
+		fmt.Fprint(p.st.Out, (&fsync.Plan{Ops: dels}).Text())
+		if !p.st.IsTerminal {
+			return usagef("push: the plan deletes %d resources online; rerun with --yes to confirm", len(dels))
+		}
+		if !p.confirm(fmt.Sprintf("Delete these %d resources online? [y/N] ", len(dels))) {
+			fmt.Fprintln(p.st.Err, "Push cancelled; nothing was changed online.")
+			return silentExit(ExitError)
+		}
+	}
+	fmt.Fprint(p.st.Out, plan.Text())
+
+	// Steps 4 and 5: apply with If-Match, then record the deploy.
+	applied, applyErr := p.apply(c, plan, res.raw)
+	after := applyResults(res.raw, local, applied)
+	deploy, err := p.writeDeploy(res, sp, after, applied, applyErr, plan)
+	if err != nil {
+		if applyErr != nil {
+			return fmt.Errorf("%w (and recording the deploy failed: %v)", applyErr, err)
+		}
+		return err
+	}
+	if applyErr != nil {
+		fmt.Fprintf(p.st.Err, "Push stopped after %d of %d operations; the partial deploy is recorded as %s.\n", len(applied), len(plan.Ops), short(deploy))
+		if errors.Is(applyErr, fc.ErrPreconditionFailed) {
+			return withCode(ExitDrift, fmt.Errorf("%w\nit changed online during the push; nothing of it was overwritten: run fcsync pull, then push again", applyErr))
+		}
+		return applyErr
+	}
+	fmt.Fprintf(p.st.Out, "Deployed %d operations; %s is now %s.\n", len(applied), p.liveBranch(), short(deploy))
+	return nil
+}
+
+// pushScope turns --service and --function into a predicate.
+func pushScope(c *cli.Context) (func(fc.ID) bool, error) {
+	services := c.StringSlice("service")
+	functions := c.StringSlice("function")
+	for _, s := range services {
+		if err := fc.ValidateName(fc.KindService, s); err != nil {
+			return nil, withCode(ExitUsage, fmt.Errorf("--service: %w", err))
+		}
+	}
+	for _, f := range functions {
+		svc, fn, ok := strings.Cut(f, "/")
+		if !ok {
+			return nil, usagef("--function %q: want SERVICE/FUNCTION", f)
+		}
+		if err := fc.FunctionID(svc, fn).Validate(); err != nil {
+			return nil, withCode(ExitUsage, fmt.Errorf("--function: %w", err))
+		}
+	}
+	return inScope(services, functions), nil
+}
+
+// commitIfDirty makes push deploy exactly what is committed: uncommitted
+// project changes stop it, unless -m commits them first.
+func (p *project) commitIfDirty(message string) error {
+	if busy, err := p.repo.MergeInProgress(); err != nil {
+		return err
+	} else if busy {
+		return errors.New("push: a merge is in progress: conclude it with git commit (or git merge --abort) first")
+	}
+	dirty, err := p.repo.DirtyPaths(p.prefix)
+	if err != nil {
+		return err
+	}
+	if len(dirty) == 0 {
+		return nil
+	}
+	if message == "" {
+		return fmt.Errorf("push: uncommitted changes in the project:\n  %s\npush deploys what is committed: commit them, or pass -m MESSAGE to commit them first", strings.Join(dirty, "\n  "))
+	}
+	if _, _, err := p.readWorktree(); err != nil {
+		return err
+	}
+	h, err := p.repo.CommitWorktree(p.prefix, message, p.repo.UserSignature())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(p.st.Out, "Committed %d changed files as %s.\n", len(dirty), short(h))
+	return nil
+}
+
+// driftItem is one resource that changed online since the sync point.
+type driftItem struct {
+	ID      fc.ID
+	Reason  string
+	Changes []fsync.ResourceChange
+}
+
+// findDrift lists the resources in scope that online changed since the sync
+// point (case 2) or that exist online without a sync point while the
+// project has them (case 3).
+func findDrift(sp *syncPoint, local, online *fsync.State, scope func(fc.ID) bool) []driftItem {
+	var out []driftItem
+	ids := map[fc.ID]bool{}
+	for id := range sp.base.Resources {
+		ids[id] = true
+	}
+	for id := range online.Resources {
+		ids[id] = true
+	}
+	sorted := make([]fc.ID, 0, len(ids))
+	for id := range ids {
+		sorted = append(sorted, id)
+	}
+	fc.SortIDs(sorted)
+	for _, id := range sorted {
+		if scope != nil && !scope(id) {
+			continue
+		}
+		b, o := sp.base.Resources[id], online.Resources[id]
+		switch {
+		case b == nil && o != nil && local.Resources[id] != nil:
+			out = append(out, driftItem{ID: id, Reason: "exists online but was never deployed from or pulled into this repository"})
+		case b != nil && o == nil:
+			out = append(out, driftItem{ID: id, Reason: "deleted online since the last sync"})
+		case b != nil && fsync.OnlineChanged(b, o):
+			out = append(out, driftItem{ID: id, Reason: "changed online since the last sync",
+				Changes: fsync.Diff(only(sp.base, id), only(online, id))})
+		}
+	}
+	return out
+}
+
+// only is the part of a state that concerns one resource.
+func only(s *fsync.State, id fc.ID) *fsync.State {
+	out := fsync.NewState()
+	if r := s.Resources[id]; r != nil {
+		out.Resources[id] = r
+	}
+	if code, ok := s.Code[id]; ok {
+		out.Code[id] = code
+	}
+	return out
+}
+
+func (p *project) printDrift(drift []driftItem) {
+	w := p.st.Err
+	fmt.Fprintf(w, "%s\n", p.color(colorRed, "push refused: online changes that this branch has not merged"))
+	for _, d := range drift {
+		fmt.Fprintf(w, "  %s (%s): %s\n", d.ID, p.userPath(d.ID.File()), d.Reason)
+		fmt.Fprint(w, indent(describeChanges(d.Changes), "  "))
+	}
+	fmt.Fprintln(w, "Run fcsync pull to merge them, or fcsync push --use-local to overwrite them.")
+}
+
+func indent(s, by string) string {
+	if s == "" {
+		return ""
+	}
+	return by + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+by) + "\n"
+}
+
+func (p *project) printPlan(plan *fsync.Plan, format string) error {
+	if format == "json" {
+		if plan.Ops == nil {
+			plan.Ops = []fsync.Op{}
+		}
+		return json.NewEncoder(p.st.Out).Encode(plan)
+	}
+	fmt.Fprint(p.st.Out, plan.Text())
+	return nil
+}
+
+// confirm asks a yes/no question on the terminal; the default is no.
+func (p *project) confirm(question string) bool {
+	fmt.Fprint(p.st.Err, question)
+	var answer string
+	if _, err := fmt.Fscanln(p.st.In, &answer); err != nil {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}
+
+// writeDeploy records a deploy commit on the live branch: parents the live
+// tip and the local commit deployed, tree the online state after the
+// deploy. A failed push records exactly what was applied, marked partial.
+func (p *project) writeDeploy(res *fetchResult, sp *syncPoint, after *fsync.State, applied []appliedOp, applyErr error, plan *fsync.Plan) (gitstate.Hash, error) {
+	online := p.redact(after, res.live.salt)
+	tree, err := p.liveTree(online, res.live.salt)
+	if err != nil {
+		return gitstate.Hash{}, err
+	}
+	changes := fsync.Diff(res.live.state, online)
+	subject := "deploy " + short(sp.head) + ": " + strings.TrimPrefix(fsync.Subject(changes), "online change: ")
+	if len(changes) == 0 {
+		subject = "deploy " + short(sp.head) + ": accept online state"
+	}
+	var body strings.Builder
+	body.WriteString(fsync.Summary(changes))
+	if applyErr != nil {
+		subject = "partial " + subject
+		fmt.Fprintf(&body, "\npartial deploy: %d of %d operations applied\n", len(applied), len(plan.Ops))
+		done := map[fc.ID]bool{}
+		for _, a := range applied {
+			fmt.Fprintf(&body, "applied: %s %s\n", a.op.Action, a.op.ID)
+			done[a.op.ID] = true
+		}
+		for _, op := range plan.Ops {
+			if !done[op.ID] {
+				fmt.Fprintf(&body, "not applied: %s %s\n", op.Action, op.ID)
+			}
+		}
+		fmt.Fprintf(&body, "error: %v\n", applyErr)
+	}
+	sig := p.repo.UserSignature()
+	tip, err := p.commitLive(tree, []gitstate.Hash{res.live.tip, sp.head}, subject+"\n\n"+body.String(), sig, res.live.tip)
+	if err != nil {
+		return tip, err
+	}
+	res.live.tip, res.live.state = tip, online
+	return tip, nil
+}

@@ -1,0 +1,200 @@
+package cli_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/term"
+
+	"github.com/fcsync/fcsync/cli"
+	"github.com/fcsync/fcsync/fc/emulator"
+	"github.com/fcsync/fcsync/internal/fcconsole"
+)
+
+// Test credentials of the in-process emulator. They are fake: the
+// emulator verifies signatures against them like FC would.
+const (
+	testAccount = "1234567890"
+	testKeyID   = "LTAItestkey"
+	testSecret  = "test-secret-never-printed"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("FCSYNC_TEST_AS_CLI") == "1" {
+		// The pseudo-terminal tests run the test binary as fcsync, which
+		// must see the terminal for itself.
+		os.Exit(runCLI(term.IsTerminal(int(os.Stdin.Fd()))))
+	}
+	testscript.Main(m, map[string]func(){
+		"fcsync": func() { os.Exit(runCLI(term.IsTerminal(int(os.Stdin.Fd())))) },
+	})
+}
+
+func runCLI(terminal bool) int {
+	return cli.Main(os.Args[1:], cli.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, IsTerminal: terminal, OutTerminal: false})
+}
+
+// TestScripts runs the CLI scenarios in testdata/scripts: each is a short
+// story of fcsync commands against fc-emulator, with "console" edits made
+// through the official Go SDK as the web console would make them.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "testdata", "scripts"),
+		RequireExplicitExec: true,
+		Setup:               setupScript,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"fcconsole": cmdConsole,
+			"mkzip":     cmdMkzip,
+			"grepall":   cmdGrepAll,
+			"exits":     cmdExits,
+		},
+	})
+}
+
+// setupScript starts an emulator for the script and points fcsync at it
+// through the environment, as a user would with FC_ENDPOINT.
+func setupScript(env *testscript.Env) error {
+	srv, err := emulator.Start("127.0.0.1:0", emulator.Options{
+		AccountID: testAccount, AccessKeyID: testKeyID, AccessKeySecret: testSecret,
+	})
+	if err != nil {
+		return err
+	}
+	env.Defer(func() { srv.Close() })
+	env.Values["emulator"] = srv
+	home := filepath.Join(env.WorkDir, ".home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	for k, v := range map[string]string{
+		"FC_ENDPOINT":                     srv.URL,
+		"ALIBABA_CLOUD_ACCESS_KEY_ID":     testKeyID,
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": testSecret,
+		"ALIBABA_CLOUD_ACCOUNT_ID":        testAccount,
+		"HOME":                            home,
+		"GIT_CONFIG_NOSYSTEM":             "1",
+		"GIT_AUTHOR_NAME":                 "Dev One",
+		"GIT_AUTHOR_EMAIL":                "dev@example.com",
+		"GIT_COMMITTER_NAME":              "Dev One",
+		"GIT_COMMITTER_EMAIL":             "dev@example.com",
+		"NO_COLOR":                        "1",
+		"TEST_SECRET":                     testSecret,
+	} {
+		env.Setenv(k, v)
+	}
+	return nil
+}
+
+func server(ts *testscript.TestScript) *emulator.Server {
+	return ts.Value("emulator").(*emulator.Server)
+}
+
+// cmdMkzip writes a zip for the zip-safety scenarios, entry names
+// unchecked:
+//
+//	mkzip OUT.zip name=content ... [symlink:name=target] [dir:DIR]
+func cmdMkzip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: mkzip OUT.zip entry...")
+	}
+	var entries []fcconsole.ZipEntry
+	for _, a := range args[1:] {
+		if dir, ok := strings.CutPrefix(a, "dir:"); ok {
+			es, err := fcconsole.DirEntries(ts.MkAbs(dir))
+			ts.Check(err)
+			entries = append(entries, es...)
+			continue
+		}
+		link := false
+		if rest, ok := strings.CutPrefix(a, "symlink:"); ok {
+			a, link = rest, true
+		}
+		name, content, ok := strings.Cut(a, "=")
+		if !ok {
+			ts.Fatalf("mkzip: entry %q: want name=content", a)
+		}
+		entries = append(entries, fcconsole.ZipEntry{Name: name, Data: []byte(content), Symlink: link})
+	}
+	data, err := fcconsole.BuildZip(entries)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o644))
+}
+
+// cmdGrepAll fails when a string occurs in any git object of a repository,
+// any file under a folder, or the script's captured output so far:
+//
+//	grepall VALUE DIR
+func cmdGrepAll(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: grepall VALUE DIR")
+	}
+	value := []byte(ts.Getenv(args[0]))
+	if len(value) == 0 {
+		value = []byte(args[0])
+	}
+	var found []string
+	root := ts.MkAbs(args[1])
+	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(data, value) {
+			found = append(found, p)
+		}
+		return nil
+	})
+	ts.Check(err)
+	objects := catAllObjects(ts, root)
+	if bytes.Contains(objects, value) {
+		found = append(found, "a git object")
+	}
+	if neg {
+		if len(found) > 0 {
+			ts.Fatalf("value found in %s", strings.Join(found, ", "))
+		}
+		return
+	}
+	if len(found) == 0 {
+		ts.Fatalf("value not found")
+	}
+}
+
+func atoi(ts *testscript.TestScript, s string) int {
+	n, err := strconv.Atoi(s)
+	ts.Check(err)
+	return n
+}
+
+// cmdExits runs a program and asserts its exit code, keeping its output
+// for the stdout and stderr checks that follow:
+//
+//	exits 3 fcsync push
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROGRAM [ARGS...]")
+	}
+	want := atoi(ts, args[0])
+	err := ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("%s: %v", args[1], err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+func statusCommand(st Streams) *cli.Command {
+	return &cli.Command{
+		Name:  "status",
+		Usage: "per resource: in sync, changed locally, changed online, both, new, deleted",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "offline", Usage: "compare with the live branch as last fetched instead of reading FC"},
+			&cli.BoolFlag{Name: "exit-code", Usage: "exit 3 when online changes are not merged, 5 when only local changes are not deployed"},
+			outputFlag(),
+		},
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			p, err := openProject(c, st)
+			if err != nil {
+				return err
+			}
+			return p.runStatus(c)
+		},
+	}
+}
+
+func (p *project) runStatus(c *cli.Context) error {
+	format, err := outputFormat(c)
+	if err != nil {
+		return err
+	}
+	local, _, err := p.readWorktree()
+	if err != nil {
+		return err
+	}
+	sp, err := p.syncPoint()
+	if err != nil {
+		return err
+	}
+	online, err := p.onlineForReading(c, local, !c.Bool("offline"))
+	if err != nil {
+		return err
+	}
+	entries := fsync.Status(sp.base, local, online)
+	var shown []fsync.Entry
+	code := ExitOK
+	for _, e := range entries {
+		if e.Category == fsync.InSync {
+			continue
+		}
+		shown = append(shown, e)
+		if e.Category.Online() {
+			code = ExitDrift
+		} else if code == ExitOK {
+			code = ExitLocal
+		}
+	}
+	if format == "json" {
+		if shown == nil {
+			shown = []fsync.Entry{}
+		}
+		if err := json.NewEncoder(p.st.Out).Encode(map[string]any{"resources": shown, "syncPoint": sp.ok}); err != nil {
+			return err
+		}
+	} else {
+		p.printStatus(sp, shown, len(entries))
+	}
+	if c.Bool("exit-code") {
+		return silentExit(code)
+	}
+	return nil
+}
+
+func (p *project) printStatus(sp *syncPoint, shown []fsync.Entry, total int) {
+	out := p.st.Out
+	if sp.ok {
+		fmt.Fprintf(out, "On branch %s, synced with %s at %s.\n", sp.branch, p.liveBranch(), short(sp.r))
+	} else {
+		fmt.Fprintf(out, "On branch %s, never synced with %s.\n", sp.branch, p.liveBranch())
+	}
+	if len(shown) == 0 {
+		fmt.Fprintf(out, "All %d resources in sync.\n", total)
+		return
+	}
+	width := 0
+	for _, e := range shown {
+		if n := len(e.Category); n > width {
+			width = n
+		}
+	}
+	for _, e := range shown {
+		var detail []string
+		if len(e.Local) > 0 {
+			detail = append(detail, "local: "+strings.Join(e.Local, ", "))
+		}
+		if len(e.Online) > 0 {
+			detail = append(detail, "online: "+strings.Join(e.Online, ", "))
+		}
+		line := fmt.Sprintf("  %-*s  %s", width, e.Category, p.userPath(e.Path))
+		if len(detail) > 0 {
+			line += "  (" + strings.Join(detail, "; ") + ")"
+		}
+		fmt.Fprintln(out, p.color(categoryColor(e.Category), line))
+	}
+}
+
+func categoryColor(c fsync.Category) string {
+	switch {
+	case c == fsync.ChangedBoth || c == fsync.NotSynced:
+		return colorRed
+	case c.Online():
+		return colorYellow
+	}
+	return colorGreen
+}
+
+// onlineForReading is the online state for commands that only read: FC
+// now (redacted, nothing committed), or the live tip when offline.
+func (p *project) onlineForReading(c *cli.Context, local *fsync.State, readFC bool) (*fsync.State, error) {
+	live, err := p.loadLive()
+	if err != nil {
+		return nil, err
+	}
+	if !readFC {
+		return live.state, nil
+	}
+	client, err := p.client()
+	if err != nil {
+		return nil, err
+	}
+	raw, err := readOnline(ctxOf(c), client, p.concurrency, readOptions{
+		services: p.trackedServices(local, live.state),
+		domains:  trackedDomains(local, live.state),
+		prev:     live.state,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p.redact(raw, live.salt), nil
+}
