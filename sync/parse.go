@@ -132,6 +132,10 @@ func Parse(t filetree.Tree) (*State, error) {
 			add(&FileError{Path: p, Err: err})
 			continue
 		}
+		if t[p].Mode == filetree.Symlink {
+			add(&FileError{Path: p, Err: errors.New("must be a regular file, not a symlink")})
+			continue
+		}
 		spec, err := parseSpec(id.Kind, p, t[p].Data)
 		if err != nil {
 			add(err)

@@ -177,37 +177,38 @@ func TestParseFileErrors(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		name  string
-		path  string
-		data  string
-		want  string
-		extra bool // path is added, not replacing fn
+		name, path, data, want string
 	}{
-		{"yaml syntax", fn, "runtime: python3.9\nhandler: [a\nmemorySize: 1\n", fn + ":2: did not find expected ',' or ']'", false},
-		{"first line", fn, "a: b: c\n", fn + ":1: mapping values are not allowed in this context", false},
-		{"flow map", fn, "runtime: a\nx: {a: 1\n", fn + ":2: did not find expected ',' or '}'", false},
-		{"block mapping", fn, "runtime: a\n- x\n", fn + ":2: did not find expected key", false},
-		{"tab", fn, "runtime: a\n\tx: 1\n", fn + ":2: found a tab character that violates indentation", false},
-		{"bad indent", fn, "runtime: a\n  handler: b\n", fn + ":2: mapping values are not allowed in this context", false},
-		{"duplicate key", fn, "runtime: a\nmemorySize: 1\nmemorySize: 2\n", fn + `:3: mapping key "memorySize" already defined at line 2`, false},
-		{"list document", fn, "# c\n- a\n", fn + ":2: must be a mapping of function fields, not a list", false},
-		{"scalar document", fn, "\n\nhello\n", fn + ":3: must be a mapping of function fields, not a single value", false},
-		{"two documents", fn, "a: 1\n---\nb: 2\n", fn + ":2: more than one YAML document", false},
-		{"server-owned", fn, "runtime: a\nfunctionName: fn\n", fn + ":2: functionName is set by Function Compute", false},
-		{"invalid name", "services/svc/functions/9fn/function.yaml", "{}", `services/svc/functions/9fn/function.yaml: invalid function name "9fn"`, true},
+		{"yaml syntax", fn, "runtime: python3.9\nhandler: [a\nmemorySize: 1\n", fn + ":2: did not find expected ',' or ']'"},
+		{"first line", fn, "a: b: c\n", fn + ":1: mapping values are not allowed in this context"},
+		{"flow map", fn, "runtime: a\nx: {a: 1\n", fn + ":2: did not find expected ',' or '}'"},
+		{"block mapping", fn, "runtime: a\n- x\n", fn + ":2: did not find expected key"},
+		{"tab", fn, "runtime: a\n\tx: 1\n", fn + ":2: found a tab character that violates indentation"},
+		{"bad indent", fn, "runtime: a\n  handler: b\n", fn + ":2: mapping values are not allowed in this context"},
+		{"duplicate key", fn, "runtime: a\nmemorySize: 1\nmemorySize: 2\n", fn + `:3: mapping key "memorySize" already defined at line 2`},
+		{"list document", fn, "# c\n- a\n", fn + ":2: must be a mapping of function fields, not a list"},
+		{"scalar document", fn, "\n\nhello\n", fn + ":3: must be a mapping of function fields, not a single value"},
+		{"two documents", fn, "a: 1\n---\nb: 2\n", fn + ":2: more than one YAML document"},
+		{"server-owned", fn, "runtime: a\nfunctionName: fn\n", fn + ":2: functionName is set by Function Compute"},
+		{"invalid name", "services/svc/functions/9fn/function.yaml", "{}", `services/svc/functions/9fn/function.yaml: invalid function name "9fn"`},
 		{"trigger config string", "services/svc/functions/fn/triggers/t.yaml", "triggerType: http\ntriggerConfig: '{}'\n",
-			"services/svc/functions/fn/triggers/t.yaml:2: triggerConfig must be a mapping, not a single value", true},
+			"services/svc/functions/fn/triggers/t.yaml:2: triggerConfig must be a mapping, not a single value"},
 		{"orphan trigger", "services/svc/functions/other/triggers/t.yaml", "{}",
-			"services/svc/functions/other/triggers/t.yaml: function svc/other has no services/svc/functions/other/function.yaml", true},
+			"services/svc/functions/other/triggers/t.yaml: function svc/other has no services/svc/functions/other/function.yaml"},
 		{"orphan code", "services/svc/functions/other/code/index.py", "x",
-			"services/svc/functions/other/code/index.py: code of function svc/other, which has no services/svc/functions/other/function.yaml", true},
-		{"live.json", LiveFile, "{", LiveFile + ": unexpected EOF", true},
+			"services/svc/functions/other/code/index.py: code of function svc/other, which has no services/svc/functions/other/function.yaml"},
+		{"live.json", LiveFile, "{", LiveFile + ": unexpected EOF"},
+		{"symlink", fn, "../other.yaml", fn + ": must be a regular file, not a symlink"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tree := base()
-			tree[tt.path] = filetree.File{Data: []byte(tt.data)}
+			file := filetree.File{Data: []byte(tt.data)}
+			if tt.name == "symlink" {
+				file.Mode = filetree.Symlink
+			}
+			tree[tt.path] = file
 			_, err := Parse(tree)
 			if err == nil {
 				t.Fatal("no error")
