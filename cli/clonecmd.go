@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,7 +27,8 @@ func cloneCommand(st Streams) *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("clone: exactly one DIR expected")
 			}
-			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service")}
+			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service"),
+				SecretPatterns: fsync.DefaultSecretPatterns}
 			return runClone(c, st, c.Args().First(), cfg)
 		},
 	}
@@ -89,7 +91,7 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) error {
 		return err
 	}
 	branch, _, err := repo.Head()
-	if err != nil && err != gitstate.ErrNoHead {
+	if err != nil && !errors.Is(err, gitstate.ErrNoHead) {
 		return err
 	}
 	if err := repo.UpdateRef(branch, tip, gitstate.Hash{}); err != nil {

@@ -31,7 +31,8 @@ func initCommand(st Streams) *cli.Command {
 			if dir == "" {
 				dir = "."
 			}
-			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service")}
+			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service"),
+				SecretPatterns: fsync.DefaultSecretPatterns}
 			if cfg.Region == "" {
 				return usagef("init: --region is required")
 			}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/fcsync/fcsync/fc"
 )
 
 func logCommand(st Streams) *cli.Command {
@@ -66,6 +68,10 @@ func (p *project) runLog(c *cli.Context) error {
 	entries := make([]logEntry, 0, len(commits))
 	for _, cm := range commits {
 		subject, body, _ := strings.Cut(cm.Message, "\n")
+		if rel != "" {
+			body = linesUnder(body, rel)
+			subject = subjectFor(subject, body)
+		}
 		kind := "online change"
 		switch {
 		case len(cm.Parents) == 0:
@@ -93,4 +99,74 @@ func (p *project) runLog(c *cli.Context) error {
 		}
 	}
 	return nil
+}
+
+// linesUnder keeps the summary lines of a commit body that are about a
+// resource under the project path rel ("function svc/fn: ..."), so that
+// log PATH shows only that part of commits that changed several resources.
+// Lines naming no resource (partial-deploy notes) are kept.
+func linesUnder(body, rel string) string {
+	var out []string
+	for _, line := range strings.Split(body, "\n") {
+		id, ok := summaryID(line)
+		if !ok {
+			out = append(out, line)
+			continue
+		}
+		file := id.File()
+		dir := id.Dir()
+		if file == rel || strings.HasPrefix(file, rel+"/") || (dir != "" && (dir == rel || strings.HasPrefix(rel, dir+"/") || strings.HasPrefix(dir, rel+"/"))) {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// summaryID recognises the resource a summary line starts with, in the
+// fc.ID.String form ("trigger svc/fn/t: ...", possibly after "applied: create ").
+func summaryID(line string) (fc.ID, bool) {
+	for _, prefix := range []string{"applied: ", "not applied: "} {
+		if rest, ok := strings.CutPrefix(line, prefix); ok {
+			_, line, _ = strings.Cut(rest, " ")
+		}
+	}
+	kind, rest, ok := strings.Cut(line, " ")
+	if !ok {
+		return fc.ID{}, false
+	}
+	name, _, _ := strings.Cut(rest, ":")
+	parts := strings.Split(name, "/")
+	switch {
+	case kind == string(fc.KindService) && len(parts) == 1:
+		return fc.ServiceID(parts[0]), true
+	case kind == string(fc.KindFunction) && len(parts) == 2:
+		return fc.FunctionID(parts[0], parts[1]), true
+	case kind == string(fc.KindTrigger) && len(parts) == 3:
+		return fc.TriggerID(parts[0], parts[1], parts[2]), true
+	case kind == string(fc.KindDomain) && len(parts) == 1:
+		return fc.DomainID(parts[0]), true
+	}
+	return fc.ID{}, false
+}
+
+// subjectFor rewrites a commit subject ("online change: a, b, c") to name
+// only the resources of the filtered body.
+func subjectFor(subject, body string) string {
+	kind, _, ok := strings.Cut(subject, ": ")
+	if !ok {
+		return subject
+	}
+	var ids []string
+	for _, line := range strings.Split(body, "\n") {
+		if id, ok := summaryID(line); ok && !strings.HasPrefix(line, "applied: ") && !strings.HasPrefix(line, "not applied: ") {
+			ids = append(ids, id.String())
+		}
+	}
+	if len(ids) == 0 {
+		return subject
+	}
+	if len(ids) > 3 {
+		ids = append(ids[:3], fmt.Sprintf("and %d more", len(ids)-3))
+	}
+	return kind + ": " + strings.Join(ids, ", ")
 }

@@ -35,7 +35,12 @@ type exitError struct {
 	err  error
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
 func (e *exitError) Unwrap() error { return e.err }
 
 func withCode(code int, err error) error {
@@ -64,7 +69,15 @@ func Main(args []string, st Streams) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := newApp(st)
+	unknown := false
+	app.CommandNotFound = func(_ *cli.Context, name string) {
+		fmt.Fprintf(st.Err, "fcsync: unknown command %q (see fcsync --help)\n", name)
+		unknown = true
+	}
 	err := app.RunContext(ctx, append([]string{"fcsync"}, args...))
+	if unknown {
+		return ExitUsage
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -130,9 +143,6 @@ func newApp(st Streams) *cli.App {
 			return withCode(ExitUsage, err)
 		},
 		HideHelpCommand: true,
-	}
-	app.CommandNotFound = func(c *cli.Context, name string) {
-		fmt.Fprintf(st.Err, "fcsync: unknown command %q (see fcsync --help)\n", name)
 	}
 	return app
 }

@@ -87,7 +87,11 @@ func newProject(c *cli.Context, st Streams, repo *gitstate.Repo, dir string, cfg
 	if err != nil {
 		return nil, err
 	}
-	realDir, err := filepath.EvalSymlinks(dir)
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	realDir, err := filepath.EvalSymlinks(absDir)
 	if err != nil {
 		return nil, err
 	}
@@ -161,10 +165,17 @@ func (p *project) repoPath(rel string) string {
 }
 
 // userPath turns a project-relative path into one relative to the working
-// directory, for messages the user can paste.
+// directory when that is inside the project, for messages the user can
+// paste; from elsewhere the project-relative path is clearer.
 func (p *project) userPath(rel string) string {
 	wd, err := os.Getwd()
 	if err != nil {
+		return rel
+	}
+	if real, err := filepath.EvalSymlinks(wd); err == nil {
+		wd = real
+	}
+	if inside, err := filepath.Rel(p.dir, wd); err != nil || inside == ".." || strings.HasPrefix(inside, ".."+string(filepath.Separator)) {
 		return rel
 	}
 	r, err := filepath.Rel(wd, filepath.Join(p.dir, filepath.FromSlash(rel)))

@@ -261,6 +261,11 @@ func (p *project) printDrift(drift []driftItem) {
 	for _, d := range drift {
 		fmt.Fprintf(w, "  %s (%s): %s\n", d.ID, p.userPath(d.ID.File()), d.Reason)
 		fmt.Fprint(w, indent(describeChanges(d.Changes), "  "))
+		for _, c := range d.Changes {
+			for _, f := range c.CodeFiles {
+				fmt.Fprintf(w, "      code changed online: %s\n", p.userPath(c.ID.CodeDir()+"/"+f))
+			}
+		}
 	}
 	fmt.Fprintln(w, "Run fcsync pull to merge them, or fcsync push --use-local to overwrite them.")
 }
