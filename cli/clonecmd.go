@@ -27,8 +27,7 @@ func cloneCommand(st Streams) *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("clone: exactly one DIR expected")
 			}
-			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service"),
-				SecretPatterns: fsync.DefaultSecretPatterns}
+			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service")}
 			return runClone(c, st, c.Args().First(), cfg)
 		},
 	}

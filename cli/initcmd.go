@@ -31,8 +31,7 @@ func initCommand(st Streams) *cli.Command {
 			if dir == "" {
 				dir = "."
 			}
-			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service"),
-				SecretPatterns: fsync.DefaultSecretPatterns}
+			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service")}
 			if cfg.Region == "" {
 				return usagef("init: --region is required")
 			}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -45,8 +46,17 @@ func (p *project) defaultSalt() string {
 
 // redact returns a copy of an online state with secret values replaced by
 // references and salted hashes, ready to be rendered into git.
+//
+// ETags are dropped from the copy: FC sends them only with single-resource
+// reads, not with lists, so recording them would make the live tree depend
+// on how it was read (fetch lists, push gets) and turn every push into a
+// spurious online change. lastModifiedTime records the same fact; push
+// reads fresh ETags for If-Match anyway.
 func (p *project) redact(raw *fsync.State, salt string) *fsync.State {
 	s := raw.Clone()
+	for _, r := range s.Resources {
+		r.ETag = ""
+	}
 	fsync.Redact(s, p.cfg.SecretPatterns, salt)
 	return s
 }
@@ -78,11 +88,16 @@ func (p *project) recordOnline(live *liveState, online *fsync.State) (gitstate.H
 		}
 	}
 	changes := fsync.Diff(live.state, online)
-	subject := fsync.Subject(changes)
+	subject, body := fsync.Subject(changes), fsync.Summary(changes)
+	if len(changes) == 0 {
+		// Only server-owned facts moved (a console save without a change
+		// bumps lastModifiedTime): record it, and say so.
+		subject, body = "online change: metadata only", touchedSummary(live.state, online)
+	}
 	if live.tip.IsZero() {
 		subject = "import online state of " + p.cfg.Region
 	}
-	msg := subject + "\n\n" + fsync.Summary(changes)
+	msg := subject + "\n\n" + body
 	author := gitstate.Signature{
 		Name:  "Function Compute",
 		Email: fmt.Sprintf("fc@%s.%s", p.accountID(), p.cfg.Region),
@@ -180,4 +195,17 @@ func inScope(services, functions []string) func(fc.ID) bool {
 		}
 		return false // custom domains are account-level: only an unscoped push deploys them
 	}
+}
+
+// touchedSummary lists the resources whose server-owned fields changed
+// while their configuration did not.
+func touchedSummary(before, after *fsync.State) string {
+	var b strings.Builder
+	for _, id := range after.IDs() {
+		old := before.Resources[id]
+		if old != nil && !reflect.DeepEqual(old.Status, after.Resources[id].Status) {
+			fmt.Fprintf(&b, "%s: saved online without a configuration change (lastModifiedTime %s)\n", id, after.Resources[id].LastModified())
+		}
+	}
+	return b.String()
 }

@@ -196,7 +196,13 @@ func (c *Config) Marshal() []byte {
 	if c.LiveBranch != "" && c.LiveBranch != DefaultLiveBranch(c.Region) {
 		add("liveBranch", strNode(c.LiveBranch))
 	}
-	add("secretPatterns", flowList(c.SecretPatterns))
+	patterns := c.SecretPatterns
+	if patterns == nil {
+		// nil means "not set": write the defaults, never an empty list,
+		// which would switch secret protection off.
+		patterns = DefaultSecretPatterns
+	}
+	add("secretPatterns", flowList(patterns))
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -72,5 +73,25 @@ func TestLoadConfigErrors(t *testing.T) {
 		if !errors.Is(err, ErrInvalidProject) {
 			t.Errorf("%q: %v is not ErrInvalidProject", tt.data, err)
 		}
+	}
+}
+
+// A Config built in code with no patterns must not marshal into a file that
+// switches secret protection off.
+func TestMarshalNilPatternsKeepsDefaults(t *testing.T) {
+	c := &Config{Region: "cn-hangzhou"}
+	again, err := LoadConfig("fcsync.yaml", c.Marshal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again.SecretPatterns, DefaultSecretPatterns) {
+		t.Fatalf("patterns %v, want the defaults\n%s", again.SecretPatterns, c.Marshal())
+	}
+}
+
+func TestFormatValueCutsRunes(t *testing.T) {
+	got := FormatValue(strings.Repeat("函", 80))
+	if !utf8.ValidString(got) || !strings.HasSuffix(got, "...") {
+		t.Fatalf("FormatValue = %q", got)
 	}
 }

@@ -22,8 +22,8 @@ func FormatValue(v any) string {
 		s = string(b)
 	}
 	const max = 60
-	if len(s) > max {
-		s = s[:max-3] + "..."
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max-3]) + "..."
 	}
 	return s
 }
