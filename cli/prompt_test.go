@@ -15,29 +15,14 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/fcsync/fcsync/cli"
-	"github.com/fcsync/fcsync/fc/emulator"
-	"github.com/fcsync/fcsync/internal/fcconsole"
 )
 
 // TestPushPromptOnTerminal runs fcsync on a pseudo-terminal: with online
 // drift, push asks before overwriting; "n" changes nothing, "y" overwrites.
 func TestPushPromptOnTerminal(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("needs the git command line")
-	}
-	srv, err := emulator.Start("127.0.0.1:0", emulator.Options{AccountID: testAccount, AccessKeyID: testKeyID, AccessKeySecret: testSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startEmulator(t)
 	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"FC_ENDPOINT": srv.URL, "ALIBABA_CLOUD_ACCESS_KEY_ID": testKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": testSecret,
-		"ALIBABA_CLOUD_ACCOUNT_ID": testAccount, "HOME": dir, "GIT_CONFIG_NOSYSTEM": "1",
-		"GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@example.com", "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@example.com",
-	} {
-		t.Setenv(k, v)
-	}
+	setTestEnv(t, srv, dir)
 	proj := filepath.Join(dir, "proj")
 	fcsync(t, "init", "--region", "cn-hangzhou", proj)
 	write(t, proj, "services/demo/service.yaml", "description: demo\n")
@@ -47,10 +32,7 @@ func TestPushPromptOnTerminal(t *testing.T) {
 	gitCmd(t, proj, "commit", "-q", "-m", "web")
 	fcsync(t, "--dir", proj, "push")
 
-	console, err := fcconsole.New(srv.URL, testKeyID, testSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
+	console := consoleFor(t, srv)
 	if err := console.Run([]string{"update-function", "demo", "web", `{"memorySize":512}`}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
