@@ -42,7 +42,7 @@ func cloneForTest(t *testing.T) (*emulator.Server, string) {
 }
 
 // startEmulator starts an in-process emulator with the test key pair.
-func startEmulator(t *testing.T) *emulator.Server {
+func startEmulator(t testing.TB) *emulator.Server {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("needs the git command line")
@@ -57,7 +57,7 @@ func startEmulator(t *testing.T) *emulator.Server {
 
 // setTestEnv points fcsync (in process and in child processes) at the
 // emulator, and gives git a home and an identity of its own.
-func setTestEnv(t *testing.T, srv *emulator.Server, home string) {
+func setTestEnv(t testing.TB, srv *emulator.Server, home string) {
 	for k, v := range map[string]string{
 		"FC_ENDPOINT": srv.URL, "ALIBABA_CLOUD_ACCESS_KEY_ID": testKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": testSecret,
 		"ALIBABA_CLOUD_ACCOUNT_ID": testAccount, "HOME": home, "GIT_CONFIG_NOSYSTEM": "1",
@@ -67,7 +67,7 @@ func setTestEnv(t *testing.T, srv *emulator.Server, home string) {
 	}
 }
 
-func consoleFor(t *testing.T, srv *emulator.Server) *fcconsole.Console {
+func consoleFor(t testing.TB, srv *emulator.Server) *fcconsole.Console {
 	c, err := fcconsole.New(srv.URL, testKeyID, testSecret)
 	if err != nil {
 		t.Fatal(err)

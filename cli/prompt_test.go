@@ -129,7 +129,7 @@ func pushOnTerminal(t *testing.T, proj, answer string) (string, int) {
 	return buf.String(), code
 }
 
-func fcsync(t *testing.T, args ...string) {
+func fcsync(t testing.TB, args ...string) {
 	t.Helper()
 	var out bytes.Buffer
 	if code := cli.Main(args, cli.Streams{In: strings.NewReader(""), Out: &out, Err: &out}); code != 0 {
@@ -137,7 +137,7 @@ func fcsync(t *testing.T, args ...string) {
 	}
 }
 
-func gitCmd(t *testing.T, dir string, args ...string) {
+func gitCmd(t testing.TB, dir string, args ...string) {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
@@ -146,7 +146,7 @@ func gitCmd(t *testing.T, dir string, args ...string) {
 	}
 }
 
-func write(t *testing.T, root, rel, content string) {
+func write(t testing.TB, root, rel, content string) {
 	t.Helper()
 	p := filepath.Join(root, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

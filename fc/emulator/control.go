@@ -19,7 +19,7 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, requestI
 		for _, n := range calls {
 			total += n
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"calls": calls, "total": total})
+		writeJSON(w, http.StatusOK, map[string]any{"calls": calls, "total": total, "maxInFlight": e.MaxInFlight()})
 	case path == "/stats/reset" && r.Method == http.MethodPost:
 		e.ResetStats()
 		w.WriteHeader(http.StatusNoContent)

@@ -87,6 +87,11 @@ func (e *Emulator) SetFaults(f Faults) { e.faults.set(f) }
 // code downloads count as "DownloadCode") since the last reset.
 func (e *Emulator) Stats() map[string]int { return e.stats.snapshot() }
 
+// MaxInFlight is the most API requests served at once since the last
+// reset (latency included, so Faults.Latency makes a client's parallelism
+// visible).
+func (e *Emulator) MaxInFlight() int { return e.stats.peak() }
+
 // ResetStats sets every call count back to zero.
 func (e *Emulator) ResetStats() { e.stats.reset() }
 
@@ -108,7 +113,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, requestID, aerr)
 		return
 	}
-	e.stats.add(req.action)
+	e.stats.begin(req.action)
+	defer e.stats.end()
 	edit, handled := e.faults.inject(w, r, req.action, requestID)
 	if handled {
 		return

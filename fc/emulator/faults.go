@@ -187,14 +187,34 @@ func dropConnection(w http.ResponseWriter) bool {
 	return true
 }
 
-// stats counts API calls per action.
+// stats counts API calls per action, and the most API requests it served at
+// once, so tests can see that a client's parallelism is real and bounded.
 type stats struct {
-	mu    sync.Mutex
-	calls map[string]int
+	mu          sync.Mutex
+	calls       map[string]int
+	inFlight    int
+	maxInFlight int
 }
 
 func newStats() *stats { return &stats{calls: map[string]int{}} }
 
+// begin counts one API request of action; end must follow when it is
+// answered.
+func (s *stats) begin(action string) {
+	s.mu.Lock()
+	s.calls[action]++
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+	s.mu.Unlock()
+}
+
+func (s *stats) end() {
+	s.mu.Lock()
+	s.inFlight--
+	s.mu.Unlock()
+}
+
+// add counts a call that is not an API request in flight (code downloads).
 func (s *stats) add(action string) {
 	s.mu.Lock()
 	s.calls[action]++
@@ -211,8 +231,15 @@ func (s *stats) snapshot() map[string]int {
 	return c
 }
 
+func (s *stats) peak() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
+}
+
 func (s *stats) reset() {
 	s.mu.Lock()
 	s.calls = map[string]int{}
+	s.maxInFlight = s.inFlight
 	s.mu.Unlock()
 }

@@ -252,3 +252,28 @@ func send(t testing.TB, method, url, body string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+func TestMaxInFlight(t *testing.T) {
+	t.Parallel()
+	s := start(t, func(o *emulator.Options) { o.Faults = emulator.Faults{Latency: 50 * time.Millisecond} })
+	c := sdk(t, s)
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = c.ListServices(&fcapi.ListServicesRequest{})
+		}()
+	}
+	wg.Wait()
+	if got := s.MaxInFlight(); got < 2 || got > 5 {
+		t.Fatalf("MaxInFlight = %d after 5 concurrent slow calls, want 2..5", got)
+	}
+	s.ResetStats()
+	if _, err := c.ListServices(&fcapi.ListServicesRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.MaxInFlight(); got != 1 {
+		t.Fatalf("MaxInFlight = %d after reset and one call, want 1", got)
+	}
+}
