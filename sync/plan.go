@@ -159,8 +159,9 @@ func topLevel(paths []string) []string {
 }
 
 // resolveSecrets replaces ${env:NAME} references in environmentVariables
-// with the value from the environment, or, when the variable is not set,
-// with the value online (the reference then means "keep what FC has").
+// with the value from the environment, or, when the variable is not set or
+// empty, with the value online (the reference then means "keep what FC
+// has").
 func resolveSecrets(id fc.ID, spec, online map[string]any, env func(string) (string, bool)) (map[string]any, error) {
 	vars, ok := spec["environmentVariables"].(map[string]any)
 	if !ok {
@@ -179,7 +180,9 @@ func resolveSecrets(id fc.ID, spec, online map[string]any, env func(string) (str
 			continue
 		}
 		if env != nil {
-			if val, ok := env(envName); ok {
+			// An empty variable counts as unset: CI templating that expands
+			// to nothing must not blank a password online.
+			if val, ok := env(envName); ok && val != "" {
 				resolved[name] = val
 				continue
 			}

@@ -33,6 +33,7 @@ delete-function SVC FN
 create-trigger SVC FN T TYPE CONFIGJSON
 update-trigger SVC FN T CONFIGJSON
 delete-trigger SVC FN T
+create-domain NAME JSON
 get-function SVC FN          (prints the function as JSON)
 get-code SVC FN PATH         (prints one file of the code)`
 
@@ -74,7 +75,7 @@ func (c *Console) Run(args []string, out io.Writer) error {
 	need := map[string]int{
 		"create-service": 2, "create-function": 4, "update-function": 4, "update-code": 4,
 		"delete-function": 3, "create-trigger": 6, "update-trigger": 5, "delete-trigger": 4,
-		"get-function": 3, "get-code": 4,
+		"get-function": 3, "get-code": 4, "create-domain": 3,
 	}
 	n, ok := need[args[0]]
 	if !ok {
@@ -141,6 +142,14 @@ func (c *Console) Run(args []string, out io.Writer) error {
 		return err
 	case "delete-trigger":
 		_, err := c.api.DeleteTrigger(s(args[1]), s(args[2]), s(args[3]))
+		return err
+	case "create-domain":
+		req := &fcopen.CreateCustomDomainRequest{}
+		if err := decode(args[2], req); err != nil {
+			return err
+		}
+		req.DomainName = s(args[1])
+		_, err := c.api.CreateCustomDomain(req)
 		return err
 	case "get-function":
 		resp, err := c.api.GetFunction(s(args[1]), s(args[2]), &fcopen.GetFunctionRequest{})
