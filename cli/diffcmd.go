@@ -23,13 +23,7 @@ func diffCommand(st Streams) *cli.Command {
 			outputFlag(),
 		},
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			p, err := openProject(c, st)
-			if err != nil {
-				return err
-			}
-			return p.runDiff(c)
-		},
+		Action:       projectAction(st, readsOnly, (*project).runDiff),
 	}
 }
 

@@ -15,16 +15,7 @@ func fetchCommand(st Streams) *cli.Command {
 		Usage:        "read online state and commit any change to the live branch; never touches local files",
 		Flags:        []cli.Flag{&cli.BoolFlag{Name: "exit-code", Usage: "exit 3 when online changes are not merged into the current branch"}},
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			p, err := openProject(c, st)
-			if err != nil {
-				return err
-			}
-			release, err := p.lock()
-			if err != nil {
-				return err
-			}
-			defer release()
+		Action: projectAction(st, writesRepo, func(p *project, c *cli.Context) error {
 			res, err := p.fetch(c, false)
 			if err != nil {
 				return err
@@ -34,7 +25,7 @@ func fetchCommand(st Streams) *cli.Command {
 				return p.unmergedExit(res.live)
 			}
 			return nil
-		},
+		}),
 	}
 }
 

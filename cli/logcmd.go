@@ -18,13 +18,7 @@ func logCommand(st Streams) *cli.Command {
 		ArgsUsage:    "[PATH]",
 		Flags:        []cli.Flag{outputFlag()},
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			p, err := openProject(c, st)
-			if err != nil {
-				return err
-			}
-			return p.runLog(c)
-		},
+		Action:       projectAction(st, readsOnly, (*project).runLog),
 	}
 }
 

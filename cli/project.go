@@ -297,3 +297,31 @@ func (p *project) projectRel(arg string) (string, error) {
 	}
 	return strings.TrimSuffix(rel, "/"), nil
 }
+
+// sideEffects declares what a command does to the repository, as chezmoi's
+// command annotations do: the wrapper takes the lock only for writers.
+type sideEffects bool
+
+const (
+	readsOnly  sideEffects = false
+	writesRepo sideEffects = true
+)
+
+// projectAction opens the project for a command and, for commands that
+// write the repository, holds the repository lock while it runs.
+func projectAction(st Streams, effects sideEffects, run func(*project, *cli.Context) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		p, err := openProject(c, st)
+		if err != nil {
+			return err
+		}
+		if effects == writesRepo {
+			release, err := p.lock()
+			if err != nil {
+				return err
+			}
+			defer release()
+		}
+		return run(p, c)
+	}
+}

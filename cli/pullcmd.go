@@ -32,16 +32,9 @@ func pullCommand(st Streams) *cli.Command {
 			case c.Bool("use-local"):
 				resolve = fsync.ResolveLocal
 			}
-			p, err := openProject(c, st)
-			if err != nil {
-				return err
-			}
-			release, err := p.lock()
-			if err != nil {
-				return err
-			}
-			defer release()
-			return p.runPull(c, resolve)
+			return projectAction(st, writesRepo, func(p *project, c *cli.Context) error {
+				return p.runPull(c, resolve)
+			})(c)
 		},
 	}
 }

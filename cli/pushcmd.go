@@ -28,18 +28,7 @@ func pushCommand(st Streams) *cli.Command {
 			outputFlag(),
 		},
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			p, err := openProject(c, st)
-			if err != nil {
-				return err
-			}
-			release, err := p.lock()
-			if err != nil {
-				return err
-			}
-			defer release()
-			return p.runPush(c)
-		},
+		Action:       projectAction(st, writesRepo, (*project).runPush),
 	}
 }
 

@@ -20,13 +20,7 @@ func statusCommand(st Streams) *cli.Command {
 			outputFlag(),
 		},
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			p, err := openProject(c, st)
-			if err != nil {
-				return err
-			}
-			return p.runStatus(c)
-		},
+		Action:       projectAction(st, readsOnly, (*project).runStatus),
 	}
 }
 
