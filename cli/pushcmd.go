@@ -202,19 +202,7 @@ type driftItem struct {
 // project has them (case 3).
 func findDrift(sp *syncPoint, local, online *fsync.State, scope func(fc.ID) bool) []driftItem {
 	var out []driftItem
-	ids := map[fc.ID]bool{}
-	for id := range sp.base.Resources {
-		ids[id] = true
-	}
-	for id := range online.Resources {
-		ids[id] = true
-	}
-	sorted := make([]fc.ID, 0, len(ids))
-	for id := range ids {
-		sorted = append(sorted, id)
-	}
-	fc.SortIDs(sorted)
-	for _, id := range sorted {
+	for _, id := range fsync.UnionIDs(sp.base, online) {
 		if scope != nil && !scope(id) {
 			continue
 		}

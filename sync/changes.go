@@ -38,20 +38,8 @@ type ResourceChange struct {
 // (as "(secret changed)", never its value), and codeChecksum, reported as a
 // field only when no code file differs (the same files packed otherwise).
 func Diff(old, new *State) []ResourceChange {
-	ids := map[fc.ID]bool{}
-	for id := range old.Resources {
-		ids[id] = true
-	}
-	for id := range new.Resources {
-		ids[id] = true
-	}
-	sorted := make([]fc.ID, 0, len(ids))
-	for id := range ids {
-		sorted = append(sorted, id)
-	}
-	fc.SortIDs(sorted)
 	var out []ResourceChange
-	for _, id := range sorted {
+	for _, id := range UnionIDs(old, new) {
 		a, b := old.Resources[id], new.Resources[id]
 		c := ResourceChange{ID: id, Path: id.File()}
 		switch {

@@ -80,7 +80,7 @@ type MergeResult struct {
 // It is pure: the caller writes Files and records the merge in git.
 func Merge(in MergeInput) (*MergeResult, error) {
 	m := &pullMerge{in: in, res: &MergeResult{Files: map[string]*filetree.File{}}}
-	for _, id := range unionIDs(in.Base, in.BaseLocal, in.Online, in.Local) {
+	for _, id := range UnionIDs(in.Base, in.BaseLocal, in.Online, in.Local) {
 		if err := m.resource(id); err != nil {
 			return nil, err
 		}
@@ -307,24 +307,6 @@ func sameResource(a, b *State, id fc.ID) bool {
 		return ra == rb
 	}
 	return reflect.DeepEqual(ra.Spec, rb.Spec) && codeOf(a, id).Equal(codeOf(b, id))
-}
-
-func unionIDs(states ...*State) []fc.ID {
-	seen := map[fc.ID]bool{}
-	var ids []fc.ID
-	for _, s := range states {
-		if s == nil {
-			continue
-		}
-		for id := range s.Resources {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-	}
-	fc.SortIDs(ids)
-	return ids
 }
 
 // codePath is the project-relative path of file p of function id's code.

@@ -55,3 +55,23 @@ func (s *State) Clone() *State {
 	}
 	return out
 }
+
+// UnionIDs returns every resource id of the given states (nil states are
+// skipped), once each, in fc.ID.Less order.
+func UnionIDs(states ...*State) []fc.ID {
+	seen := map[fc.ID]bool{}
+	var ids []fc.ID
+	for _, s := range states {
+		if s == nil {
+			continue
+		}
+		for id := range s.Resources {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	fc.SortIDs(ids)
+	return ids
+}

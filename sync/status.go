@@ -48,19 +48,8 @@ func Status(base, local, online *State) []Entry {
 	if base == nil {
 		base = NewState()
 	}
-	ids := map[fc.ID]bool{}
-	for _, s := range []*State{base, local, online} {
-		for id := range s.Resources {
-			ids[id] = true
-		}
-	}
-	sorted := make([]fc.ID, 0, len(ids))
-	for id := range ids {
-		sorted = append(sorted, id)
-	}
-	fc.SortIDs(sorted)
 	var out []Entry
-	for _, id := range sorted {
+	for _, id := range UnionIDs(base, local, online) {
 		b, l, o := base.Resources[id], local.Resources[id], online.Resources[id]
 		e := Entry{ID: id, Resource: id.String(), Path: id.File()}
 		switch {
