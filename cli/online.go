@@ -73,16 +73,9 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 	// with etags a Get of the function itself.
 	var triggers []*fc.Resource
 	err = parallel(ctx, concurrency, len(functions), func(i int) error {
-		f := functions[i]
-		if opt.etags {
-			g, err := client.Get(ctx, f.ID)
-			if errors.Is(err, fc.ErrNotFound) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			f = g
+		f, err := withETag(ctx, client, functions[i], opt.etags)
+		if f == nil || err != nil {
+			return err
 		}
 		add(f)
 		if err := readCode(ctx, client, st, &mu, f, opt.prev); err != nil {
@@ -101,24 +94,30 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 		return nil, err
 	}
 	err = parallel(ctx, concurrency, len(triggers), func(i int) error {
-		t := triggers[i]
-		if opt.etags {
-			g, err := client.Get(ctx, t.ID)
-			if errors.Is(err, fc.ErrNotFound) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			t = g
+		t, err := withETag(ctx, client, triggers[i], opt.etags)
+		if t != nil {
+			add(t)
 		}
-		add(t)
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return st, readDomains(ctx, client, st, services, opt.domains)
+}
+
+// withETag returns a listed resource as it is, or, when etags are wanted,
+// read again with Get (lists carry no ETags). A resource deleted since it
+// was listed gives nil.
+func withETag(ctx context.Context, client *fc.Client, r *fc.Resource, etags bool) (*fc.Resource, error) {
+	if !etags {
+		return r, nil
+	}
+	g, err := client.Get(ctx, r.ID)
+	if errors.Is(err, fc.ErrNotFound) {
+		return nil, nil
+	}
+	return g, err
 }
 
 // readCode fills st.Code for a zip function, reusing the previous live
