@@ -100,7 +100,7 @@ func (p *project) unmergedExit(live *liveState) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range fsync.Status(sp.base, sp.base, live.state) {
+	for _, e := range fsync.Status(sp.base, sp.base, sp.base, live.state) {
 		if e.Category.Online() {
 			return silentExit(ExitDrift)
 		}

@@ -58,7 +58,7 @@ func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
 		return err
 	}
 	tip := res.live.tip
-	if tip.IsZero() || (sp.ok && sp.r == tip) {
+	if tip.IsZero() {
 		fmt.Fprintln(p.st.Out, "Already up to date.")
 		return nil
 	}
@@ -88,6 +88,13 @@ func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
 	result, err := fsync.Merge(in)
 	if err != nil {
 		return err
+	}
+	if sp.ok && sp.r == tip && len(result.Files) == 0 {
+		// The sync point is the live tip and nothing of it is missing
+		// locally. (Even at the tip, a deploy may record resources made in
+		// the console that local never had; those still merge in.)
+		fmt.Fprintln(p.st.Out, "Already up to date.")
+		return nil
 	}
 	files := p.mergeFiles(result, in)
 	if err := p.refuseDirty(files); err != nil {

@@ -85,11 +85,11 @@ func (p *project) runPush(c *cli.Context) error {
 	}
 
 	// Step 3: plan.
-	var base *fsync.State
+	in := fsync.PlanInput{Local: local, Online: res.raw, InScope: scope, Env: os.LookupEnv}
 	if sp.ok {
-		base = sp.base
+		in.Base, in.BaseLocal = sp.base, sp.baseLocal
 	}
-	plan, err := fsync.MakePlan(fsync.PlanInput{Local: local, Online: res.raw, Base: base, InScope: scope, Env: os.LookupEnv})
+	plan, err := fsync.MakePlan(in)
 	if err != nil {
 		return err
 	}
@@ -197,9 +197,10 @@ type driftItem struct {
 	Changes []fsync.ResourceChange
 }
 
-// findDrift lists the resources in scope that online changed since the sync
-// point (case 2) or that exist online without a sync point while the
-// project has them (case 3).
+// findDrift lists the resources in scope whose online state differs from
+// the sync point (DESIGN section 3): changed or deleted online (case 2),
+// created online, or existing online without a sync point while the project
+// has them too (case 3).
 func findDrift(sp *syncPoint, local, online *fsync.State, scope func(fc.ID) bool) []driftItem {
 	var out []driftItem
 	for _, id := range fsync.UnionIDs(sp.base, online) {
@@ -210,6 +211,11 @@ func findDrift(sp *syncPoint, local, online *fsync.State, scope func(fc.ID) bool
 		switch {
 		case b == nil && o != nil && local.Resources[id] != nil:
 			out = append(out, driftItem{ID: id, Reason: "exists online but was never deployed from or pulled into this repository"})
+		case b == nil && o != nil:
+			// Like a commit on the remote that a git push has not
+			// merged: the deploy would record local as agreeing with it.
+			out = append(out, driftItem{ID: id, Reason: "created online since the last sync",
+				Changes: fsync.Diff(fsync.NewState(), only(online, id))})
 		case b != nil && o == nil:
 			out = append(out, driftItem{ID: id, Reason: "deleted online since the last sync"})
 		case b != nil && fsync.OnlineChanged(b, o):

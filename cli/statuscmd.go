@@ -41,7 +41,7 @@ func (p *project) runStatus(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	entries := fsync.Status(sp.base, local, online)
+	entries := fsync.Status(sp.base, sp.baseLocal, local, online)
 	var shown []fsync.Entry
 	code := ExitOK
 	for _, e := range entries {

@@ -109,12 +109,15 @@ func (m *pullMerge) resource(id fc.ID) error {
 	case r1 != nil && l1 != nil:
 		return m.fields(id)
 	case r1 != nil:
-		if sameResource(m.in.Base, m.in.Online, id) {
-			return nil // online untouched: local's deletion stands
-		}
 		if resourceOf(m.in.BaseLocal, id) == nil {
+			// Local never had it, whatever the live side of the sync point
+			// holds (a deploy records every resource online, including
+			// ones made in the console that were never pulled): it arrives.
 			m.note(id, "added from online")
 			return m.takeOnline(id)
+		}
+		if sameResource(m.in.Base, m.in.Online, id) {
+			return nil // online untouched: local's deletion stands
 		}
 		return m.resourceConflict(id, "changed online, deleted locally", m.takeOnline, m.takeOnline)
 	case l1 != nil:

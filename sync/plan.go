@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
 )
 
 // Action is what a push does to one resource.
@@ -65,7 +66,12 @@ func (p *Plan) Deletions() []Op {
 type PlanInput struct {
 	Local  *State // the committed project (L1)
 	Online *State // online now, NOT redacted: the values FC holds (R1)
-	Base   *State // the live commit at the sync point (R), nil if none: only resources it has are deleted
+	// Base and BaseLocal are the sync point (R and L), nil if there is none.
+	// A resource is deleted online only when local removed it: R and L
+	// had it and the project no longer does. One that R has but L never
+	// had (made in the console, recorded by a deploy, never pulled) is
+	// not local's to delete.
+	Base, BaseLocal *State
 	// InScope limits the plan to some resources (push --service/--function); nil means all.
 	InScope func(fc.ID) bool
 	// Env resolves ${env:NAME} secret references (os.LookupEnv in the CLI).
@@ -116,11 +122,8 @@ func MakePlan(in PlanInput) (*Plan, error) {
 			op.Send[field] = v
 		}
 		op.Changes = displayChanges(id, op.Send, online.Spec, local.Spec)
-		if hasCode && id.Kind == fc.KindFunction {
-			zip := PackZip(code)
-			if fc.Checksum(zip) != online.CodeChecksum() {
-				op.Zip, op.Code = zip, true
-			}
+		if hasCode && id.Kind == fc.KindFunction && codeDiffers(code, in.Online.Code[id], online) {
+			op.Zip, op.Code = PackZip(code), true
 		}
 		if len(op.Send) > 0 || op.Code {
 			upserts = append(upserts, op)
@@ -129,6 +132,9 @@ func MakePlan(in PlanInput) (*Plan, error) {
 	if in.Base != nil {
 		for _, id := range in.Base.IDs() {
 			if !scope(id) || in.Local.Resources[id] != nil || in.Online.Resources[id] == nil {
+				continue
+			}
+			if in.BaseLocal != nil && in.BaseLocal.Resources[id] == nil {
 				continue
 			}
 			deletes = append(deletes, Op{Action: ActionDelete, ID: id})
@@ -141,6 +147,18 @@ func MakePlan(in PlanInput) (*Plan, error) {
 		p.Ops[i].Path = p.Ops[i].ID.File()
 	}
 	return p, nil
+}
+
+// codeDiffers reports whether local code must be uploaded. The files are
+// compared when online's are known: a zip built by another tool has another
+// checksum for the same files, and re-uploading those would be a change
+// that changes nothing. Without them, the checksum of our deterministic zip
+// decides.
+func codeDiffers(local, onlineCode filetree.Tree, online *fc.Resource) bool {
+	if onlineCode != nil {
+		return !local.Equal(onlineCode)
+	}
+	return fc.Checksum(PackZip(local)) != online.CodeChecksum()
 }
 
 // topLevel reduces dotted field paths to their distinct first elements:

@@ -65,6 +65,21 @@ func TestMakePlan(t *testing.T) {
 			want: []string{"update function s/f memorySize"},
 		},
 		{
+			name: "same files zipped by another tool (other checksum) are not uploaded again",
+			in: PlanInput{
+				Local:  &State{Resources: state(res(fn, nil)).Resources, Code: map[fc.ID]filetree.Tree{fn: code}},
+				Online: &State{Resources: state(withSum(res(fn, nil), "123")).Resources, Code: map[fc.ID]filetree.Tree{fn: code}},
+			},
+		},
+		{
+			name: "changed files are uploaded",
+			in: PlanInput{
+				Local:  &State{Resources: state(res(fn, nil)).Resources, Code: map[fc.ID]filetree.Tree{fn: code}},
+				Online: &State{Resources: state(withSum(res(fn, nil), zipSum)).Resources, Code: map[fc.ID]filetree.Tree{fn: {"index.py": {Data: []byte("y")}}}},
+			},
+			want: []string{"update function s/f code"},
+		},
+		{
 			name: "changed code is uploaded",
 			in: PlanInput{
 				Local:  &State{Resources: state(res(fn, nil)).Resources, Code: map[fc.ID]filetree.Tree{fn: code}},
@@ -103,6 +118,15 @@ func TestMakePlan(t *testing.T) {
 				Base:   state(res(svc, nil), res(fn, nil), res(trig, nil)),
 			},
 			want: []string{"delete trigger s/f/t", "delete function s/f"},
+		},
+		{
+			name: "a resource local never had is not deleted, even if the live side of the sync point has it",
+			in: PlanInput{
+				Local:     state(res(svc, nil)),
+				Online:    state(res(svc, nil), res(fn, nil)),
+				Base:      state(res(svc, nil), res(fn, nil)),
+				BaseLocal: state(res(svc, nil)),
+			},
 		},
 		{
 			name: "scope limits the plan",

@@ -40,13 +40,16 @@ type Entry struct {
 	Online   []string `json:"online,omitempty"` // fields (and "code") changed online
 }
 
-// Status compares the three states. base is the live commit at the sync
-// point (nil when there is none); local is the project; online is FC now
-// (or the live branch tip when offline). Resources in sync are included
-// with InSync so callers can count them.
-func Status(base, local, online *State) []Entry {
+// Status compares the three states. base and baseLocal are the two sides
+// of the sync point, R and L (nil when there is none); local is the
+// project; online is FC now (or the live branch tip when offline).
+// Resources in sync are included with InSync so callers can count them.
+func Status(base, baseLocal, local, online *State) []Entry {
 	if base == nil {
 		base = NewState()
+	}
+	if baseLocal == nil {
+		baseLocal = base
 	}
 	var out []Entry
 	for _, id := range UnionIDs(base, local, online) {
@@ -59,6 +62,9 @@ func Status(base, local, online *State) []Entry {
 			e.Category = NewOnline
 		case b == nil && l != nil && o != nil:
 			e.Category = NotSynced
+		case b != nil && l == nil && o != nil && baseLocal.Resources[id] == nil:
+			// Recorded by a deploy while online only, never pulled.
+			e.Category = NewOnline
 		case b != nil && l == nil && o != nil:
 			e.Category = DeletedLocal
 			if OnlineChanged(b, o) {

@@ -60,7 +60,7 @@ func TestStatus(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := Status(tt.base, tt.local, tt.online)
+			got := Status(tt.base, nil, tt.local, tt.online)
 			if len(got) != 1 {
 				t.Fatalf("Status gave %d entries: %+v", len(got), got)
 			}
@@ -72,5 +72,17 @@ func TestStatus(t *testing.T) {
 				t.Fatalf("Online() = %v", e.Category.Online())
 			}
 		})
+	}
+}
+
+// A resource the live side of the sync point has but the local side never
+// had (made in the console, recorded by a deploy) is new online, not
+// deleted locally.
+func TestStatusNeverLocal(t *testing.T) {
+	t.Parallel()
+	id := fc.FunctionID("s", "console-made")
+	got := Status(state(res(id, nil)), NewState(), NewState(), state(res(id, nil)))
+	if len(got) != 1 || got[0].Category != NewOnline {
+		t.Fatalf("got %+v, want new online", got)
 	}
 }
