@@ -121,7 +121,7 @@ func (p *project) runPush(c *cli.Context) error {
 
 	// Steps 4 and 5: apply with If-Match, then record the deploy.
 	applied, applyErr := p.apply(c, plan, res.raw)
-	after := applyResults(res.raw, local, applied)
+	after := outOfScopeFromBase(applyResults(res.raw, local, applied), sp, scope)
 	deploy, err := p.writeDeploy(res, sp, after, applied, applyErr, plan)
 	if err != nil {
 		if applyErr != nil {
@@ -323,4 +323,31 @@ func (p *project) writeDeploy(res *fetchResult, sp *syncPoint, after *fsync.Stat
 	}
 	res.live.tip, res.live.state = tip, online
 	return tip, nil
+}
+
+// outOfScopeFromBase gives the resources a scoped push did not look at the
+// state they had at the sync point. A deploy commit says "local agrees with
+// this"; for resources outside --service/--function it must not claim
+// online changes nobody merged, or the next push would take them for local
+// changes and overwrite them. The next fetch records them again.
+func outOfScopeFromBase(after *fsync.State, sp *syncPoint, scope func(fc.ID) bool) *fsync.State {
+	if scope == nil {
+		return after
+	}
+	for _, id := range fsync.UnionIDs(after, sp.base) {
+		if scope(id) {
+			continue
+		}
+		if r := sp.base.Resources[id]; r != nil {
+			after.Resources[id] = r
+		} else {
+			delete(after.Resources, id)
+		}
+		if code, ok := sp.base.Code[id]; ok {
+			after.Code[id] = code
+		} else {
+			delete(after.Code, id)
+		}
+	}
+	return after
 }
