@@ -67,8 +67,12 @@ func (p *project) fetch(c *cli.Context, etags bool) (*fetchResult, error) {
 		return nil, err
 	}
 	domains := trackedDomains(local, live.state)
+	services := p.trackedServices(local, live.state)
+	if len(services) == 0 {
+		fmt.Fprintln(p.st.Err, "fcsync: no services tracked yet: name them in fcsync.yaml (services: [...]) or create services/<name>/service.yaml")
+	}
 	raw, err := readOnline(ctxOf(c), client, p.concurrency, readOptions{
-		services: p.trackedServices(local, live.state),
+		services: services,
 		domains:  domains,
 		prev:     live.state,
 		etags:    etags,

@@ -231,3 +231,24 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestLatencyFlag100Calls is issue 2's acceptance line as a user would run
+// it: fc-emulator --latency 20ms, then 100 sequential calls through the Go
+// SDK take at least 2 s.
+func TestLatencyFlag100Calls(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes 2 s by design")
+	}
+	t.Parallel()
+	p := startBinary(t, nil, append(creds, "--latency", "20ms")...)
+	c := client(t, p.addr)
+	begin := time.Now()
+	for range 100 {
+		if _, err := c.ListServices(&fcapi.ListServicesRequest{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := time.Since(begin); d < 2*time.Second {
+		t.Fatalf("100 calls with --latency 20ms took %v, want at least 2s", d)
+	}
+}
