@@ -234,8 +234,15 @@ func displayChanges(id fc.ID, send, online, localSpec map[string]any) []FieldCha
 		nv, ov := send[k], online[k]
 		nm, nIsMap := nv.(map[string]any)
 		om, _ := ov.(map[string]any)
-		if k != "environmentVariables" || !nIsMap {
+		if !nIsMap {
 			out = append(out, FieldChange{Field: k, Old: ov, New: nv})
+			continue
+		}
+		if k != "environmentVariables" {
+			// A mapping: name each changed leaf (triggerConfig.enable).
+			for _, path := range fieldDiff(k, om, nm) {
+				out = append(out, FieldChange{Field: path, Old: lookup(om, path[len(k)+1:]), New: lookup(nm, path[len(k)+1:])})
+			}
 			continue
 		}
 		names := map[string]bool{}
@@ -293,4 +300,17 @@ func (p *Plan) Text() string {
 		}
 	}
 	return b.String()
+}
+
+// lookup follows a dotted path into nested mappings; nil when absent.
+func lookup(m map[string]any, path string) any {
+	var cur any = m
+	for _, k := range strings.Split(path, ".") {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = mm[k]
+	}
+	return cur
 }

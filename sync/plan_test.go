@@ -240,3 +240,20 @@ func TestPlanJSONHasNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A changed key inside a mapping is shown by its own path, with values.
+func TestPlanTextNamesNestedKeys(t *testing.T) {
+	t.Parallel()
+	trig := fc.TriggerID("s", "f", "t")
+	p, err := MakePlan(PlanInput{
+		Local:  state(res(trig, map[string]any{"triggerConfig": map[string]any{"enable": false}})),
+		Online: state(res(trig, map[string]any{"triggerConfig": map[string]any{"enable": true, "cronExpression": "@every 1m"}})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "~ update trigger s/f/t\n    triggerConfig.enable: true -> false\n"
+	if got := p.Text(); got != want {
+		t.Fatalf("Text() =\n%s\nwant\n%s", got, want)
+	}
+}
