@@ -3,6 +3,7 @@ package cli_test
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,6 +50,31 @@ func TestFetchConcurrencyBounded(t *testing.T) {
 			t.Fatalf("--concurrency %d: the emulator saw %d requests at once", conc, got)
 		}
 		t.Logf("--concurrency %d: at most %d requests at once", conc, got)
+	}
+}
+
+// TestPushConcurrencyBounded: push applies the operations of one level
+// (here, twelve function updates) in parallel, never more at once than
+// --concurrency.
+func TestPushConcurrencyBounded(t *testing.T) {
+	srv, proj := cloneMany(t, 12)
+	for i := range 12 {
+		p := filepath.Join(proj, "services", "demo", "functions", fmt.Sprintf("fn%02d", i), "function.yaml")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, proj, strings.TrimPrefix(p, proj+"/"), strings.Replace(string(data), "timeout: 3\n", "timeout: 7\n", 1))
+	}
+	gitCmd(t, proj, "commit", "-q", "-am", "timeouts")
+	srv.SetFaults(emulator.Faults{Latency: 30 * time.Millisecond})
+	srv.ResetStats()
+	fcsync(t, "--dir", proj, "--concurrency", "3", "push")
+	if n := srv.Stats()["UpdateFunction"]; n != 12 {
+		t.Fatalf("%d UpdateFunction calls, want 12", n)
+	}
+	if got := srv.MaxInFlight(); got > 3 || got < 2 {
+		t.Fatalf("--concurrency 3: the emulator saw %d requests at once", got)
 	}
 }
 

@@ -107,7 +107,7 @@ func newProject(c *cli.Context, st Streams, repo *gitstate.Repo, dir string, cfg
 	if conc < 1 {
 		return nil, usagef("--concurrency must be at least 1")
 	}
-	_, noColorEnv := os.LookupEnv("NO_COLOR")
+	noColorEnv := os.Getenv("NO_COLOR") != "" // no-color.org: set and not empty
 	return &project{
 		st: st, repo: repo, dir: realDir, prefix: prefix, cfg: cfg,
 		endpoint: c.String("endpoint"), concurrency: conc,
