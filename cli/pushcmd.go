@@ -100,7 +100,7 @@ func (p *project) runPush(c *cli.Context) error {
 		if len(drift) > 0 && useLocal {
 			// Online differs only where local does not manage: record that
 			// local accepts it, so the sync point moves past the drift.
-			if _, err := p.writeDeploy(res, sp, res.raw, nil, nil, plan); err != nil {
+			if _, err := p.writeDeploy(res, sp, outOfScopeFromBase(res.raw.Clone(), sp, scope), nil, nil, plan); err != nil {
 				return err
 			}
 		}
@@ -121,6 +121,11 @@ func (p *project) runPush(c *cli.Context) error {
 
 	// Steps 4 and 5: apply with If-Match, then record the deploy.
 	applied, applyErr := p.apply(c, plan, res.raw)
+	if len(applied) == 0 {
+		// Nothing changed online: no deploy to record, the sync point stays.
+		fmt.Fprintln(p.st.Err, "Push stopped before changing anything online.")
+		return pushFailure(applyErr)
+	}
 	after := outOfScopeFromBase(applyResults(res.raw, local, applied), sp, scope)
 	deploy, err := p.writeDeploy(res, sp, after, applied, applyErr, plan)
 	if err != nil {
@@ -131,13 +136,19 @@ func (p *project) runPush(c *cli.Context) error {
 	}
 	if applyErr != nil {
 		fmt.Fprintf(p.st.Err, "Push stopped after %d of %d operations; the partial deploy is recorded as %s.\n", len(applied), len(plan.Ops), short(deploy))
-		if errors.Is(applyErr, fc.ErrPreconditionFailed) {
-			return withCode(ExitDrift, fmt.Errorf("%w\nit changed online during the push; nothing of it was overwritten: run fcsync pull, then push again", applyErr))
-		}
-		return applyErr
+		return pushFailure(applyErr)
 	}
 	fmt.Fprintf(p.st.Out, "Deployed %d operations; %s is now %s.\n", len(applied), p.liveBranch(), short(deploy))
 	return nil
+}
+
+// pushFailure is the error of a push that FC stopped: a 412 means the
+// resource changed online during the push, which is drift (exit 3).
+func pushFailure(err error) error {
+	if errors.Is(err, fc.ErrPreconditionFailed) {
+		return withCode(ExitDrift, fmt.Errorf("%w\nit changed online during the push; nothing of it was overwritten: run fcsync pull, then push again", err))
+	}
+	return err
 }
 
 // pushScope turns --service and --function into a predicate.
