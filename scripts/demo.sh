@@ -37,7 +37,12 @@ who() { export GIT_AUTHOR_NAME="$1" GIT_AUTHOR_EMAIL="$2" GIT_COMMITTER_NAME="$1
 run() {
 	local want=0
 	if [ "$1" = "--exit" ]; then want=$2; shift 2; fi
-	printf '\n$ %s\n' "$*"
+	printf '\n$'
+	local a
+	for a in "$@"; do
+		if [[ $a =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then printf ' %s' "$a"; else printf " '%s'" "$a"; fi
+	done
+	printf '\n'
 	set +e
 	"$@" 2>&1 | sed 's/^/  /'
 	local got=${PIPESTATUS[0]}
