@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -208,4 +209,30 @@ func touchedSummary(before, after *fsync.State) string {
 		}
 	}
 	return b.String()
+}
+
+// warnPlainSecrets points at environment variables that secretPatterns
+// call secret but that a project file holds in plain text: git keeps them
+// forever, so say how to keep them out.
+func (p *project) warnPlainSecrets(local *fsync.State) {
+	for _, id := range local.IDs() {
+		vars, _ := local.Resources[id].Spec["environmentVariables"].(map[string]any)
+		for _, name := range sortedNames(vars) {
+			v, _ := vars[name].(string)
+			if _, ref := fsync.IsSecretRef(v); ref || v == "" || !fsync.IsSecretName(name, p.cfg.SecretPatterns) {
+				continue
+			}
+			fmt.Fprintf(p.st.Err, "fcsync: warning: %s: environmentVariables.%s holds a secret in plain text, which git keeps forever; write %s and set %s in the environment\n",
+				p.userPath(id.File()), name, fsync.SecretRef(name), name)
+		}
+	}
+}
+
+func sortedNames(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -55,6 +55,7 @@ func (p *project) runPush(c *cli.Context) error {
 	if err != nil {
 		return p.locateError(err)
 	}
+	p.warnPlainSecrets(local)
 
 	// Step 1: read online and record drift before anything else, so that
 	// it is never lost, even when the push is then refused.

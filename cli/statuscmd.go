@@ -31,8 +31,12 @@ func (p *project) runStatus(c *cli.Context) error {
 	}
 	local, _, err := p.readWorktree()
 	if err != nil {
+		if busy, _ := p.repo.MergeInProgress(); busy {
+			fmt.Fprintln(p.st.Err, "fcsync: a merge is in progress: resolve the conflict markers, then git add and git commit (or git merge --abort)")
+		}
 		return err
 	}
+	p.warnPlainSecrets(local)
 	sp, err := p.syncPoint()
 	if err != nil {
 		return err
