@@ -100,14 +100,15 @@ func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
 	if err := p.refuseDirty(files); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("Merge online changes from %s (%s)\n\n%s", p.liveBranch(), short(tip), strings.Join(result.Changed, "\n"))
+	changed := groupByResource(result.Changed)
+	msg := fmt.Sprintf("Merge online changes from %s (%s)\n\n%s", p.liveBranch(), short(tip), strings.Join(changed, "\n"))
 	if len(result.Conflicts) == 0 {
 		h, err := p.repo.CommitMerge(tip, msg, files, p.repo.UserSignature())
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(p.st.Out, "Merged %s into %s (%s).\n", p.liveBranch(), sp.branch, short(h))
-		for _, line := range result.Changed {
+		for _, line := range changed {
 			fmt.Fprintf(p.st.Out, "  %s\n", line)
 		}
 		return nil
@@ -115,7 +116,7 @@ func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
 	if err := p.repo.StartMerge(tip, msg, files); err != nil {
 		return err
 	}
-	for _, line := range result.Changed {
+	for _, line := range changed {
 		fmt.Fprintf(p.st.Out, "  %s\n", line)
 	}
 	fmt.Fprintf(p.st.Out, "CONFLICT: %d conflicts between local and online changes:\n", len(result.Conflicts))
@@ -188,4 +189,25 @@ func (p *project) refuseDirty(files []gitstate.MergeFile) error {
 		return nil
 	}
 	return fmt.Errorf("pull: uncommitted changes in files the merge must change:\n  %s\ncommit or stash them, then pull again; nothing was changed", strings.Join(hit, "\n  "))
+}
+
+// groupByResource joins consecutive merge notes about one resource
+// ("function s/f: memorySize ...", "function s/f: timeout ...") into one
+// line, the way online-change commits summarise a resource.
+func groupByResource(lines []string) []string {
+	var out []string
+	last := ""
+	for _, line := range lines {
+		res, what, ok := strings.Cut(line, ": ")
+		if ok && res == last {
+			out[len(out)-1] += "; " + what
+			continue
+		}
+		out = append(out, line)
+		last = ""
+		if ok {
+			last = res
+		}
+	}
+	return out
 }
