@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"reflect"
 	"sort"
@@ -34,16 +32,8 @@ func (p *project) loadLive() (*liveState, error) {
 	return &liveState{tip: tip, state: st, salt: salt}, nil
 }
 
-// defaultSalt is the salt of a new live branch's secret hashes. It is
-// derived from the account and region rather than drawn at random so that
-// two clones of the same online state give identical live trees (and
-// identical commits' trees across machines); it still keeps hashes of the
-// same value from matching across accounts, which is all a public salt can
-// do (see the threat model in the README).
-func (p *project) defaultSalt() string {
-	sum := sha256.Sum256([]byte("fcsync secret salt\x00" + p.accountID() + "\x00" + p.cfg.Region))
-	return hex.EncodeToString(sum[:16])
-}
+// defaultSalt is the salt of a new live branch's secret hashes.
+func (p *project) defaultSalt() string { return fsync.SaltFor(p.accountID(), p.cfg.Region) }
 
 // redact returns a copy of an online state with secret values replaced by
 // references and salted hashes, ready to be rendered into git.

@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -25,14 +24,15 @@ import (
 // So that a change of the value online is still seen as drift, the live
 // branch's .fcsync/live.json keeps, per secret variable, the salted hash
 // sha256(salt || 0x00 || NAME || 0x00 || value) in the resource's Status
-// under "secretHashes". The salt is random per repository (NewSalt) and is
-// kept in the same live.json.
+// under "secretHashes". The salt (SaltFor) is derived from the account and
+// region, so that two clones of the same online state give identical live
+// trees, and is kept in the same live.json.
 //
 // Threat model. A reader of the repository (every clone, fork, CI log of a
 // checkout) learns which variables are secret and when their value changed
 // online. They do not learn the plaintext; because the name is hashed in,
 // equal values of two variables give unrelated hashes; and because of the
-// salt, precomputed tables do not help.
+// salt, tables precomputed for all accounts do not help.
 // They can, however, try candidate values offline against the hash: the salt
 // is in the repository too, so a low-entropy secret (a dictionary word, a
 // short PIN) can be recovered by brute force. Use high-entropy secrets, or
@@ -79,15 +79,14 @@ func IsSecretName(name string, patterns []string) bool {
 	return false
 }
 
-// NewSalt returns a fresh random salt for secret hashes, as 32 hex digits.
-func NewSalt() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		// crypto/rand never fails on supported platforms (it panics
-		// itself when the kernel's source is unusable).
-		panic("sync: no randomness for a salt: " + err.Error())
-	}
-	return hex.EncodeToString(b)
+// SaltFor is the salt of a new live branch's secret hashes for an account
+// and region. It is derived, not drawn at random, so that the same online
+// state always renders the same live tree (two clones agree byte for byte);
+// a salt stored beside its hashes is public either way, and this one still
+// keeps hashes of the same value apart across accounts and regions.
+func SaltFor(accountID, region string) string {
+	sum := sha256.Sum256([]byte("fcsync secret salt\x00" + accountID + "\x00" + region))
+	return hex.EncodeToString(sum[:16])
 }
 
 // SecretHash is the value kept in Status["secretHashes"][name].

@@ -117,7 +117,10 @@ func TestSecretHashSeparatesFields(t *testing.T) {
 	if SecretHash("s", "AB", "C") == SecretHash("s", "A", "BC") || SecretHash("s1", "A", "B") == SecretHash("s", "1A", "B") {
 		t.Error("hash input fields run together")
 	}
-	if a, b := NewSalt(), NewSalt(); a == b || len(a) != 32 {
-		t.Errorf("salts %q %q", a, b)
+	if a, b := SaltFor("1", "cn-hangzhou"), SaltFor("1", "cn-hangzhou"); a != b || len(a) != 32 {
+		t.Errorf("salts %q %q: want the same 32 hex digits", a, b)
+	}
+	if SaltFor("1", "cn-hangzhou") == SaltFor("2", "cn-hangzhou") || SaltFor("1", "cn-hangzhou") == SaltFor("1", "cn-shanghai") {
+		t.Error("salts do not separate accounts and regions")
 	}
 }
