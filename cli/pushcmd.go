@@ -136,7 +136,11 @@ func (p *project) runPush(c *cli.Context) error {
 		return err
 	}
 	if applyErr != nil {
-		fmt.Fprintf(p.st.Err, "Push stopped after %d of %d operations; the partial deploy is recorded as %s.\n", len(applied), len(plan.Ops), short(deploy))
+		fmt.Fprintf(p.st.Err, "Push stopped after %d of %d operations; the partial deploy is recorded as %s. Not applied:\n", len(applied), len(plan.Ops), short(deploy))
+		for _, op := range notApplied(plan, applied) {
+			fmt.Fprintf(p.st.Err, "  %s %s\n", op.Action, op.ID)
+		}
+		fmt.Fprintln(p.st.Err, "Run fcsync push again to finish.")
 		return pushFailure(applyErr)
 	}
 	fmt.Fprintf(p.st.Out, "Deployed %d operations; %s is now %s.\n", len(applied), p.liveBranch(), short(deploy))
@@ -316,15 +320,11 @@ func (p *project) writeDeploy(res *fetchResult, sp *syncPoint, after *fsync.Stat
 	if applyErr != nil {
 		subject = "partial " + subject
 		fmt.Fprintf(&body, "\npartial deploy: %d of %d operations applied\n", len(applied), len(plan.Ops))
-		done := map[fc.ID]bool{}
 		for _, a := range applied {
 			fmt.Fprintf(&body, "applied: %s %s\n", a.op.Action, a.op.ID)
-			done[a.op.ID] = true
 		}
-		for _, op := range plan.Ops {
-			if !done[op.ID] {
-				fmt.Fprintf(&body, "not applied: %s %s\n", op.Action, op.ID)
-			}
+		for _, op := range notApplied(plan, applied) {
+			fmt.Fprintf(&body, "not applied: %s %s\n", op.Action, op.ID)
 		}
 		fmt.Fprintf(&body, "error: %v\n", applyErr)
 	}
@@ -362,4 +362,20 @@ func outOfScopeFromBase(after *fsync.State, sp *syncPoint, scope func(fc.ID) boo
 		}
 	}
 	return after
+}
+
+// notApplied lists the plan's operations that FC did not acknowledge, in
+// plan order.
+func notApplied(plan *fsync.Plan, applied []appliedOp) []fsync.Op {
+	done := map[fc.ID]bool{}
+	for _, a := range applied {
+		done[a.op.ID] = true
+	}
+	var out []fsync.Op
+	for _, op := range plan.Ops {
+		if !done[op.ID] {
+			out = append(out, op)
+		}
+	}
+	return out
 }
