@@ -66,6 +66,22 @@ func TestPushPromptOnTerminal(t *testing.T) {
 	if after := online(); !strings.Contains(after, `"memorySize": 256`) {
 		t.Fatalf("answering y did not overwrite:\n%s", after)
 	}
+
+	// Deletions are confirmed on a terminal the same way.
+	gitCmd(t, proj, "rm", "-q", "-r", "services/demo/functions/web")
+	gitCmd(t, proj, "commit", "-q", "-m", "drop web")
+	out, code = pushOnTerminal(t, proj, "n\n")
+	if code != cli.ExitError || !strings.Contains(out, "Delete these 1 resources online?") {
+		t.Fatalf("answering n to the deletion: exit %d\n%s", code, out)
+	}
+	online() // still there
+	out, code = pushOnTerminal(t, proj, "y\n")
+	if code != cli.ExitOK || !strings.Contains(out, "delete function demo/web: done") {
+		t.Fatalf("answering y to the deletion: exit %d\n%s", code, out)
+	}
+	if err := console.Run([]string{"get-function", "demo", "web"}, io.Discard); err == nil {
+		t.Fatal("the function is still online after confirming its deletion")
+	}
 }
 
 // pushOnTerminal runs the test binary as fcsync on a pseudo-terminal, waits
