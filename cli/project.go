@@ -321,6 +321,13 @@ func projectAction(st Streams, effects sideEffects, run func(*project, *cli.Cont
 				return err
 			}
 			defer release()
+			if h, done, err := p.repo.ResumeMerge(); err != nil {
+				return err
+			} else if done {
+				fmt.Fprintf(p.st.Err, "Finished a pull that was interrupted: the branch is now %s.\n", short(h))
+			}
+		} else if p.repo.InterruptedMerge() {
+			fmt.Fprintln(p.st.Err, "fcsync: warning: a pull was interrupted before it finished; the next fcsync pull, fetch or push finishes it")
 		}
 		return run(p, c)
 	}

@@ -141,7 +141,9 @@ func conflictWhat(c fsync.Conflict) string {
 func (p *project) mergeFiles(result *fsync.MergeResult, in fsync.MergeInput) []gitstate.MergeFile {
 	conflicted := map[string]bool{}
 	for _, c := range result.Conflicts {
-		conflicted[c.Path] = true
+		for _, f := range c.Files() {
+			conflicted[f] = true
+		}
 	}
 	paths := make([]string, 0, len(result.Files))
 	for rel := range result.Files {

@@ -2,23 +2,43 @@ package cli
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
+	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
-// syncPoint is the newest (R, L) pair of DESIGN section 3 for the current
-// branch, with the states and files the three-way functions need.
+// syncPoint is the sync point of DESIGN section 3 for the current branch,
+// with the states and files the three-way functions need.
+//
+// base is R's state: the online state that local work last merged or
+// deployed, which local changes are measured against. baseLocal is L's
+// state, which only says which fields local managed and which resources
+// local had: a resource in base but not in baseLocal was never local's (a
+// deploy recorded it while it existed online only). When L merged R (a
+// pull, or clone), local had everything R holds, so a resource of R missing
+// from L was deleted locally: baseLocal then lists it with an empty spec.
+//
+// A scoped push (push --service/--function) moves the sync point of the
+// resources in its scope only: for the others, base and baseLocal hold what
+// the sync point before that deploy held. r is the newest sync point's live
+// commit, for messages.
 type syncPoint struct {
 	ok        bool
 	branch    string
 	head      gitstate.Hash // zero on an unborn branch
-	r, l      gitstate.Hash
+	r         gitstate.Hash
 	base      *fsync.State  // R's state; empty when !ok
 	baseLocal *fsync.State  // L's state; empty when !ok
 	baseFiles filetree.Tree // R's project files, without .fcsync/
 }
+
+// maxScopedDeploys bounds the walk back through scoped deploys, each of
+// which sends the resources outside its scope to the sync point before it.
+const maxScopedDeploys = 100
 
 func (p *project) syncPoint() (*syncPoint, error) {
 	sp := &syncPoint{base: fsync.NewState(), baseLocal: fsync.NewState(), baseFiles: filetree.Tree{}}
@@ -31,17 +51,158 @@ func (p *project) syncPoint() (*syncPoint, error) {
 		return nil, err
 	}
 	sp.head = head
-	r, l, ok, err := p.repo.SyncPoint(head, p.liveBranch())
-	if err != nil || !ok {
-		return sp, err
-	}
-	sp.ok, sp.r, sp.l = true, r, l
-	if sp.base, sp.baseFiles, err = p.readCommit(r); err != nil {
+	tip, err := p.repo.Ref(p.liveBranch())
+	if err != nil {
 		return nil, err
 	}
-	sp.baseFiles = sp.baseFiles.Without(".fcsync")
-	if sp.baseLocal, _, err = p.readCommit(l); err != nil {
-		return nil, err
+	done := map[fc.ID]bool{} // resources whose sync point is settled
+	for i := 0; i < maxScopedDeploys; i++ {
+		at, ok, err := p.repo.SyncPointAt(head, tip)
+		if err != nil || !ok {
+			return sp, err
+		}
+		scope, err := p.deployScope(at)
+		if err != nil {
+			return nil, err
+		}
+		if !sp.ok {
+			sp.ok, sp.r = true, at.R
+		}
+		if err := p.addSyncPoint(sp, at, scope, done); err != nil {
+			return nil, err
+		}
+		if scope == nil {
+			return sp, nil
+		}
+		// The resources outside the scoped deploy keep the sync point that
+		// local work had before it.
+		c, err := p.repo.ReadCommit(at.R)
+		if err != nil || len(c.Parents) == 0 {
+			return sp, err
+		}
+		head, tip = at.L, c.Parents[0]
 	}
 	return sp, nil
+}
+
+// addSyncPoint adds to sp the resources of one sync point that scope
+// holds (nil: all) and that no newer sync point settled.
+func (p *project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope func(fc.ID) bool, done map[fc.ID]bool) error {
+	r, rFiles, err := p.readSyncCommit(at.R)
+	if err != nil {
+		return err
+	}
+	rFiles = rFiles.Without(".fcsync")
+	l, _, err := p.readSyncCommit(at.L)
+	if err != nil {
+		return err
+	}
+	if !at.Deploy {
+		for id := range r.Resources {
+			if l.Resources[id] == nil {
+				l.Resources[id] = &fc.Resource{ID: id, Spec: map[string]any{}}
+			}
+		}
+	}
+	take := func(id fc.ID) bool { return !done[id] && (scope == nil || scope(id)) }
+	for _, id := range fsync.UnionIDs(r, l) {
+		if !take(id) {
+			continue
+		}
+		if res := r.Resources[id]; res != nil {
+			sp.base.Resources[id] = res
+			if code, ok := r.Code[id]; ok {
+				sp.base.Code[id] = code
+			}
+			for path, f := range fileOf(rFiles, id) {
+				sp.baseFiles[path] = f
+			}
+		}
+		if res := l.Resources[id]; res != nil {
+			sp.baseLocal.Resources[id] = res
+			if code, ok := l.Code[id]; ok {
+				sp.baseLocal.Code[id] = code
+			}
+		}
+	}
+	for _, id := range fsync.UnionIDs(r, l) {
+		if take(id) {
+			done[id] = true
+		}
+	}
+	return nil
+}
+
+// fileOf is the part of a rendered tree that belongs to one resource: its
+// file and, for a function, its code.
+func fileOf(t filetree.Tree, id fc.ID) filetree.Tree {
+	out := filetree.Tree{}
+	if f, ok := t[id.File()]; ok {
+		out[id.File()] = f
+	}
+	if id.Kind == fc.KindFunction {
+		for p, f := range t.Sub(id.CodeDir()) {
+			out[id.CodeDir()+"/"+p] = f
+		}
+	}
+	return out
+}
+
+// readSyncCommit reads a commit of a sync point. A commit that does not
+// parse whole (an old fcsync recorded something it cannot read back) must
+// not wedge the repository: what is broken is named once, and left out,
+// so that those resources have no sync point (DESIGN section 4).
+func (p *project) readSyncCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
+	t, err := p.repo.ReadTree(h)
+	if err != nil {
+		return nil, nil, err
+	}
+	files := p.fromRepo(t)
+	s, err := fsync.ParsePartial(files)
+	if err != nil {
+		fmt.Fprintf(p.st.Err, "fcsync: warning: the sync point %s holds files fcsync cannot read; those resources are treated as never synced:\n  %s\n",
+			short(h), strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	}
+	return s, files, nil
+}
+
+// Deploy commits of a scoped push name their scope in trailers, one line
+// per service or function, so that the sync point moves for those only.
+const (
+	scopeServiceTrailer  = "Deploy-Scope-Service: "
+	scopeFunctionTrailer = "Deploy-Scope-Function: "
+)
+
+// scopeTrailers renders a push scope as commit trailers ("" for a full push).
+func scopeTrailers(services, functions []string) string {
+	var b strings.Builder
+	for _, s := range services {
+		b.WriteString(scopeServiceTrailer + s + "\n")
+	}
+	for _, f := range functions {
+		b.WriteString(scopeFunctionTrailer + f + "\n")
+	}
+	return b.String()
+}
+
+// deployScope reads the scope of the deploy commit of a sync point: nil
+// when it is not a deploy or deployed everything.
+func (p *project) deployScope(at gitstate.SyncPoint) (func(fc.ID) bool, error) {
+	if !at.Deploy {
+		return nil, nil
+	}
+	c, err := p.repo.ReadCommit(at.R)
+	if err != nil {
+		return nil, err
+	}
+	var services, functions []string
+	for _, line := range strings.Split(c.Message, "\n") {
+		if s, ok := strings.CutPrefix(line, scopeServiceTrailer); ok {
+			services = append(services, strings.TrimSpace(s))
+		}
+		if f, ok := strings.CutPrefix(line, scopeFunctionTrailer); ok {
+			functions = append(functions, strings.TrimSpace(f))
+		}
+	}
+	return inScope(services, functions), nil
 }

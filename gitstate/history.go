@@ -225,6 +225,16 @@ func (q *dateQueue) Pop() any {
 	return c
 }
 
+// SyncPoint is a sync point (DESIGN section 3): R a commit of the live
+// branch, L the local commit that agreed with it.
+type SyncPoint struct {
+	R, L Hash
+	// Deploy is set when L was deployed and R is the deploy commit (L is
+	// R's second parent). Otherwise L merged R: a pull's merge commit, or
+	// clone's first local commit on top of the import.
+	Deploy bool
+}
+
 // SyncPoint finds the newest pair (R, L) where R is a commit of the live
 // branch and L the local commit that agreed with it (DESIGN section 3). It
 // walks head's history newest first and stops at the first commit C that
@@ -238,12 +248,23 @@ func (q *dateQueue) Pop() any {
 // ok is false when there is no such commit, or no live branch.
 func (r *Repo) SyncPoint(head Hash, liveBranch string) (R, L Hash, ok bool, err error) {
 	tip, err := r.Ref(liveBranch)
-	if err != nil || tip.IsZero() || head.IsZero() {
-		return ZeroHash, ZeroHash, false, err
-	}
-	chain, err := r.firstParents(tip)
 	if err != nil {
 		return ZeroHash, ZeroHash, false, err
+	}
+	sp, ok, err := r.SyncPointAt(head, tip)
+	return sp.R, sp.L, ok, err
+}
+
+// SyncPointAt is SyncPoint with the live branch's first-parent chain taken
+// from liveTip: with the first parent of a deploy commit, it finds the sync
+// point that local work had before that deploy.
+func (r *Repo) SyncPointAt(head, liveTip Hash) (SyncPoint, bool, error) {
+	if liveTip.IsZero() || head.IsZero() {
+		return SyncPoint{}, false, nil
+	}
+	chain, err := r.firstParents(liveTip)
+	if err != nil {
+		return SyncPoint{}, false, err
 	}
 	live := map[Hash]bool{}
 	deployOf := map[Hash]Hash{}
@@ -257,20 +278,35 @@ func (r *Repo) SyncPoint(head Hash, liveBranch string) (R, L Hash, ok bool, err 
 	}
 	hist, err := r.history(head)
 	if err != nil {
-		return ZeroHash, ZeroHash, false, err
+		return SyncPoint{}, false, err
 	}
 	for _, c := range hist {
 		if d, found := deployOf[c.Hash]; found {
-			return d, c.Hash, true, nil
+			return SyncPoint{R: d, L: c.Hash, Deploy: true}, true, nil
 		}
 		if live[c.Hash] {
 			continue
 		}
 		for _, p := range c.ParentHashes {
 			if live[p] {
-				return p, c.Hash, true, nil
+				return SyncPoint{R: p, L: c.Hash}, true, nil
 			}
 		}
 	}
-	return ZeroHash, ZeroHash, false, nil
+	return SyncPoint{}, false, nil
+}
+
+// ReadCommit returns one commit's parents, message and signatures.
+func (r *Repo) ReadCommit(h Hash) (Commit, error) {
+	c, err := r.commit(h)
+	if err != nil {
+		return Commit{}, err
+	}
+	return Commit{
+		Hash:      c.Hash,
+		Parents:   append([]Hash(nil), c.ParentHashes...),
+		Message:   c.Message,
+		Author:    fromObject(c.Author),
+		Committer: fromObject(c.Committer),
+	}, nil
 }

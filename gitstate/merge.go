@@ -88,16 +88,127 @@ func (r *Repo) CommitMerge(theirs Hash, msg string, files []MergeFile, sig Signa
 	if err != nil {
 		return ZeroHash, err
 	}
-	if err := r.updateRef(refName(branch), c, head, "merge "+theirs.String()+": Merge made by fcsync"); err != nil {
+	// git's order: work tree and index first, the branch last, so that a
+	// kill in between never leaves a branch whose files the work tree does
+	// not hold (they would read as thousands of staged local changes). The
+	// marker, written first, makes such an interruption resumable.
+	if err := r.writeGitFile(mergeMarker, fmt.Sprintf("%s %s %s\n", head, c, branch)); err != nil {
 		return ZeroHash, err
 	}
 	if err := r.writeGitFile("ORIG_HEAD", head.String()+"\n"); err != nil {
 		return ZeroHash, err
 	}
 	if err := r.applyMerge(files); err != nil {
-		return ZeroHash, fmt.Errorf("gitstate: merge commit %s made, but the work tree was not fully updated: %w", short(c), err)
+		return ZeroHash, fmt.Errorf("gitstate: merge %s interrupted, the work tree was not fully updated (the next fcsync pull finishes it): %w", short(c), err)
+	}
+	if err := r.updateRef(refName(branch), c, head, "merge "+theirs.String()+": Merge made by fcsync"); err != nil {
+		return ZeroHash, err
+	}
+	if err := os.Remove(filepath.Join(r.gitDir, mergeMarker)); err != nil {
+		return ZeroHash, fmt.Errorf("gitstate: %w", err)
 	}
 	return c, nil
+}
+
+// mergeMarker, in the git directory, holds "OLD NEW BRANCH" while
+// CommitMerge writes the work tree and index: present afterwards, it means a
+// merge was interrupted before the branch moved from OLD to NEW.
+const mergeMarker = "FCSYNC_MERGE"
+
+// InterruptedMerge reports whether a clean merge was interrupted before
+// its branch moved.
+func (r *Repo) InterruptedMerge() bool {
+	_, err := os.Stat(filepath.Join(r.gitDir, mergeMarker))
+	return err == nil
+}
+
+// ResumeMerge finishes a merge that CommitMerge started and a kill
+// interrupted: it writes the merge commit's files into the work tree and
+// index again and moves the branch. It returns the merge commit and true
+// when it finished one. It refuses to overwrite a file that holds neither
+// the old nor the merged content (an edit made since), and forgets the
+// interruption when the branch has moved on.
+func (r *Repo) ResumeMerge() (Hash, bool, error) {
+	data, err := os.ReadFile(filepath.Join(r.gitDir, mergeMarker))
+	if errors.Is(err, fs.ErrNotExist) {
+		return ZeroHash, false, nil
+	}
+	if err != nil {
+		return ZeroHash, false, fmt.Errorf("gitstate: %w", err)
+	}
+	var oldS, newS, branch string
+	if _, err := fmt.Sscanf(string(data), "%s %s %s", &oldS, &newS, &branch); err != nil {
+		return ZeroHash, false, fmt.Errorf("gitstate: %s: %w", mergeMarker, err)
+	}
+	oldH, newH := plumbing.NewHash(oldS), plumbing.NewHash(newS)
+	forget := func() error { return os.Remove(filepath.Join(r.gitDir, mergeMarker)) }
+	cur, err := r.Ref(branch)
+	if err != nil {
+		return ZeroHash, false, err
+	}
+	if cur != oldH {
+		return ZeroHash, false, forget() // finished, or the branch moved on
+	}
+	before, err := r.commitEntries(oldH)
+	if err != nil {
+		return ZeroHash, false, err
+	}
+	after, err := r.commitEntries(newH)
+	if err != nil {
+		return ZeroHash, false, err
+	}
+	var files []MergeFile
+	var edited []string
+	for _, p := range unionPaths(before, after) {
+		b, inBefore := before[p]
+		a, inAfter := after[p]
+		if inBefore == inAfter && b == a {
+			continue
+		}
+		mf := MergeFile{Path: p}
+		if inAfter {
+			data, err := r.blob(a.hash)
+			if err != nil {
+				return ZeroHash, false, err
+			}
+			mf.Result = &filetree.File{Data: data, Mode: a.mode}
+		}
+		w, onDisk, err := r.workFile(p)
+		if err != nil {
+			return ZeroHash, false, err
+		}
+		holds := func(e entry, in bool) bool {
+			return !in && !onDisk || in && onDisk && (entry{blobHash(w.Data), w.Mode}) == e
+		}
+		if !holds(b, inBefore) && !holds(a, inAfter) {
+			edited = append(edited, p)
+		}
+		files = append(files, mf)
+	}
+	if len(edited) > 0 {
+		return ZeroHash, false, fmt.Errorf("gitstate: an interrupted merge (%s) cannot be finished: these files were edited since: %s", short(newH), strings.Join(edited, ", "))
+	}
+	if err := r.applyMerge(files); err != nil {
+		return ZeroHash, false, err
+	}
+	if err := r.updateRef(refName(branch), newH, oldH, "merge: finished an interrupted merge made by fcsync"); err != nil {
+		return ZeroHash, false, err
+	}
+	return newH, true, forget()
+}
+
+func unionPaths(a, b map[string]entry) []string {
+	var out []string
+	for p := range a {
+		out = append(out, p)
+	}
+	for p := range b {
+		if _, ok := a[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // StartMerge leaves a merge of theirs in progress exactly as `git merge`

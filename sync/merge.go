@@ -51,6 +51,17 @@ type Conflict struct {
 	Path   string // project-relative file holding the conflict
 	Field  string // dotted field path; "" for a whole resource or a code file
 	Reason string
+	// Paths, for a resource deleted on one side and changed on the other,
+	// are every file of it and below it that the conflict leaves unmerged.
+	Paths []string
+}
+
+// Files lists the paths the conflict leaves unmerged.
+func (c Conflict) Files() []string {
+	if len(c.Paths) > 0 {
+		return c.Paths
+	}
+	return []string{c.Path}
 }
 
 func (c Conflict) String() string {
@@ -79,14 +90,16 @@ type MergeResult struct {
 // Merge merges the online changes since the sync point into the local tree.
 // It is pure: the caller writes Files and records the merge in git.
 func Merge(in MergeInput) (*MergeResult, error) {
-	m := &pullMerge{in: in, res: &MergeResult{Files: map[string]*filetree.File{}}}
+	m := &pullMerge{in: in, res: &MergeResult{Files: map[string]*filetree.File{}}, settled: map[fc.ID]bool{}}
 	for _, id := range UnionIDs(in.Base, in.BaseLocal, in.Online, in.Local) {
 		if err := m.resource(id); err != nil {
 			return nil, err
 		}
 	}
 	for _, c := range m.res.Conflicts {
-		m.keepConflicted(c.Path)
+		for _, p := range c.Files() {
+			m.keepConflicted(p)
+		}
 	}
 	sort.Slice(m.res.Conflicts, func(i, j int) bool {
 		a, b := m.res.Conflicts[i], m.res.Conflicts[j]
@@ -101,47 +114,65 @@ func Merge(in MergeInput) (*MergeResult, error) {
 type pullMerge struct {
 	in  MergeInput
 	res *MergeResult
+	// settled holds resources that a decision about an ancestor covered:
+	// a subtree is deleted, or left conflicted, as a whole.
+	settled map[fc.ID]bool
 }
 
+// resource merges one resource. Local changes are measured against R (the
+// sync point's live commit), as git measures both sides against the merge
+// base; L (BaseLocal) only tells whether local had the resource and which
+// fields it managed (DESIGN sections 3 and 4).
 func (m *pullMerge) resource(id fc.ID) error {
+	if m.settled[id] {
+		return nil
+	}
+	r := resourceOf(m.in.Base, id)
 	r1, l1 := resourceOf(m.in.Online, id), resourceOf(m.in.Local, id)
+	had := resourceOf(m.in.BaseLocal, id) != nil
 	switch {
 	case r1 != nil && l1 != nil:
 		return m.fields(id)
+	case r1 != nil && (!had || r == nil):
+		// Local never had it, whatever the live side of the sync point
+		// holds (a deploy records every resource online, including ones
+		// made in the console that were never pulled): it arrives.
+		m.note(id, "added from online")
+		return m.takeOnline(id)
 	case r1 != nil:
-		if resourceOf(m.in.BaseLocal, id) == nil {
-			// Local never had it, whatever the live side of the sync point
-			// holds (a deploy records every resource online, including
-			// ones made in the console that were never pulled): it arrives.
-			m.note(id, "added from online")
-			return m.takeOnline(id)
+		// Deleted locally. The deletion stands while nothing of the
+		// resource or below it changed online; else it is a modify/delete
+		// conflict over every file of it, as git leaves one.
+		m.settle(id)
+		if m.onlineChangedBelow(id) {
+			return m.subtreeConflict(id, "changed online, deleted locally", m.takeOnlineBelow, m.takeOnlineBelow)
 		}
-		if sameResource(m.in.Base, m.in.Online, id) {
-			return nil // online untouched: local's deletion stands
-		}
-		return m.resourceConflict(id, "changed online, deleted locally", m.takeOnline, m.takeOnline)
+		return nil
 	case l1 != nil:
-		if resourceOf(m.in.Base, id) == nil {
+		if r == nil {
 			return nil // never online: created locally, kept
 		}
-		if sameResource(m.in.BaseLocal, m.in.Local, id) {
-			if child, ok := m.survivingChild(id); ok {
-				// Deleting it would orphan local work below it.
-				return m.resourceConflict(id, "deleted online, but "+child.String()+" changed locally", keepLocal, m.deleteLocal)
-			}
-			m.note(id, "deleted online")
-			return m.deleteLocal(id)
+		if m.localChanged(id) {
+			return m.subtreeConflict(id, "deleted online, changed locally", keepLocal, m.deleteLocalBelow)
 		}
-		return m.resourceConflict(id, "deleted online, changed locally", keepLocal, m.deleteLocal)
+		if child, ok := m.survivingChild(id); ok {
+			// Deleting it would orphan local work below it.
+			return m.subtreeConflict(id, "deleted online, but "+child.String()+" changed locally", keepLocal, m.deleteLocalBelow)
+		}
+		m.note(id, "deleted online")
+		return m.deleteLocal(id)
 	}
 	return nil
 }
 
-// resourceConflict settles a resource deleted on one side and changed on
-// the other. Unresolved, the work tree keeps the changed side, as git does
-// for a modify/delete conflict: keep writes it. online applies the online
-// side, for ResolveOnline.
-func (m *pullMerge) resourceConflict(id fc.ID, reason string, keep, online func(fc.ID) error) error {
+// subtreeConflict settles a resource deleted on one side and changed on the
+// other, with everything below it. Unresolved, the work tree keeps the
+// changed side, as git does for a modify/delete conflict (keep writes it),
+// and every file of the subtree is left unmerged, so that git rm -r or git
+// checkout --theirs/--ours settles it. online applies the online side, for
+// ResolveOnline.
+func (m *pullMerge) subtreeConflict(id fc.ID, reason string, keep, online func(fc.ID) error) error {
+	m.settle(id)
 	switch m.in.Resolve {
 	case ResolveOnline:
 		m.note(id, reason+": resolved to online")
@@ -150,8 +181,101 @@ func (m *pullMerge) resourceConflict(id fc.ID, reason string, keep, online func(
 		m.note(id, reason+": resolved to local")
 		return nil
 	}
-	m.conflict(Conflict{ID: id, Path: id.File(), Reason: reason})
-	return keep(id)
+	if err := keep(id); err != nil {
+		return err
+	}
+	c := Conflict{ID: id, Path: id.File(), Reason: reason}
+	for _, t := range []filetree.Tree{m.in.LocalFiles, m.in.OnlineFiles, m.in.BaseFiles} {
+		for _, p := range t.Paths() {
+			if owner, ok := ownerOf(p); ok && (owner == id || isBelow(owner, id)) {
+				c.Paths = append(c.Paths, p)
+			}
+		}
+	}
+	c.Paths = uniqueSorted(c.Paths)
+	m.conflict(c)
+	return nil
+}
+
+// settle marks everything below id as decided by id's merge.
+func (m *pullMerge) settle(id fc.ID) {
+	for _, c := range UnionIDs(m.in.Base, m.in.BaseLocal, m.in.Online, m.in.Local) {
+		if isBelow(c, id) {
+			m.settled[c] = true
+		}
+	}
+}
+
+// below lists id and the resources below it, in any of the four states.
+func (m *pullMerge) below(id fc.ID) []fc.ID {
+	var out []fc.ID
+	for _, c := range UnionIDs(m.in.Base, m.in.BaseLocal, m.in.Online, m.in.Local) {
+		if c == id || isBelow(c, id) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// onlineChangedBelow reports whether id or anything below it changed
+// online since the sync point (created, changed or deleted).
+func (m *pullMerge) onlineChangedBelow(id fc.ID) bool {
+	for _, c := range m.below(id) {
+		if !sameResource(m.in.Base, m.in.Online, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// localChanged reports whether local changed resource id since the sync
+// point: a field it manages differs from R, or its code does.
+func (m *pullMerge) localChanged(id fc.ID) bool {
+	return LocalChanged(m.in.Base, m.in.BaseLocal, m.in.Local, id)
+}
+
+// LocalChanged reports whether local work changed resource id since the
+// sync point (DESIGN section 3): it exists on one side only, a field that
+// local manages (present in L or in local now) differs from R, or its code
+// differs from R's.
+func LocalChanged(base, baseLocal, local *State, id fc.ID) bool {
+	r, l1 := resourceOf(base, id), resourceOf(local, id)
+	if r == nil || l1 == nil {
+		return r != l1
+	}
+	if len(localFieldChanges(specOpt(r), specOpt(resourceOf(baseLocal, id)), specOpt(l1))) > 0 {
+		return true
+	}
+	return id.Kind == fc.KindFunction && !codeOf(local, id).Equal(codeOf(base, id))
+}
+
+// takeOnlineBelow writes the online files of id and of everything below
+// it, and removes local files of resources below it that are gone online.
+func (m *pullMerge) takeOnlineBelow(id fc.ID) error {
+	for _, c := range m.below(id) {
+		if resourceOf(m.in.Online, c) != nil {
+			if err := m.takeOnline(c); err != nil {
+				return err
+			}
+		} else if resourceOf(m.in.Local, c) != nil {
+			if err := m.deleteLocal(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// deleteLocalBelow removes the local files of id and of everything below it.
+func (m *pullMerge) deleteLocalBelow(id fc.ID) error {
+	for _, c := range m.below(id) {
+		if resourceOf(m.in.Local, c) != nil {
+			if err := m.deleteLocal(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // fields merges a resource present on both sides now, field by field, then
@@ -159,7 +283,7 @@ func (m *pullMerge) resourceConflict(id fc.ID, reason string, keep, online func(
 func (m *pullMerge) fields(id fc.ID) error {
 	r, l := resourceOf(m.in.Base, id), resourceOf(m.in.BaseLocal, id)
 	reason := "changed online and locally"
-	if r == nil && l == nil {
+	if r == nil {
 		reason = "differs online and locally, never synced"
 	}
 	var edits []fieldEdit
@@ -216,14 +340,15 @@ func keepLocal(fc.ID) error { return nil }
 
 // survivingChild finds a resource below id (a service's function, a
 // function's trigger) that stays in the local tree after the merge: one
-// created or changed locally, unless --use-remote deletes it.
+// created or changed locally since the sync point, unless --use-remote
+// deletes it.
 func (m *pullMerge) survivingChild(id fc.ID) (fc.ID, bool) {
 	for _, c := range m.in.Local.IDs() {
 		if !isBelow(c, id) {
 			continue
 		}
 		deleted := resourceOf(m.in.Online, c) == nil && resourceOf(m.in.Base, c) != nil &&
-			(sameResource(m.in.BaseLocal, m.in.Local, c) || m.in.Resolve == ResolveOnline)
+			(!m.localChanged(c) || m.in.Resolve == ResolveOnline)
 		if !deleted {
 			return c, true
 		}
@@ -314,3 +439,23 @@ func sameResource(a, b *State, id fc.ID) bool {
 
 // codePath is the project-relative path of file p of function id's code.
 func codePath(id fc.ID, p string) string { return id.CodeDir() + "/" + p }
+
+// ownerOf names the resource a project file belongs to: its configuration
+// file or a file of its code.
+func ownerOf(p string) (fc.ID, bool) {
+	if id, ok := codeOwner(p); ok {
+		return id, true
+	}
+	return fc.ParseFile(p)
+}
+
+func uniqueSorted(ss []string) []string {
+	sort.Strings(ss)
+	out := ss[:0]
+	for i, s := range ss {
+		if i == 0 || s != ss[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

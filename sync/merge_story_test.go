@@ -171,14 +171,14 @@ func TestMergeResources(t *testing.T) {
 		base:          base,
 		online:        map[string]string{svcPath: svcYAML},
 		local:         withFiles(base, fnPath, fnWith("timeout: 60", "timeout: 30")),
-		wantFiles:     map[string]string{fnPath: fnWith("timeout: 60", "timeout: 30")},
+		wantFiles:     map[string]string{fnPath: fnWith("timeout: 60", "timeout: 30"), codeFile: "print('hi')\n"},
 		wantConflicts: []string{fnPath + ": deleted online, changed locally"},
 	}, {
 		name:          "function code changed locally counts as a change against an online deletion",
 		base:          base,
 		online:        map[string]string{svcPath: svcYAML},
 		local:         withFiles(base, codeFile, "print('bye')\n"),
-		wantFiles:     map[string]string{fnPath: fnYAML},
+		wantFiles:     map[string]string{fnPath: fnYAML, codeFile: "print('bye')\n"},
 		wantConflicts: []string{fnPath + ": deleted online, changed locally"},
 	}, {
 		name:        "function deleted online and unchanged locally goes with its code",
@@ -209,21 +209,20 @@ func TestMergeResources(t *testing.T) {
 		resolve:     ResolveLocal,
 		wantChanged: []string{"function svc/fn: changed online, deleted locally: resolved to local"},
 	}, {
-		name:   "service deleted online with a function changed locally below it conflicts on both",
+		name:   "service deleted online with a function changed locally below it conflicts as a whole",
 		base:   base,
 		online: map[string]string{},
 		local:  withFiles(base, fnPath, fnWith("timeout: 60", "timeout: 30")),
 		wantFiles: map[string]string{
-			fnPath: fnWith("timeout: 60", "timeout: 30"), svcPath: svcYAML},
+			fnPath: fnWith("timeout: 60", "timeout: 30"), svcPath: svcYAML, codeFile: "print('hi')\n"},
 		wantConflicts: []string{
-			fnPath + ": deleted online, changed locally",
 			svcPath + ": deleted online, but function svc/fn changed locally"},
 	}, {
 		name:      "function deleted online with a trigger created locally below it conflicts",
 		base:      base,
 		online:    map[string]string{svcPath: svcYAML},
 		local:     withFiles(base, trigPath, trigYAML),
-		wantFiles: map[string]string{fnPath: fnYAML},
+		wantFiles: map[string]string{fnPath: fnYAML, codeFile: "print('hi')\n", trigPath: trigYAML},
 		wantConflicts: []string{
 			fnPath + ": deleted online, but trigger svc/fn/http changed locally"},
 	}, {

@@ -21,29 +21,30 @@ func fileOf(t filetree.Tree, p string) fileOpt {
 func (a fileOpt) equal(b fileOpt) bool { return a.ok == b.ok && (!a.ok || a.f.Equal(b.f)) }
 
 // code merges function id's code files one by one, with the table of DESIGN
-// section 4 on whole files. Files changed on both sides merge line by line
-// against the sync point's online version (as git merge-file does) when they
-// are text; binary files and modify/delete pairs conflict.
+// section 4 on whole files: both sides are measured against the sync point's
+// online version (R), exactly as git merge-file measures them against the
+// merge base. Files changed on both sides merge line by line when they are
+// text; binary files and modify/delete pairs conflict.
 func (m *pullMerge) code(id fc.ID) {
-	b, bl := codeOf(m.in.Base, id), codeOf(m.in.BaseLocal, id)
+	b := codeOf(m.in.Base, id)
 	o, l := codeOf(m.in.Online, id), codeOf(m.in.Local, id)
 	seen := map[string]bool{}
-	for _, t := range []filetree.Tree{b, bl, o, l} {
+	for _, t := range []filetree.Tree{b, o, l} {
 		for _, p := range t.Paths() {
 			if !seen[p] {
 				seen[p] = true
-				m.codeFile(id, p, fileOf(b, p), fileOf(bl, p), fileOf(o, p), fileOf(l, p))
+				m.codeFile(id, p, fileOf(b, p), fileOf(o, p), fileOf(l, p))
 			}
 		}
 	}
 }
 
-func (m *pullMerge) codeFile(id fc.ID, p string, base, baseLocal, online, local fileOpt) {
+func (m *pullMerge) codeFile(id fc.ID, p string, base, online, local fileOpt) {
 	path := codePath(id, p)
 	switch {
 	case base.equal(online), local.equal(online):
 		return
-	case baseLocal.equal(local):
+	case base.equal(local):
 		m.note(id, "code/"+p)
 		m.setCodeFile(path, online)
 		return

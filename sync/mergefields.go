@@ -45,36 +45,72 @@ func (e fieldEdit) change() string {
 }
 
 // mergeFields applies the table of DESIGN section 4 to one resource's specs:
-// r and l are the sync point's online and local sides, r1 and l1 online and
-// local now. It returns the edits that turn l1 into the merge result, in
-// path order. Mappings present on both current sides are merged key by key,
-// so that comments inside them survive an edit next door; every other value
+// r is the sync point's online side (R), l its local side (L), r1 and l1
+// online and local now. Local changes are measured against R, as git
+// measures them against the merge base; l only says which fields local
+// manages. It returns the edits that turn l1 into the merge result, in path
+// order. Mappings present on both current sides are merged key by key, so
+// that comments inside them survive an edit next door; every other value
 // (scalars, lists) is merged whole.
 func mergeFields(r, l, r1, l1 opt) []fieldEdit {
 	var out []fieldEdit
-	mergeField(nil, r, l, r1, l1, &out)
+	mergeField(nil, false, r, l, r1, l1, &out)
 	return out
 }
 
-func mergeField(path []string, r, l, r1, l1 opt, out *[]fieldEdit) {
+func mergeField(path []string, whole bool, r, l, r1, l1 opt, out *[]fieldEdit) {
 	m1, online := r1.mapping()
 	ml1, local := l1.mapping()
 	if online && local {
+		whole = whole || wholeMaps[strings.Join(path, ".")]
 		mr, _ := r.mapping()
 		ml, _ := l.mapping()
 		for _, k := range unionKeys(mr, ml, m1, ml1) {
 			sub := append(path[:len(path):len(path)], k)
-			mergeField(sub, optOf(mr, k), optOf(ml, k), optOf(m1, k), optOf(ml1, k), out)
+			mergeField(sub, whole, optOf(mr, k), optOf(ml, k), optOf(m1, k), optOf(ml1, k), out)
 		}
 		return
 	}
 	switch {
 	case r.equal(r1), l1.equal(r1):
 		// Online did not change it, or both sides agree: local stands.
-	case l.equal(l1):
+	case !localChangedField(whole, r, l, l1):
 		*out = append(*out, fieldEdit{path: path, local: l1, theirs: r1})
 	default:
 		*out = append(*out, fieldEdit{path: path, local: l1, theirs: r1, conflict: true})
+	}
+}
+
+// localChangedField reports whether local changed one field since the sync
+// point: local manages it (it is in L or in local now, or inside a mapping
+// managed as a whole) and its value differs from R's, absence included.
+func localChangedField(whole bool, r, l, l1 opt) bool {
+	managed := whole || l.ok || l1.ok
+	return managed && !l1.equal(r)
+}
+
+// localFieldChanges lists the dotted paths of the fields local changed
+// since the sync point, by the rule of localChangedField.
+func localFieldChanges(r, l, l1 opt) []string {
+	var out []string
+	localFieldChange(nil, false, r, l, l1, &out)
+	return out
+}
+
+func localFieldChange(path []string, whole bool, r, l, l1 opt, out *[]string) {
+	mr, base := r.mapping()
+	ml1, local := l1.mapping()
+	if base && local {
+		whole = whole || wholeMaps[strings.Join(path, ".")]
+		ml, _ := l.mapping()
+		for _, k := range unionKeys(mr, ml, ml1) {
+			sub := append(path[:len(path):len(path)], k)
+			localFieldChange(sub, whole, optOf(mr, k), optOf(ml, k), optOf(ml1, k), out)
+		}
+		return
+	}
+	if localChangedField(whole, r, l, l1) {
+		*out = append(*out, strings.Join(path, "."))
 	}
 }
 

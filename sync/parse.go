@@ -105,6 +105,20 @@ func yamlFileError(path string, err error) error {
 // a mapping, server-owned fields, invalid names, a function or trigger
 // whose parent has no file, code without function.yaml, a broken LiveFile.
 func Parse(t filetree.Tree) (*State, error) {
+	s, err := ParsePartial(t)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ParsePartial is Parse for trees that fcsync must read even when a part
+// of them is broken, such as an old commit that is a sync point (DESIGN
+// section 4: an invalid sync point never wedges the repository). It
+// returns the same error as Parse, and with it the state of everything
+// that parsed: a resource whose file is broken, or whose parent is missing
+// or broken, is left out together with everything below it.
+func ParsePartial(t filetree.Tree) (*State, error) {
 	s := NewState()
 	var errs []*FileError
 	add := func(err error) {
@@ -157,10 +171,18 @@ func Parse(t filetree.Tree) (*State, error) {
 		s.Code[id] = filterIgnored(c)
 	}
 	for _, id := range s.IDs() {
-		if parent, ok := id.Parent(); ok {
-			if _, ok := t[parent.File()]; !ok {
-				add(&FileError{Path: id.File(), Err: fmt.Errorf("%s has no %s", parent, parent.File())})
-			}
+		parent, ok := id.Parent()
+		if !ok {
+			continue
+		}
+		if _, ok := t[parent.File()]; !ok {
+			add(&FileError{Path: id.File(), Err: fmt.Errorf("%s has no %s", parent, parent.File())})
+		}
+		if _, ok := s.Resources[parent]; !ok {
+			// IDs sorts parents first, so an orphan's own children follow
+			// it out.
+			delete(s.Resources, id)
+			delete(s.Code, id)
 		}
 	}
 	if f, ok := t[LiveFile]; ok {
@@ -179,7 +201,7 @@ func Parse(t filetree.Tree) (*State, error) {
 		for i, e := range errs {
 			joined[i] = e
 		}
-		return nil, errors.Join(joined...)
+		return s, errors.Join(joined...)
 	}
 	return s, nil
 }
