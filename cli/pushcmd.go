@@ -101,7 +101,7 @@ func (p *project) runPush(c *cli.Context) error {
 		if len(drift) > 0 && useLocal {
 			// Online differs only where local does not manage: record that
 			// local accepts it, so the sync point moves past the drift.
-			if _, err := p.writeDeploy(res, sp, outOfScopeFromBase(res.raw.Clone(), sp, scope), nil, nil, plan); err != nil {
+			if _, err := p.writeDeploy(res, sp, res.raw.Clone(), nil, nil, plan, scopeTrailers(c.StringSlice("service"), c.StringSlice("function"))); err != nil {
 				return err
 			}
 		}
@@ -127,8 +127,8 @@ func (p *project) runPush(c *cli.Context) error {
 		fmt.Fprintln(p.st.Err, "Push stopped before changing anything online.")
 		return pushFailure(applyErr)
 	}
-	after := outOfScopeFromBase(applyResults(res.raw, local, applied), sp, scope)
-	deploy, err := p.writeDeploy(res, sp, after, applied, applyErr, plan)
+	after := applyResults(res.raw, local, applied)
+	deploy, err := p.writeDeploy(res, sp, after, applied, applyErr, plan, scopeTrailers(c.StringSlice("service"), c.StringSlice("function")))
 	if err != nil {
 		if applyErr != nil {
 			return fmt.Errorf("%w (and recording the deploy failed: %v)", applyErr, err)
@@ -304,7 +304,10 @@ func (p *project) confirm(question string) bool {
 // writeDeploy records a deploy commit on the live branch: parents the live
 // tip and the local commit deployed, tree the online state after the
 // deploy. A failed push records exactly what was applied, marked partial.
-func (p *project) writeDeploy(res *fetchResult, sp *syncPoint, after *fsync.State, applied []appliedOp, applyErr error, plan *fsync.Plan) (gitstate.Hash, error) {
+// A scoped push names its scope in trailers: the commit tells the truth
+// about every resource online, but moves the sync point of those in scope
+// only, so online changes elsewhere stay unmerged (see syncPoint).
+func (p *project) writeDeploy(res *fetchResult, sp *syncPoint, after *fsync.State, applied []appliedOp, applyErr error, plan *fsync.Plan, trailers string) (gitstate.Hash, error) {
 	online := p.redact(after, res.live.salt)
 	tree, err := p.liveTree(online, res.live.salt)
 	if err != nil {
@@ -328,6 +331,9 @@ func (p *project) writeDeploy(res *fetchResult, sp *syncPoint, after *fsync.Stat
 		}
 		fmt.Fprintf(&body, "error: %v\n", applyErr)
 	}
+	if trailers != "" {
+		body.WriteString("\n" + trailers)
+	}
 	sig := p.repo.UserSignature()
 	tip, err := p.commitLive(tree, []gitstate.Hash{res.live.tip, sp.head}, subject+"\n\n"+body.String(), sig, res.live.tip)
 	if err != nil {
@@ -335,33 +341,6 @@ func (p *project) writeDeploy(res *fetchResult, sp *syncPoint, after *fsync.Stat
 	}
 	res.live.tip, res.live.state = tip, online
 	return tip, nil
-}
-
-// outOfScopeFromBase gives the resources a scoped push did not look at the
-// state they had at the sync point. A deploy commit says "local agrees with
-// this"; for resources outside --service/--function it must not claim
-// online changes nobody merged, or the next push would take them for local
-// changes and overwrite them. The next fetch records them again.
-func outOfScopeFromBase(after *fsync.State, sp *syncPoint, scope func(fc.ID) bool) *fsync.State {
-	if scope == nil {
-		return after
-	}
-	for _, id := range fsync.UnionIDs(after, sp.base) {
-		if scope(id) {
-			continue
-		}
-		if r := sp.base.Resources[id]; r != nil {
-			after.Resources[id] = r
-		} else {
-			delete(after.Resources, id)
-		}
-		if code, ok := sp.base.Code[id]; ok {
-			after.Code[id] = code
-		} else {
-			delete(after.Code, id)
-		}
-	}
-	return after
 }
 
 // notApplied lists the plan's operations that FC did not acknowledge, in
