@@ -51,9 +51,11 @@ func (p *project) fetch(c *cli.Context, etags bool) (*fetchResult, error) {
 	if len(p.cfg.Services) == 0 {
 		// Tracked services are the folders under services/: read the
 		// committed project, so that fetch works whatever the work tree holds.
+		// A broken file only hides its own resource here: fetch reads FC,
+		// whatever state the project files are in.
 		if _, head, err := p.repo.Head(); err == nil {
-			if local, _, err = p.readCommit(head); err != nil {
-				return nil, err
+			if t, err := p.repo.ReadTree(head); err == nil {
+				local, _ = fsync.ParsePartial(p.fromRepo(t))
 			}
 		}
 		if wt, _, err := p.readWorktree(); err == nil {

@@ -32,6 +32,8 @@ type project struct {
 	endpoint    string
 	concurrency int
 	noColor     bool
+
+	warned map[gitstate.Hash]bool // sync point commits already reported unreadable
 }
 
 // findProject locates the project folder: --dir, or the nearest folder

@@ -159,7 +159,11 @@ func (p *project) readSyncCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, 
 	}
 	files := p.fromRepo(t)
 	s, err := fsync.ParsePartial(files)
-	if err != nil {
+	if err != nil && !p.warned[h] {
+		if p.warned == nil {
+			p.warned = map[gitstate.Hash]bool{}
+		}
+		p.warned[h] = true
 		fmt.Fprintf(p.st.Err, "fcsync: warning: the sync point %s holds files fcsync cannot read; those resources are treated as never synced:\n  %s\n",
 			short(h), strings.ReplaceAll(err.Error(), "\n", "\n  "))
 	}

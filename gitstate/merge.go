@@ -101,6 +101,9 @@ func (r *Repo) CommitMerge(theirs Hash, msg string, files []MergeFile, sig Signa
 	if err := r.applyMerge(files); err != nil {
 		return ZeroHash, fmt.Errorf("gitstate: merge %s interrupted, the work tree was not fully updated (the next fcsync pull finishes it): %w", short(c), err)
 	}
+	if err := testHookBeforeMergeRef(); err != nil {
+		return ZeroHash, err
+	}
 	if err := r.updateRef(refName(branch), c, head, "merge "+theirs.String()+": Merge made by fcsync"); err != nil {
 		return ZeroHash, err
 	}
@@ -109,6 +112,10 @@ func (r *Repo) CommitMerge(theirs Hash, msg string, files []MergeFile, sig Signa
 	}
 	return c, nil
 }
+
+// testHookBeforeMergeRef lets a test stop CommitMerge where a kill would:
+// work tree and index written, branch not moved.
+var testHookBeforeMergeRef = func() error { return nil }
 
 // mergeMarker, in the git directory, holds "OLD NEW BRANCH" while
 // CommitMerge writes the work tree and index: present afterwards, it means a

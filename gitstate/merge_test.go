@@ -217,3 +217,63 @@ func TestStartMergeThenGitMergeAbort(t *testing.T) {
 		t.Fatal("merge still in progress after abort")
 	}
 }
+
+// A kill between writing the work tree and moving the branch (issue 7,
+// scenario 12) leaves the branch where it was, never a branch ahead of its
+// work tree, and the next ResumeMerge finishes the merge.
+func TestCommitMergeInterruptedThenResumed(t *testing.T) {
+	needGit(t)
+	r, head, theirs := mergeFixture(t)
+	files := append([]MergeFile{{Path: "conf.yaml", Result: fileP("memory: 256\n")}}, cleanFiles...)
+	killed := errors.New("killed")
+	testHookBeforeMergeRef = func() error { return killed }
+	_, err := r.CommitMerge(theirs, "Merge fcsync/live/r", files, testSig)
+	testHookBeforeMergeRef = func() error { return nil }
+	if !errors.Is(err, killed) {
+		t.Fatalf("CommitMerge: %v, want the simulated kill", err)
+	}
+	if got := git(t, r.Root(), "rev-parse", "HEAD"); got != head.String() {
+		t.Fatalf("HEAD moved to %s before the work tree was complete", got)
+	}
+	if !r.InterruptedMerge() {
+		t.Fatal("the interruption is not detectable")
+	}
+	m, done, err := r.ResumeMerge()
+	if err != nil || !done {
+		t.Fatalf("ResumeMerge: %v, %v", done, err)
+	}
+	if got := git(t, r.Root(), "rev-list", "--parents", "-n1", "HEAD"); got != m.String()+" "+head.String()+" "+theirs.String() {
+		t.Fatalf("HEAD after resume: %s", got)
+	}
+	if st := git(t, r.Root(), "status", "--porcelain"); st != "" {
+		t.Fatalf("git status after resume:\n%s", st)
+	}
+	if r.InterruptedMerge() {
+		t.Fatal("marker left behind")
+	}
+	git(t, r.Root(), "fsck", "--strict")
+	if _, done, err := r.ResumeMerge(); done || err != nil {
+		t.Fatalf("second ResumeMerge: %v, %v", done, err)
+	}
+}
+
+// An edit made after the interruption is never overwritten by the resume.
+func TestResumeMergeRefusesEditedFiles(t *testing.T) {
+	needGit(t)
+	r, head, theirs := mergeFixture(t)
+	testHookBeforeMergeRef = func() error { return errors.New("killed") }
+	_, _ = r.CommitMerge(theirs, "m", cleanFiles, testSig)
+	testHookBeforeMergeRef = func() error { return nil }
+	if err := os.WriteFile(filepath.Join(r.Root(), "mod.txt"), []byte("edited by hand"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.ResumeMerge(); err == nil || !strings.Contains(err.Error(), "mod.txt") {
+		t.Fatalf("ResumeMerge: %v, want a refusal naming mod.txt", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(r.Root(), "mod.txt")); string(got) != "edited by hand" {
+		t.Fatalf("mod.txt overwritten: %q", got)
+	}
+	if got := git(t, r.Root(), "rev-parse", "HEAD"); got != head.String() {
+		t.Fatalf("HEAD moved: %s", got)
+	}
+}
