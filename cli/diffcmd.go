@@ -50,16 +50,20 @@ func (p *project) runDiff(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	sp, err := p.syncPoint()
+	if err != nil {
+		return err
+	}
 	var from, to *fsync.State
 	var fromLabel, toLabel string
 	if c.Bool("online") {
-		sp, err := p.syncPoint()
+		from, to, fromLabel, toLabel = sp.base, online, "sync point", "online"
+	} else {
+		plan, err := sp.plan(local, online, nil, nil)
 		if err != nil {
 			return err
 		}
-		from, to, fromLabel, toLabel = sp.base, online, "sync point", "online"
-	} else {
-		from, to, fromLabel, toLabel = online, pushTarget(local, online), "online", "after push"
+		from, to, fromLabel, toLabel = online, plan.Target(online, local), "online", "after push"
 	}
 	diffs, err := diffStates(from, to, fromLabel, toLabel, filter)
 	if err != nil {
@@ -75,26 +79,6 @@ func (p *project) runDiff(c *cli.Context) error {
 		p.printDiff(d.Diff)
 	}
 	return nil
-}
-
-// pushTarget is the state online would have after push: every resource
-// local has, with local's managed fields over what online holds, and local
-// code; resources local deleted are gone.
-func pushTarget(local, online *fsync.State) *fsync.State {
-	out := fsync.NewState()
-	for id, l := range local.Resources {
-		r := *l
-		if o := online.Resources[id]; o != nil {
-			r.Spec = fsync.Overlay(l.Spec, o.Spec)
-		}
-		out.Resources[id] = &r
-		if code, ok := local.Code[id]; ok {
-			out.Code[id] = code
-		} else if code, ok := online.Code[id]; ok {
-			out.Code[id] = code
-		}
-	}
-	return out
 }
 
 // diffStates renders both states as project files and returns the unified
@@ -113,20 +97,39 @@ func diffStates(from, to *fsync.State, fromLabel, toLabel string, filter func(st
 		if !filter(rel) {
 			continue
 		}
-		out = append(out, fileDiff{Path: rel, Diff: unified(rel, a[rel], b[rel], fromLabel, toLabel)})
+		out = append(out, fileDiff{Path: rel, Diff: unified(rel, side(a, rel), side(b, rel), fromLabel, toLabel)})
 	}
 	return out, nil
 }
 
-func unified(rel string, a, b filetree.File, fromLabel, toLabel string) string {
-	if fsync.IsBinary(a.Data) || fsync.IsBinary(b.Data) {
+// side is one side of a file diff; nil when the file is absent there.
+func side(t filetree.Tree, rel string) *filetree.File {
+	if f, ok := t[rel]; ok {
+		return &f
+	}
+	return nil
+}
+
+// unified diffs one file. A file absent on one side is diffed against
+// /dev/null with git's hunk header for it (@@ -1,N +0,0 @@), which
+// difflib does not write.
+func unified(rel string, a, b *filetree.File, fromLabel, toLabel string) string {
+	from, to := path.Join(fromLabel, rel), path.Join(toLabel, rel)
+	switch {
+	case a == nil && b == nil:
+		return ""
+	case a != nil && b != nil && (fsync.IsBinary(a.Data) || fsync.IsBinary(b.Data)):
 		return fmt.Sprintf("Binary file %s differs (%s, %s)\n", rel, fromLabel, toLabel)
+	case a == nil:
+		return wholeFile(b, "/dev/null", to, '+')
+	case b == nil:
+		return wholeFile(a, from, "/dev/null", '-')
 	}
 	text, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 		A:        difflib.SplitLines(string(a.Data)),
 		B:        difflib.SplitLines(string(b.Data)),
-		FromFile: path.Join(fromLabel, rel),
-		ToFile:   path.Join(toLabel, rel),
+		FromFile: from,
+		ToFile:   to,
 		Context:  3,
 	})
 	if text == "" && a.Mode != b.Mode {
@@ -170,4 +173,44 @@ func (p *project) pathFilter(arg string) (func(string) bool, error) {
 		return func(string) bool { return true }, nil
 	}
 	return func(s string) bool { return s == rel || strings.HasPrefix(s, rel+"/") }, nil
+}
+
+// wholeFile is the diff of a file added (sign '+') or removed ('-').
+func wholeFile(f *filetree.File, from, to string, sign byte) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "--- %s\n+++ %s\n", from, to)
+	if fsync.IsBinary(f.Data) {
+		fmt.Fprintf(&b, "Binary file %s\n", map[byte]string{'+': "added", '-': "removed"}[sign])
+		return b.String()
+	}
+	lines := strings.SplitAfter(string(f.Data), "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	n := len(lines)
+	if sign == '+' {
+		fmt.Fprintf(&b, "@@ -0,0 +%s @@\n", hunkRange(n))
+	} else {
+		fmt.Fprintf(&b, "@@ -%s +0,0 @@\n", hunkRange(n))
+	}
+	for _, l := range lines {
+		b.WriteByte(sign)
+		b.WriteString(l)
+		if !strings.HasSuffix(l, "\n") {
+			b.WriteString("\n\\ No newline at end of file\n")
+		}
+	}
+	return b.String()
+}
+
+// hunkRange is a unified diff range starting at line 1: "1" for one line,
+// "1,N" otherwise, "0,0" for none.
+func hunkRange(n int) string {
+	switch n {
+	case 0:
+		return "0,0"
+	case 1:
+		return "1"
+	}
+	return fmt.Sprintf("1,%d", n)
 }

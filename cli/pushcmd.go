@@ -86,11 +86,7 @@ func (p *project) runPush(c *cli.Context) error {
 	}
 
 	// Step 3: plan.
-	in := fsync.PlanInput{Local: local, Online: res.raw, InScope: scope, Env: os.LookupEnv}
-	if sp.ok {
-		in.Base, in.BaseLocal = sp.base, sp.baseLocal
-	}
-	plan, err := fsync.MakePlan(in)
+	plan, err := sp.plan(local, res.raw, scope, os.LookupEnv)
 	if err != nil {
 		return err
 	}

@@ -314,3 +314,36 @@ func lookup(m map[string]any, path string) any {
 	}
 	return cur
 }
+
+// Target is the online state once the plan is applied: online, with each
+// operation's fields, code and deletions applied. fcsync diff shows the
+// difference between online and Target, so that it can never disagree
+// with what push --dry-run prints and push does (DESIGN section 6).
+func (p *Plan) Target(online, local *State) *State {
+	out := online.Clone()
+	for _, op := range p.Ops {
+		id := op.ID
+		switch op.Action {
+		case ActionDelete:
+			delete(out.Resources, id)
+			delete(out.Code, id)
+			continue
+		case ActionCreate:
+			out.Resources[id] = &fc.Resource{ID: id, Spec: map[string]any{}}
+		}
+		r := *out.Resources[id]
+		spec := make(map[string]any, len(r.Spec)+len(op.Send))
+		for k, v := range r.Spec {
+			spec[k] = v
+		}
+		for k, v := range op.Send {
+			spec[k] = fc.Normalize(v)
+		}
+		r.Spec = spec
+		out.Resources[id] = &r
+		if op.Code {
+			out.Code[id] = local.Code[id]
+		}
+	}
+	return out
+}
