@@ -95,22 +95,65 @@ func levels(plan *fsync.Plan) [][]fsync.Op {
 	return out
 }
 
-// applyResults is the online state after the applied operations: what FC
-// answered for each create and update, the local code for uploaded code,
-// and nothing for deletions.
+// applyResults is the online state after the applied operations: for
+// each update, the fields it sent as FC answered them and everything else
+// as read before the push; what FC answered for each create; the local
+// code for uploaded code; nothing for deletions. A write whose answer was
+// lost is confirmed by reading the resource back, and that reading may
+// hold someone else's edit made meanwhile: it must not pass for part of
+// the deploy, so only what the push sent is taken from it (DESIGN section
+// 5). The next fetch records the rest as an online change.
 func applyResults(before, local *fsync.State, applied []appliedOp) *fsync.State {
 	after := before.Clone()
 	for _, a := range applied {
 		id := a.op.ID
-		if a.op.Action == fsync.ActionDelete {
+		switch a.op.Action {
+		case fsync.ActionDelete:
 			delete(after.Resources, id)
 			delete(after.Code, id)
 			continue
+		case fsync.ActionCreate:
+			after.Resources[id] = a.result
+		case fsync.ActionUpdate:
+			after.Resources[id] = sentFields(after.Resources[id], a.result, a.op)
 		}
-		after.Resources[id] = a.result
 		if a.op.Code {
 			after.Code[id] = local.Code[id]
 		}
 	}
 	return after
+}
+
+// sentFields is prev with the fields an update sent taken from result.
+// The code facts stay prev's unless the update uploaded code.
+func sentFields(prev, result *fc.Resource, op fsync.Op) *fc.Resource {
+	if prev == nil || result == nil {
+		return result
+	}
+	r := *result
+	r.Spec = make(map[string]any, len(prev.Spec))
+	for k, v := range prev.Spec {
+		r.Spec[k] = v
+	}
+	for k := range op.Send {
+		if v, ok := result.Spec[k]; ok {
+			r.Spec[k] = v
+		} else {
+			delete(r.Spec, k)
+		}
+	}
+	r.Status = make(map[string]any, len(result.Status))
+	for k, v := range result.Status {
+		r.Status[k] = v
+	}
+	if !op.Code {
+		for _, k := range []string{"codeChecksum", "codeSize"} {
+			if v, ok := prev.Status[k]; ok {
+				r.Status[k] = v
+			} else {
+				delete(r.Status, k)
+			}
+		}
+	}
+	return &r
 }

@@ -123,7 +123,8 @@ func (c *Client) get(ctx context.Context, id ID) (*Resource, error) {
 // server-owned ones are not sent) and, for a function, the zip as its code
 // (nil: no code, as for a custom-container function). When an attempt may
 // have been applied although it failed, and a retry then meets "already
-// exists", the resource is read and returned: the create had succeeded.
+// exists", the resource is read: if it holds what was sent, the create had
+// succeeded; else it is someone else's, and the error says so.
 func (c *Client) Create(ctx context.Context, id ID, spec map[string]any, zip []byte) (*Resource, error) {
 	body, err := writeBody(id, spec, zip)
 	if err != nil {
@@ -137,7 +138,17 @@ func (c *Client) Create(ctx context.Context, id ID, spec map[string]any, zip []b
 		resp, err := c.do(ctx, req)
 		if err != nil {
 			if maybeApplied && errors.Is(err, ErrAlreadyExists) {
-				res, err = c.get(ctx, id)
+				// Ours if it holds what we sent; else someone created it
+				// meanwhile, and it is theirs, not a deploy of ours.
+				cur, gerr := c.get(ctx, id)
+				if gerr != nil {
+					return gerr
+				}
+				if holds(cur, spec, zip) {
+					res = cur
+					return nil
+				}
+				return fmt.Errorf("%w: %s was created online by someone else during the push", err, id)
 			}
 			return err
 		}
