@@ -82,8 +82,11 @@ func (p *project) fetch(c *cli.Context, etags bool) (*fetchResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	online := p.redact(raw, live.salt)
 	before := live.tip
+	if err := p.recoverIntent(live, raw); err != nil {
+		return nil, err
+	}
+	online := p.redact(raw, live.salt)
 	_, changes, err := p.recordOnline(live, online)
 	if err != nil {
 		return nil, err

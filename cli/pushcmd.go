@@ -116,31 +116,48 @@ func (p *project) runPush(c *cli.Context) error {
 	}
 	fmt.Fprint(p.st.Out, plan.Text())
 
-	// Steps 4 and 5: apply with If-Match, then record the deploy.
-	applied, applyErr := p.apply(c, plan, res.raw)
-	if len(applied) == 0 {
-		// Nothing changed online: no deploy to record, the sync point stays.
-		fmt.Fprintln(p.st.Err, "Push stopped before changing anything online.")
-		return pushFailure(applyErr)
-	}
-	after := applyResults(res.raw, local, applied)
-	deploy, err := p.writeDeploy(res, sp, after, applied, applyErr, plan, scopeTrailers(c.StringSlice("service"), c.StringSlice("function")))
-	if err != nil {
-		if applyErr != nil {
-			return fmt.Errorf("%w (and recording the deploy failed: %v)", applyErr, err)
-		}
+	// Steps 4 and 5: record the intent, apply with If-Match, then record
+	// the deploy.
+	trailers := scopeTrailers(c.StringSlice("service"), c.StringSlice("function"))
+	if err := p.writeIntent(sp.head, res.live.tip, trailers, plan.Ops, res.live.salt); err != nil {
 		return err
 	}
-	if applyErr != nil {
-		fmt.Fprintf(p.st.Err, "Push stopped after %d of %d operations; the partial deploy is recorded as %s. Not applied:\n", len(applied), len(plan.Ops), short(deploy))
-		for _, op := range notApplied(plan, applied) {
-			fmt.Fprintf(p.st.Err, "  %s %s\n", op.Action, op.ID)
+	applied, applyErr := p.apply(c, plan, res.raw)
+	deploy := res.live.tip
+	if len(applied) > 0 {
+		after := applyResults(res.raw, local, applied)
+		var err error
+		if deploy, err = p.writeDeploy(res, sp, after, applied, applyErr, plan, trailers); err != nil {
+			if applyErr != nil {
+				return fmt.Errorf("%w (and recording the deploy failed: %v)", applyErr, err)
+			}
+			return err
 		}
-		fmt.Fprintln(p.st.Err, "Run fcsync push again to finish.")
-		return pushFailure(applyErr)
 	}
-	fmt.Fprintf(p.st.Out, "Deployed %d operations; %s is now %s.\n", len(applied), p.liveBranch(), short(deploy))
-	return nil
+	if applyErr == nil {
+		fmt.Fprintf(p.st.Out, "Deployed %d operations; %s is now %s.\n", len(applied), p.liveBranch(), short(deploy))
+		return p.repo.RemoveGitFile(intentFile)
+	}
+	// What was not acknowledged may still have reached FC (a lost answer,
+	// an interruption): the intent stays for those, and the next fetch,
+	// pull or push settles them by reading online.
+	rest := notApplied(plan, applied)
+	if err := p.writeIntent(sp.head, deploy, trailers, rest, res.live.salt); err != nil {
+		return fmt.Errorf("%w (and recording the push's intent failed: %v)", applyErr, err)
+	}
+	switch {
+	case ctxOf(c).Err() != nil:
+		fmt.Fprintf(p.st.Err, "Push interrupted: %d applied, %d unknown; the next fcsync fetch, pull or push finds out which reached FC:\n", len(applied), len(rest))
+	case len(applied) == 0:
+		fmt.Fprintln(p.st.Err, "Push stopped before FC acknowledged any change. Not applied:")
+	default:
+		fmt.Fprintf(p.st.Err, "Push stopped after %d of %d operations; the partial deploy is recorded as %s. Not applied:\n", len(applied), len(plan.Ops), short(deploy))
+	}
+	for _, op := range rest {
+		fmt.Fprintf(p.st.Err, "  %s %s\n", op.Action, op.ID)
+	}
+	fmt.Fprintln(p.st.Err, "Run fcsync push again to finish.")
+	return pushFailure(applyErr)
 }
 
 // pushFailure is the error of a push that FC stopped: a 412 means the

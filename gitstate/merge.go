@@ -476,3 +476,31 @@ func (r *Repo) writeGitFile(name, content string) error {
 func refName(branch string) plumbing.ReferenceName {
 	return plumbing.NewBranchReferenceName(branch)
 }
+
+// WriteGitFile writes a file of fcsync's own in the git directory
+// atomically; ReadGitFile reads one (ok false when absent); RemoveGitFile
+// removes one. They hold state that belongs to this repository only and
+// must not travel with git push, such as a push's recorded intent.
+func (r *Repo) WriteGitFile(name string, data []byte) error {
+	return r.writeGitFile(name, string(data))
+}
+
+// ReadGitFile reads a file written by WriteGitFile.
+func (r *Repo) ReadGitFile(name string) ([]byte, bool, error) {
+	data, err := os.ReadFile(filepath.Join(r.gitDir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("gitstate: %w", err)
+	}
+	return data, true, nil
+}
+
+// RemoveGitFile removes a file written by WriteGitFile; absent is fine.
+func (r *Repo) RemoveGitFile(name string) error {
+	if err := os.Remove(filepath.Join(r.gitDir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("gitstate: %w", err)
+	}
+	return nil
+}
