@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -42,7 +43,29 @@ type fetchResult struct {
 // records any difference from the live branch as an online-change commit.
 // With etags, every resource is read with Get so that push can send
 // If-Match.
+//
+// With a shared live branch (liveRemote), the remote's is fetched and
+// continued first, and the result is pushed back; when another clone
+// pushed first, the reading is redone on top of theirs.
 func (p *project) fetch(c *cli.Context, etags bool) (*fetchResult, error) {
+	for race := 0; ; race++ {
+		if err := p.continueRemoteLive(ctxOf(c), true); err != nil {
+			return nil, err
+		}
+		res, err := p.fetchOnce(c, etags)
+		if err != nil {
+			return nil, err
+		}
+		err = p.publishLive(ctxOf(c))
+		if errors.Is(err, gitstate.ErrRejected) && race < maxLiveRaces {
+			fmt.Fprintf(p.st.Err, "Another clone pushed %s first; reading FC again on top of it.\n", p.liveBranch())
+			continue
+		}
+		return res, err
+	}
+}
+
+func (p *project) fetchOnce(c *cli.Context, etags bool) (*fetchResult, error) {
 	live, err := p.loadLive()
 	if err != nil {
 		return nil, err

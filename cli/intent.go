@@ -118,7 +118,7 @@ func (p *project) recoverIntent(live *liveState, raw *fsync.State) error {
 	if err != nil || in == nil {
 		return err
 	}
-	if live.tip.String() != in.Tip {
+	if started := plumbing.NewHash(in.Tip); live.tip != started && !p.isAncestor(started, live.tip) {
 		// Another writer moved the live branch since: what the push wrote
 		// is recorded already, as online changes.
 		fmt.Fprintf(p.st.Err, "fcsync: warning: an interrupted push's record is older than %s; forgetting it\n", p.liveBranch())
@@ -181,4 +181,9 @@ func (p *project) recoverIntent(live *liveState, raw *fsync.State) error {
 		fmt.Fprintf(p.st.Err, "An interrupted push had applied %d of its %d operations; recorded them as its partial deploy (%s).\n", len(applied), len(in.Ops), short(tip))
 	}
 	return p.repo.RemoveGitFile(intentFile)
+}
+
+func (p *project) isAncestor(a, b gitstate.Hash) bool {
+	ok, err := p.repo.IsAncestor(a, b)
+	return err == nil && ok
 }

@@ -331,6 +331,11 @@ func projectAction(st Streams, effects sideEffects, run func(*project, *cli.Cont
 		} else if p.repo.InterruptedMerge() {
 			fmt.Fprintln(p.st.Err, "fcsync: warning: a pull was interrupted before it finished; the next fcsync pull, fetch or push finishes it")
 		}
+		// Writers fetch the shared live branch when they read FC; readers
+		// fetch it here, unless told to stay offline.
+		if err := p.continueRemoteLive(ctxOf(c), effects == readsOnly && !c.Bool("offline")); err != nil {
+			return err
+		}
 		return run(p, c)
 	}
 }

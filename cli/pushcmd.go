@@ -134,6 +134,11 @@ func (p *project) runPush(c *cli.Context) error {
 			return err
 		}
 	}
+	if len(applied) > 0 {
+		if err := p.publishReplaying(ctxOf(c)); err != nil {
+			fmt.Fprintf(p.st.Err, "fcsync: the deploy is recorded as %s, but sharing %s failed (the next fcsync fetch shares it): %v\n", short(deploy), p.liveBranch(), err)
+		}
+	}
 	if applyErr == nil {
 		fmt.Fprintf(p.st.Out, "Deployed %d operations; %s is now %s.\n", len(applied), p.liveBranch(), short(deploy))
 		return p.repo.RemoveGitFile(intentFile)

@@ -24,6 +24,11 @@ type Config struct {
 	// Services are the tracked services; empty means those under services/.
 	Services   []string
 	LiveBranch string
+	// LiveRemote is the git remote the live branch is shared through: fetched
+	// from before FC is read and pushed to after every live commit, so that
+	// a team's clones and CI keep one history. Empty: not shared (a clone
+	// still continues a remote-tracking live branch it finds on origin).
+	LiveRemote string
 	// SecretPatterns are globs over environment variable names (see
 	// IsSecretName). Absent from the file: DefaultSecretPatterns; an
 	// explicit empty list turns redaction off.
@@ -34,8 +39,9 @@ type Config struct {
 func DefaultLiveBranch(region string) string { return "fcsync/live/" + region }
 
 var (
-	regionRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-	accountRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z-]*$`)
+	remoteNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	regionRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	accountRE    = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z-]*$`)
 )
 
 // LoadConfig parses fcsync.yaml strictly: unknown keys, wrong types and
@@ -77,6 +83,8 @@ func LoadConfig(path string, data []byte) (*Config, error) {
 			c.AccountID, err = scalarString(v)
 		case "liveBranch":
 			c.LiveBranch, err = scalarString(v)
+		case "liveRemote":
+			c.LiveRemote, err = scalarString(v)
 		case "services":
 			c.Services, err = stringList(v)
 		case "secretPatterns":
@@ -86,7 +94,7 @@ func LoadConfig(path string, data []byte) (*Config, error) {
 			}
 			patternsSet = true
 		default:
-			return nil, ferr(k, "unknown key %q (known: region, accountId, services, liveBranch, secretPatterns)", k.Value)
+			return nil, ferr(k, "unknown key %q (known: region, accountId, services, liveBranch, liveRemote, secretPatterns)", k.Value)
 		}
 		if err != nil {
 			return nil, ferr(v, "%s: %w", k.Value, err)
@@ -121,6 +129,10 @@ func (c *Config) check(key string) error {
 	case "liveBranch":
 		if !validBranch(c.LiveBranch) {
 			return fmt.Errorf("invalid liveBranch %q", c.LiveBranch)
+		}
+	case "liveRemote":
+		if !remoteNameRE.MatchString(c.LiveRemote) || strings.Contains(c.LiveRemote, "..") {
+			return fmt.Errorf("invalid liveRemote %q: the name of a git remote, such as origin", c.LiveRemote)
 		}
 	case "services":
 		for _, s := range c.Services {
@@ -195,6 +207,9 @@ func (c *Config) Marshal() []byte {
 	}
 	if c.LiveBranch != "" && c.LiveBranch != DefaultLiveBranch(c.Region) {
 		add("liveBranch", strNode(c.LiveBranch))
+	}
+	if c.LiveRemote != "" {
+		add("liveRemote", strNode(c.LiveRemote))
 	}
 	patterns := c.SecretPatterns
 	if patterns == nil {
