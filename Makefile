@@ -28,8 +28,13 @@ test: node-deps
 	$(GO) vet ./...
 	FCSYNC_REQUIRE_NODE=1 $(GO) test -count=1 ./...
 
-bench:
+# The benchmarks of the pure parts, then the real fcsync binary against
+# fc-emulator at 20 ms a call: fleets of 100, 1,000 and 3,000 functions and
+# one 50 MB function (BENCH_FLAGS narrows it, e.g. -sizes 100,1000).
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) build -o $(BIN)/ ./cmd/fcsync-bench
+	$(BIN)/fcsync-bench -fcsync $(BIN)/fcsync -json $(BIN)/bench.json $(BENCH_FLAGS)
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzUnpackZip -fuzztime 30s ./sync/

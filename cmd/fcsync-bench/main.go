@@ -1,0 +1,75 @@
+// Command fcsync-bench measures the fcsync binary against fc-emulator with
+// FC-like latency and prints one table (and, with -json, the same rows as
+// JSON): wall time (median of -runs), API calls by action, the lower bound
+// the calls set, the ratio to it, and peak RSS. `make bench` runs it.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fcsync/fcsync/internal/bench"
+)
+
+func main() {
+	fcsync := flag.String("fcsync", "bin/fcsync", "the fcsync binary to measure")
+	sizes := flag.String("sizes", "100,1000,3000", "fleet sizes in functions, comma-separated")
+	conc := flag.String("concurrency", "8,16", "--concurrency values, comma-separated")
+	latency := flag.Duration("latency", 20*time.Millisecond, "latency of every API call")
+	runs := flag.Int("runs", 3, "runs per figure (the median is reported)")
+	bigMB := flag.Int("big-mb", 50, "size of the one big function's code in MB (0: skip)")
+	changed := flag.Int("changed", 100, "functions whose memory the 'push, memory of N' scenario changes")
+	jsonOut := flag.String("json", "", "also write the rows as JSON to this file")
+	keep := flag.Bool("keep", false, "keep the scratch folder (projects to profile with) and print its path")
+	flag.Parse()
+	bin, err := filepath.Abs(*fcsync)
+	if err != nil {
+		fail(err)
+	}
+	work, err := os.MkdirTemp("", "fcsync-bench-")
+	if err != nil {
+		fail(err)
+	}
+	if *keep {
+		fmt.Fprintln(os.Stderr, "scratch folder:", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	o := bench.Options{
+		Fcsync: bin, Work: work, Latency: *latency, Runs: *runs, PerService: 50, BigMB: *bigMB,
+		Out: os.Stdout, Progress: os.Stderr, JSON: *jsonOut, ChangedFleet: *changed,
+	}
+	if o.Sizes, err = ints(*sizes); err != nil {
+		fail(err)
+	}
+	if o.Concurrency, err = ints(*conc); err != nil {
+		fail(err)
+	}
+	start := time.Now()
+	if _, err := bench.Run(o); err != nil {
+		fail(err)
+	}
+	fmt.Printf("(%s in all)\n", time.Since(start).Round(time.Second))
+}
+
+func ints(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q: want positive numbers separated by commas", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "fcsync-bench:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,484 @@
+// Package bench measures the real fcsync binary against fc-emulator with
+// FC-like latency, the way a user meets it: fleets of functions seeded
+// through the official SDK, each scenario run as a separate process, wall
+// time, API calls by action and peak RSS recorded, and each time held
+// against the lower bound that the calls themselves set (minimal calls ×
+// latency ÷ concurrency + the calls that must follow one another).
+package bench
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/fcsync/fcsync/fc/emulator"
+	"github.com/fcsync/fcsync/internal/fcconsole"
+)
+
+// Options say what to measure.
+type Options struct {
+	Fcsync       string        // the fcsync binary
+	Work         string        // scratch folder
+	Sizes        []int         // fleet sizes, in functions
+	Concurrency  []int         // --concurrency values
+	Latency      time.Duration // per API call, as FC's round trip
+	Runs         int           // runs per figure; the median is reported
+	PerService   int           // functions per service
+	BigMB        int           // size of the one big function's code; 0 skips it
+	Out          io.Writer
+	Progress     io.Writer
+	JSON         string // also write the rows here, when set
+	ChangedFleet int    // functions whose memory the "push, memory of N" scenario changes
+}
+
+// Row is one measured figure.
+type Row struct {
+	Scenario    string          `json:"scenario"`
+	Functions   int             `json:"functions"`
+	Concurrency int             `json:"concurrency"`
+	WallMedian  time.Duration   `json:"wallMedianNs"`
+	Walls       []time.Duration `json:"wallsNs"`
+	Calls       map[string]int  `json:"calls"`
+	TotalCalls  int             `json:"totalCalls"`
+	MinCalls    int             `json:"minCalls"`
+	LowerBound  time.Duration   `json:"lowerBoundNs"`
+	Ratio       float64         `json:"ratio,omitempty"`
+	PeakRSSKB   int64           `json:"peakRssKB"`
+}
+
+const (
+	account = "1234567890"
+	keyID   = "LTAIbench"
+	secret  = "bench-secret"
+	region  = "cn-hangzhou"
+)
+
+// Run measures every scenario and prints the table.
+func Run(o Options) ([]Row, error) {
+	var rows []Row
+	for _, n := range o.Sizes {
+		r, err := fleet(o, n)
+		if err != nil {
+			return rows, fmt.Errorf("%d functions: %w", n, err)
+		}
+		rows = append(rows, r...)
+	}
+	if o.BigMB > 0 {
+		r, err := bigFunction(o)
+		if err != nil {
+			return rows, fmt.Errorf("big function: %w", err)
+		}
+		rows = append(rows, r...)
+	}
+	printTable(o.Out, rows)
+	if o.JSON != "" {
+		data, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			return rows, err
+		}
+		if err := os.WriteFile(o.JSON, data, 0o644); err != nil {
+			return rows, err
+		}
+	}
+	return rows, nil
+}
+
+// env is one emulator with a fleet and a clone of it.
+type env struct {
+	o       Options
+	srv     *emulator.Server
+	console *fcconsole.Console
+	dir     string
+	proj    string
+	n, svcs int
+}
+
+func (e *env) progress(format string, args ...any) {
+	if e.o.Progress != nil {
+		fmt.Fprintf(e.o.Progress, format+"\n", args...)
+	}
+}
+
+func newEnv(o Options, name string) (*env, error) {
+	srv, err := emulator.Start("127.0.0.1:0", emulator.Options{AccountID: account, AccessKeyID: keyID, AccessKeySecret: secret})
+	if err != nil {
+		return nil, err
+	}
+	console, err := fcconsole.New(srv.URL, keyID, secret)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	dir := filepath.Join(o.Work, name)
+	if err := os.MkdirAll(filepath.Join(dir, "home"), 0o755); err != nil {
+		srv.Close()
+		return nil, err
+	}
+	return &env{o: o, srv: srv, console: console, dir: dir}, nil
+}
+
+func (e *env) close() { e.srv.Close() }
+
+// environ is fcsync's environment: the emulator, its keys, a home of its
+// own for git's identity.
+func (e *env) environ() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GIT_") && !strings.HasPrefix(kv, "HOME=") && !strings.HasPrefix(kv, "ALIBABA_CLOUD_") && !strings.HasPrefix(kv, "FC_ENDPOINT=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "FC_ENDPOINT="+e.srv.URL, "ALIBABA_CLOUD_ACCESS_KEY_ID="+keyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secret,
+		"ALIBABA_CLOUD_ACCOUNT_ID="+account, "HOME="+filepath.Join(e.dir, "home"), "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=Bench", "GIT_AUTHOR_EMAIL=bench@example.com", "GIT_COMMITTER_NAME=Bench", "GIT_COMMITTER_EMAIL=bench@example.com", "NO_COLOR=1")
+}
+
+// seed creates n functions, PerService to a service, each with five code
+// files and an HTTP trigger, with no latency and many requests at once.
+func (e *env) seed(n int) error {
+	e.n, e.svcs = n, (n+e.o.PerService-1)/e.o.PerService
+	code := filepath.Join(e.dir, "seed-code")
+	for i := range 5 {
+		if err := writeFile(filepath.Join(code, fmt.Sprintf("mod%d.py", i)), fmt.Sprintf("def f%d(event, context):\n    return %d\n", i, i)); err != nil {
+			return err
+		}
+	}
+	for s := range e.svcs {
+		if err := e.console.Run([]string{"create-service", svcName(s)}, io.Discard); err != nil {
+			return err
+		}
+	}
+	return parallel(32, n, func(i int) error {
+		svc, fn := svcName(i/e.o.PerService), fnName(i)
+		if err := e.console.Run([]string{"create-function", svc, fn, `{"runtime":"python3.10","handler":"mod0.f0"}`, code}, io.Discard); err != nil {
+			return err
+		}
+		return e.console.Run([]string{"create-trigger", svc, fn, "http", "http", `{"authType":"anonymous","methods":["GET"]}`}, io.Discard)
+	})
+}
+
+func svcName(i int) string { return fmt.Sprintf("svc%03d", i) }
+func fnName(i int) string  { return fmt.Sprintf("fn%05d", i) }
+
+// result is one run of fcsync.
+type result struct {
+	wall  time.Duration
+	rssKB int64
+	calls map[string]int
+	out   string
+}
+
+// fcsync runs the binary once, counting the API calls it makes.
+func (e *env) fcsync(args ...string) (result, error) {
+	e.srv.ResetStats()
+	cmd := exec.Command(e.o.Fcsync, args...)
+	cmd.Env = e.environ()
+	cmd.Dir = e.dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	r := result{wall: time.Since(start), calls: e.srv.Stats(), out: out.String()}
+	if cmd.ProcessState == nil {
+		return r, fmt.Errorf("fcsync %s: %v", strings.Join(args, " "), err)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.rssKB = ru.Maxrss
+	}
+	if err != nil {
+		return r, fmt.Errorf("fcsync %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return r, nil
+}
+
+func (e *env) git(args ...string) error {
+	cmd := exec.Command("git", append([]string{"-C", e.proj}, args...)...)
+	cmd.Env = e.environ()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+// scenario is one measured command: prepare sets up each run (not
+// measured), minCalls and depth give its lower bound.
+type scenario struct {
+	name     string
+	args     func() []string // read after prepare: clone's target changes per run
+	prepare  func(run int) error
+	minCalls int
+	depth    int // calls that must follow one another
+}
+
+// measure runs a scenario o.Runs times and reports the median.
+func (e *env) measure(s scenario, conc int) (Row, error) {
+	row := Row{Scenario: s.name, Functions: e.n, Concurrency: conc, MinCalls: s.minCalls}
+	var rs []result
+	for run := range e.o.Runs {
+		if s.prepare != nil {
+			if err := s.prepare(run); err != nil {
+				return row, err
+			}
+		}
+		r, err := e.fcsync(append([]string{"--concurrency", fmt.Sprint(conc)}, s.args()...)...)
+		if err != nil {
+			return row, err
+		}
+		rs = append(rs, r)
+	}
+	return e.summarise(row, rs, s), nil
+}
+
+// fleet measures every scenario on a fleet of n functions.
+func fleet(o Options, n int) ([]Row, error) {
+	e, err := newEnv(o, fmt.Sprintf("fleet-%d", n))
+	if err != nil {
+		return nil, err
+	}
+	defer e.close()
+	e.progress("seeding %d functions", n)
+	if err := e.seed(n); err != nil {
+		return nil, err
+	}
+	e.srv.SetFaults(emulator.Faults{Latency: o.Latency})
+	read := 1 + e.svcs + n + 1 // ListServices, ListFunctions per service, ListTriggers per function, ListCustomDomains
+	var rows []Row
+	clones := 0
+	for _, conc := range o.Concurrency {
+		clone := scenario{name: "clone", minCalls: read + 2*n, depth: 5,
+			prepare: func(int) error {
+				clones++
+				e.proj = filepath.Join(e.dir, fmt.Sprintf("proj%d", clones))
+				return nil
+			},
+			args: func() []string { return []string{"clone", "--region", region, e.proj} }}
+		row, err := e.measure(clone, conc)
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, row)
+		changed := min(o.ChangedFleet, n)
+		memory := 128
+		in := func(args ...string) func() []string {
+			return func() []string { return append([]string{"--dir", e.proj}, args...) }
+		}
+		for _, s := range []scenario{
+			{name: "no-op fetch", args: in("fetch"), minCalls: read, depth: 3},
+			{name: "no-op push", args: in("push"), minCalls: read, depth: 3},
+			{name: "status", args: in("status"), minCalls: read, depth: 3},
+			{name: "status --offline", args: in("status", "--offline")},
+			{name: "push, 1 code change", args: in("push"), minCalls: read + 2, depth: 5,
+				prepare: func(run int) error { return e.editCode(run) }},
+			{name: fmt.Sprintf("push, memory of %d", changed), args: in("push"), minCalls: read + 2*changed, depth: 5,
+				prepare: func(int) error { memory += 64; return e.editMemory(changed, memory) }},
+			{name: "pull, 1 console change", args: in("pull"), minCalls: read, depth: 3,
+				prepare: func(run int) error {
+					return e.console.Run([]string{"update-function", svcName(0), fnName(0), fmt.Sprintf(`{"timeout":%d}`, 10+run+conc*10)}, io.Discard)
+				}},
+		} {
+			row, err := e.measure(s, conc)
+			if err != nil {
+				return rows, err
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows, nil
+}
+
+func (e *env) summarise(row Row, rs []result, s scenario) Row {
+	sort.Slice(rs, func(i, j int) bool { return rs[i].wall < rs[j].wall })
+	med := rs[len(rs)/2]
+	row.WallMedian, row.Calls = med.wall, med.calls
+	for _, r := range rs {
+		row.Walls = append(row.Walls, r.wall)
+		row.PeakRSSKB = max(row.PeakRSSKB, r.rssKB)
+	}
+	for _, c := range med.calls {
+		row.TotalCalls += c
+	}
+	if s.minCalls > 0 {
+		row.LowerBound = time.Duration(float64(s.minCalls)*float64(e.o.Latency)/float64(row.Concurrency)) + time.Duration(s.depth)*e.o.Latency
+		row.Ratio = float64(row.WallMedian) / float64(row.LowerBound)
+	}
+	e.progress("  %-28s %5d fns  conc %2d  %8s  (bound %s)", s.name, e.n, row.Concurrency, row.WallMedian.Round(time.Millisecond), row.LowerBound.Round(time.Millisecond))
+	return row
+}
+
+// editCode changes one line of function run's code and commits it.
+func (e *env) editCode(run int) error {
+	i := run % e.n
+	p := filepath.Join(e.proj, "services", svcName(i/e.o.PerService), "functions", fnName(i), "code", "mod1.py")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(p, append(data, fmt.Sprintf("# edit %d\n", run)...), 0o644); err != nil {
+		return err
+	}
+	return e.git("commit", "-q", "-am", "code edit")
+}
+
+// editMemory sets memorySize in the first k functions and commits.
+func (e *env) editMemory(k, memory int) error {
+	for i := range k {
+		p := filepath.Join(e.proj, "services", svcName(i/e.o.PerService), "functions", fnName(i), "function.yaml")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		lines := strings.Split(string(data), "\n")
+		for j, l := range lines {
+			if strings.HasPrefix(l, "memorySize:") {
+				lines[j] = fmt.Sprintf("memorySize: %d", memory)
+			}
+		}
+		if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+			return err
+		}
+	}
+	return e.git("commit", "-q", "-am", "memory")
+}
+
+// bigFunction measures one function whose code is BigMB of random bytes:
+// memory must not grow with copies of it.
+func bigFunction(o Options) ([]Row, error) {
+	e, err := newEnv(o, "big")
+	if err != nil {
+		return nil, err
+	}
+	defer e.close()
+	e.n, e.svcs = 1, 1
+	code := filepath.Join(e.dir, "big-code")
+	blob := make([]byte, o.BigMB<<20)
+	rand.Read(blob)
+	if err := os.MkdirAll(code, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(code, "data.bin"), blob, 0o644); err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(code, "index.py"), "def handler(e, c):\n    return 1\n"); err != nil {
+		return nil, err
+	}
+	e.progress("seeding one function of %d MB", o.BigMB)
+	if err := e.console.Run([]string{"create-service", svcName(0)}, io.Discard); err != nil {
+		return nil, err
+	}
+	if err := e.console.Run([]string{"create-function", svcName(0), "big", `{"runtime":"python3.10","handler":"index.handler","memorySize":512}`, code}, io.Discard); err != nil {
+		return nil, err
+	}
+	e.proj = filepath.Join(e.dir, "proj")
+	var rows []Row
+	one := func(name string, prepare func() error, args ...string) error {
+		if prepare != nil {
+			if err := prepare(); err != nil {
+				return err
+			}
+		}
+		r, err := e.fcsync(args...)
+		if err != nil {
+			return err
+		}
+		row := Row{Scenario: fmt.Sprintf("%s (%d MB function)", name, o.BigMB), Functions: 1, Concurrency: 8,
+			WallMedian: r.wall, Walls: []time.Duration{r.wall}, Calls: r.calls, PeakRSSKB: r.rssKB}
+		for _, c := range r.calls {
+			row.TotalCalls += c
+		}
+		e.progress("  %-28s peak RSS %d MB", row.Scenario, r.rssKB>>10)
+		rows = append(rows, row)
+		return nil
+	}
+	edit := func() error {
+		p := filepath.Join(e.proj, "services", svcName(0), "functions", "big", "code", "index.py")
+		if err := writeFile(p, "def handler(e, c):\n    return 2\n"); err != nil {
+			return err
+		}
+		return e.git("commit", "-q", "-am", "edit")
+	}
+	steps := []struct {
+		name    string
+		prepare func() error
+		args    []string
+	}{
+		{"clone", nil, []string{"clone", "--region", region, e.proj}},
+		{"no-op fetch", nil, []string{"--dir", e.proj, "fetch"}},
+		{"status", nil, []string{"--dir", e.proj, "status"}},
+		{"no-op push", nil, []string{"--dir", e.proj, "push"}},
+		{"push after a one-line edit", edit, []string{"--dir", e.proj, "push"}},
+	}
+	for _, s := range steps {
+		if err := one(s.name, s.prepare, s.args...); err != nil {
+			return rows, err
+		}
+	}
+	return rows, nil
+}
+
+func printTable(w io.Writer, rows []Row) {
+	fmt.Fprintf(w, "%-34s %6s %5s %10s %10s %7s %7s %7s %9s  %s\n", "scenario", "fns", "conc", "wall(med)", "bound", "ratio", "calls", "min", "peak RSS", "calls by action")
+	for _, r := range rows {
+		bound, ratio := "-", "-"
+		if r.LowerBound > 0 {
+			bound, ratio = r.LowerBound.Round(time.Millisecond).String(), fmt.Sprintf("%.2f", r.Ratio)
+		}
+		fmt.Fprintf(w, "%-34s %6d %5d %10s %10s %7s %7d %7d %7dMB  %s\n", r.Scenario, r.Functions, r.Concurrency,
+			r.WallMedian.Round(time.Millisecond), bound, ratio, r.TotalCalls, r.MinCalls, r.PeakRSSKB>>10, callsText(r.Calls))
+	}
+}
+
+func callsText(calls map[string]int) string {
+	keys := make([]string, 0, len(calls))
+	for k := range calls {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s:%d", k, calls[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+func writeFile(p, content string) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, []byte(content), 0o644)
+}
+
+// parallel runs fn(0..n-1) with at most limit at once and returns the
+// first error.
+func parallel(limit, n int, fn func(int) error) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	sem := make(chan struct{}, limit)
+	for i := range n {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := fn(i); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
