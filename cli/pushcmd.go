@@ -51,9 +51,13 @@ func (p *project) runPush(c *cli.Context) error {
 	if sp.head.IsZero() {
 		return errors.New("push: the current branch has no commit yet: commit the project first (git add . && git commit)")
 	}
-	local, _, err := p.readCommit(sp.head)
+	local, files, err := p.readCommit(sp.head)
 	if err != nil {
 		return p.locateError(err)
+	}
+	// Nothing FC would refuse, or silently drop, leaves this machine.
+	if err := p.validate(files); err != nil {
+		return err
 	}
 	p.warnPlainSecrets(local)
 

@@ -221,29 +221,6 @@ func (r *Resource) LastModified() string {
 	return s
 }
 
-// serverOwned lists, per kind, the top-level fields the server owns. They are
-// never written to project files nor sent in a write.
-var serverOwned = map[Kind]map[string]bool{
-	KindService: set("serviceName", "serviceId", "createdTime", "lastModifiedTime", "useSLRAuthentication"),
-	KindFunction: set("functionName", "functionId", "createdTime", "lastModifiedTime",
-		"codeChecksum", "codeSize", "layersArnV2", "code"),
-	KindTrigger: set("triggerName", "triggerId", "createdTime", "lastModifiedTime",
-		"domainName", "urlInternet", "urlIntranet", "status", "targetArn"),
-	KindDomain: set("domainName", "accountId", "apiVersion", "createdTime", "lastModifiedTime"),
-}
-
-// IsServerOwned reports whether field (a top-level JSON name) of a resource
-// of kind k belongs to the server.
-func IsServerOwned(k Kind, field string) bool { return serverOwned[k][field] }
-
-func set(names ...string) map[string]bool {
-	m := make(map[string]bool, len(names))
-	for _, n := range names {
-		m[n] = true
-	}
-	return m
-}
-
 // Split divides an API object into its Spec and Status parts. obj must
 // already be normalised. A trigger's triggerConfig given as a JSON string is
 // decoded into an object. The nested customContainerConfig.accelerationInfo,
