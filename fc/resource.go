@@ -221,13 +221,18 @@ func (r *Resource) LastModified() string {
 	return s
 }
 
-// Split divides an API object into its Spec and Status parts. obj must
-// already be normalised. A trigger's triggerConfig given as a JSON string is
+// Split divides an API object into its Spec and Status parts, leaving out
+// top-level nulls. obj must already be normalised. A trigger's triggerConfig given as a JSON string is
 // decoded into an object. The nested customContainerConfig.accelerationInfo,
 // which FC computes, goes to Status.
 func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
 	spec, status = map[string]any{}, map[string]any{}
 	for key, v := range obj {
+		if v == nil {
+			// FC answers null for a field never set (customDNS, layers):
+			// the field is unset, as absent from a project file.
+			continue
+		}
 		if IsServerOwned(k, key) {
 			status[key] = v
 			continue

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -120,7 +121,7 @@ func TestKillDuringWrites(t *testing.T) {
 				mu.Lock()
 				acked[svc] = ""
 				mu.Unlock()
-				code := []byte(fmt.Sprintf("zip of %s", svc))
+				code := zipOf(t, svc)
 				_, err := c.CreateFunction(tea.String(svc), &fcapi.CreateFunctionRequest{FunctionName: tea.String("f"),
 					Runtime: tea.String("python3.9"), Handler: tea.String("h"),
 					Code: &fcapi.Code{ZipFile: tea.String(base64.StdEncoding.EncodeToString(code))}})
@@ -251,4 +252,22 @@ func TestLatencyFlag100Calls(t *testing.T) {
 	if d := time.Since(begin); d < 2*time.Second {
 		t.Fatalf("100 calls with --latency 20ms took %v, want at least 2s", d)
 	}
+}
+
+// zipOf is a one-file zip archive naming svc, so that each function's code
+// and checksum differ.
+func zipOf(t *testing.T, svc string) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("index.py")
+	if err == nil {
+		_, err = fmt.Fprintf(w, "# %s\n", svc)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Error(err)
+	}
+	return buf.Bytes()
 }

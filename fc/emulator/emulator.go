@@ -22,8 +22,10 @@ import (
 // Options configure an Emulator.
 type Options struct {
 	// AccountID is the account the emulator plays; AccessKeyID and
-	// AccessKeySecret are the only key pair whose signatures it accepts.
+	// AccessKeySecret are the key pair whose signatures it accepts, and Keys
+	// more of them (other users, STS credentials).
 	AccountID, AccessKeyID, AccessKeySecret string
+	Keys                                    []AccessKey
 	// DataDir, if set, keeps the state across restarts: it is loaded by New
 	// and every acknowledged write is on disk before its answer is sent.
 	DataDir string
@@ -36,6 +38,12 @@ type Options struct {
 	MaxFunctionsPerService int
 	// Logf reports internal failures (log.Printf if nil).
 	Logf func(format string, args ...any)
+}
+
+// AccessKey is one key pair the emulator accepts. With a SecurityToken it
+// plays STS credentials: requests must carry that token.
+type AccessKey struct {
+	ID, Secret, SecurityToken string
 }
 
 // ErrNoCredentials is returned by New when the key pair is not configured.
