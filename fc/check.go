@@ -87,6 +87,12 @@ func (c *checker) object(path []any, fields []Field, m map[string]any, siblings 
 			c.add(p, false, "%s is set by Function Compute and cannot be written here", key)
 			continue
 		}
+		if m[key] == nil && len(path) == 0 {
+			// FC answers null for an unset field and fcsync reads that as
+			// absent, so a null here would differ from online forever.
+			c.add(p, false, "%s: null is how Function Compute says \"not set\"; remove the line to leave %s unmanaged, or write an empty value to clear it", key, key)
+			continue
+		}
 		if f.Untyped {
 			c.add(p, true, "fcsync does not check %s yet and sends it as it is; list %s.%s under extraFields in fcsync.yaml to silence this",
 				key, c.kind, dotted(p))
