@@ -222,8 +222,8 @@ func (r *Resource) LastModified() string {
 }
 
 // Split divides an API object into its Spec and Status parts, leaving out
-// top-level nulls. obj must already be normalised. A trigger's triggerConfig given as a JSON string is
-// decoded into an object. The nested customContainerConfig.accelerationInfo,
+// top-level nulls. obj must already be normalised. A trigger's triggerConfig
+// given as a JSON string is decoded into an object. The nested customContainerConfig.accelerationInfo,
 // which FC computes, goes to Status.
 func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
 	spec, status = map[string]any{}, map[string]any{}
