@@ -212,8 +212,11 @@ func (c *checker) value(path []any, f *Field, v any, siblings map[string]any) {
 			c.add(path, false, "%s must be a list, not %s", name, typeName(v))
 			return
 		}
-		if f.HasRange && float64(len(l)) > f.Max {
+		switch {
+		case f.HasRange && float64(len(l)) > f.Max:
 			c.add(path, false, "%s has %d items; Function Compute allows at most %v", name, len(l), f.Max)
+		case f.HasRange && float64(len(l)) < f.Min:
+			c.add(path, false, "%s needs at least %v item", name, f.Min)
 		}
 		for i, e := range l {
 			c.value(append(append([]any(nil), path...), i), f.Elem, e, nil)

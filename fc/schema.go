@@ -158,7 +158,7 @@ var schemas = map[Kind]*Schema{
 			"http": {
 				// jwt comes with JWTAuthConfig in the reference (A.3).
 				{Name: "authType", Type: TString, Enum: []string{"anonymous", "function", "jwt"}, Required: true},
-				{Name: "methods", Type: TList, Elem: &Field{Type: TString, Enum: HTTPMethods}, Required: true},
+				nonEmpty(Field{Name: "methods", Type: TList, Elem: &Field{Type: TString, Enum: HTTPMethods}, Required: true}),
 				boolF("disableURLInternet"),
 				// A JSON string of JWTAuthConfig (A.3) that the table does
 				// not describe yet.
@@ -169,7 +169,7 @@ var schemas = map[Kind]*Schema{
 				boolF("enable"), strF("payload"),
 			},
 			"oss": {
-				{Name: "events", Type: TList, Elem: &str, Required: true},
+				nonEmpty(Field{Name: "events", Type: TList, Elem: &str, Required: true}),
 				obj("filter", obj("key", strF("prefix"), strF("suffix"))),
 			},
 		}},
@@ -192,7 +192,13 @@ var schemas = map[Kind]*Schema{
 
 // withMaxItems bounds the length of a list (mount points: fc-api.md 5).
 func withMaxItems(f Field, n int) Field {
-	f.HasRange, f.Max = true, float64(n)
+	f.HasRange, f.Min, f.Max = true, 0, float64(n)
+	return f
+}
+
+// nonEmpty makes a list need at least one item.
+func nonEmpty(f Field) Field {
+	f.HasRange, f.Min, f.Max = true, 1, 1<<31-1
 	return f
 }
 
