@@ -48,7 +48,7 @@ func TestTableAgreesWithEmulator(t *testing.T) {
 	for _, v := range []string{"e1", "c1", "fc.gpu.tesla.1", "fc.gpu.ampere.1", "g1", "e2", "E1"} {
 		fn("instanceType", v)
 	}
-	for _, v := range []float64{0.05, 0.35, 0.33, 1.5} {
+	for _, v := range []float64{0.05, 0.35, 0.33, 1.5, 32} {
 		fn("cpu", v)
 	}
 	for _, v := range []int64{0, 1024, 1000} {
@@ -58,6 +58,7 @@ func TestTableAgreesWithEmulator(t *testing.T) {
 		fn("caPort", v)
 	}
 	fn("instanceConcurrency", int64(0))
+	fn("instanceConcurrency", int64(1000))
 	fn("environmentVariables", map[string]any{"PORT": "8080"})
 	fn("environmentVariables", map[string]any{"PORT": int64(8080)})
 	fn("environmentVariables", map[string]any{"ON": true})
@@ -96,7 +97,17 @@ func TestTableAgreesWithEmulator(t *testing.T) {
 	for _, p := range []string{"HTTP", "HTTPS", "HTTP,HTTPS", "HTTPS,HTTP", "http", "FTP"} {
 		samples = append(samples, sample{fc.KindDomain, map[string]any{"protocol": p}})
 	}
+	route := func(methods ...any) map[string]any {
+		return map[string]any{"routeConfig": map[string]any{"routes": []any{map[string]any{
+			"path": "/*", "serviceName": "svc", "functionName": "f", "methods": methods}}}}
+	}
 	samples = append(samples,
+		sample{fc.KindDomain, route("GET", "POST")},
+		sample{fc.KindDomain, route("GET", "FETCH")},
+		sample{fc.KindDomain, map[string]any{"wafConfig": map[string]any{"enableWAF": "on"}}},
+		sample{fc.KindService, map[string]any{"vpcConfig": map[string]any{"vSwitchIds": "vsw-1"}}},
+		sample{fc.KindService, map[string]any{"nasConfig": map[string]any{"userId": "root"}}},
+		sample{fc.KindService, map[string]any{"tracingConfig": map[string]any{"type": "Jaeger", "params": map[string]any{"endpoint": "e"}}}},
 		sample{fc.KindService, map[string]any{"internetAccess": "yes"}},
 		sample{fc.KindService, map[string]any{"logConfig": map[string]any{"project": "p", "logBeginRule": "DefaultRegex"}}},
 		sample{fc.KindService, map[string]any{"logConfig": map[string]any{"logBeginRule": "Always"}}},

@@ -279,7 +279,10 @@ func rangeText(f *Field) string {
 	if f.MultipleOf != 0 {
 		parts = append(parts, fmt.Sprintf("a multiple of %v", f.MultipleOf))
 	}
-	if f.HasRange {
+	switch {
+	case f.HasRange && math.IsInf(f.Max, 1):
+		parts = append(parts, fmt.Sprintf("at least %v", f.Min))
+	case f.HasRange:
 		parts = append(parts, fmt.Sprintf("from %v to %v", f.Min, f.Max))
 	}
 	s := strings.Join(parts, ", ")

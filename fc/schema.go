@@ -1,5 +1,7 @@
 package fc
 
+import "math"
+
 // The table of kinds: what fcsync knows of each FC resource kind's fields,
 // read from shared/reference/fc-api.md (Appendix A, sections 2 and 5). It is
 // the one place this knowledge lives: validation (Check), the render order
@@ -126,14 +128,15 @@ var schemas = map[Kind]*Schema{
 		{Name: "memorySize", Type: TInt, HasRange: true, Min: 64, Max: 32768, MultipleOf: 64, Unit: "MB"},
 		// fc-api.md 5: up to 86 400 s (older docs: 600 s; the larger is taken).
 		intRange("timeout", 1, 86400, "seconds"),
-		{Name: "cpu", Type: TFloat, HasRange: true, Min: 0.05, Max: 16, MultipleOf: 0.05, Unit: "vCPUs"},
+		// A.2 gives the step, not a maximum.
+		{Name: "cpu", Type: TFloat, HasRange: true, Min: 0.05, Max: noMax, MultipleOf: 0.05, Unit: "vCPUs"},
 		{Name: "diskSize", Type: TInt, OneOf: []int64{512, 10240}, Unit: "MB"},
-		{Name: "gpuMemorySize", Type: TInt, HasRange: true, Min: 0, Max: 1 << 20, MultipleOf: 1024, Unit: "MB"},
+		{Name: "gpuMemorySize", Type: TInt, HasRange: true, Min: 0, Max: noMax, MultipleOf: 1024, Unit: "MB"},
 		enum("instanceType", "e1", "c1", "fc.gpu.tesla.1", "fc.gpu.ampere.1", "g1"),
 		// Guess: the reference gives no bound but 1 for concurrency; FC's
 		// console stops at 200, which is not enforced here.
-		intRange("instanceConcurrency", 1, 1<<31-1, ""),
-		intRange("instanceSoftConcurrency", 1, 1<<31-1, ""),
+		intRange("instanceConcurrency", 1, noMax, ""),
+		intRange("instanceSoftConcurrency", 1, noMax, ""),
 		strF("initializer"),
 		intRange("initializationTimeout", 1, 300, "seconds"),
 		intRange("caPort", 1, 65535, ""),
@@ -190,6 +193,9 @@ var schemas = map[Kind]*Schema{
 	}},
 }
 
+// noMax is the Max of a range bounded below only.
+var noMax = math.Inf(1)
+
 // withMaxItems bounds the length of a list (mount points: fc-api.md 5).
 func withMaxItems(f Field, n int) Field {
 	f.HasRange, f.Min, f.Max = true, 0, float64(n)
@@ -198,7 +204,7 @@ func withMaxItems(f Field, n int) Field {
 
 // nonEmpty makes a list need at least one item.
 func nonEmpty(f Field) Field {
-	f.HasRange, f.Min, f.Max = true, 1, 1<<31-1
+	f.HasRange, f.Min, f.Max = true, 1, noMax
 	return f
 }
 

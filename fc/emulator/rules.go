@@ -205,7 +205,21 @@ func checkTriggerRules(attrs map[string]any) *apiError {
 }
 
 func checkDomainRules(attrs map[string]any) *apiError {
-	return oneOf(attrs, "protocol", protocols)
+	if aerr := oneOf(attrs, "protocol", protocols); aerr != nil {
+		return aerr
+	}
+	rc, _ := attrs["routeConfig"].(map[string]any)
+	routes, _ := rc["routes"].([]any)
+	for _, r := range routes {
+		route, _ := r.(map[string]any)
+		methods, _ := route["methods"].([]any)
+		for _, m := range methods {
+			if aerr := oneOf(map[string]any{"methods": m}, "methods", httpMethods); aerr != nil {
+				return aerr
+			}
+		}
+	}
+	return nil
 }
 
 // Cron as FC's timer triggers take it: "@every 5m" (at least a minute), or
