@@ -154,8 +154,8 @@ func TestCustomContainerFunction(t *testing.T) {
 	if gotCCC["image"] != ccc["image"] || got.Spec["caPort"] != int64(8080) {
 		t.Errorf("custom container spec: %v", got.Spec)
 	}
-	if _, ok := gotCCC["accelerationInfo"]; ok {
-		t.Errorf("accelerationInfo is computed by FC and belongs in Status")
+	if _, ok := gotCCC["accelerationInfo"]; ok || got.Status["customContainerConfig.accelerationInfo"] == nil {
+		t.Errorf("accelerationInfo is computed by FC and belongs in Status: spec %v, status %v", gotCCC, got.Status)
 	}
 	if err := c.Delete(ctx, id, got.ETag); err != nil {
 		t.Fatal(err)

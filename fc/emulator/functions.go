@@ -11,6 +11,20 @@ import (
 var functionOwned = []string{"functionName", "functionId", "createdTime", "lastModifiedTime",
 	"codeChecksum", "codeSize", "layersArnV2", "code"}
 
+// renderFunction is a function as FC answers it: a custom container's
+// configuration carries FC's accelerationInfo (fc-api.md 2.3,
+// CustomContainerConfigInfo). Guess: the image is taken as accelerated at
+// once, status "Ready"; the reference names the field, not its values.
+func renderFunction(fn *function) map[string]any {
+	out := clone(fn.Attrs)
+	if ccc, ok := out["customContainerConfig"].(map[string]any); ok {
+		ccc = clone(ccc)
+		ccc["accelerationInfo"] = map[string]any{"status": "Ready"}
+		out["customContainerConfig"] = ccc
+	}
+	return out
+}
+
 func (e *Emulator) lookupFunction(req *request) (*service, *function, *apiError) {
 	svc, aerr := e.lookupService(req)
 	if aerr != nil {
@@ -126,7 +140,7 @@ func (e *Emulator) createFunction(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(fn.Attrs), fn.ETag)
+	return ok(renderFunction(fn), fn.ETag)
 }
 
 func (e *Emulator) getFunction(req *request) (reply, *apiError) {
@@ -137,7 +151,7 @@ func (e *Emulator) getFunction(req *request) (reply, *apiError) {
 	if aerr := checkQualifier(req.svc, req.qualifier); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(fn.Attrs), fn.ETag)
+	return ok(renderFunction(fn), fn.ETag)
 }
 
 func (e *Emulator) updateFunction(req *request) (reply, *apiError) {
@@ -170,7 +184,7 @@ func (e *Emulator) updateFunction(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(fn.Attrs), fn.ETag)
+	return ok(renderFunction(fn), fn.ETag)
 }
 
 func (e *Emulator) deleteFunction(req *request) (reply, *apiError) {
@@ -205,7 +219,7 @@ func (e *Emulator) listFunctions(req *request) (reply, *apiError) {
 	}
 	items := make([]map[string]any, 0, len(page))
 	for _, name := range page {
-		items = append(items, clone(svc.Functions[name].Attrs))
+		items = append(items, renderFunction(svc.Functions[name]))
 	}
 	return listReply("functions", items, next)
 }
