@@ -224,6 +224,9 @@ func (c *checker) value(path []any, f *Field, v any, siblings map[string]any) {
 	}
 }
 
+// number checks a number against its field. A quoted number ("128") is
+// refused even if FC took it (the emulator guesses it does): FC answers
+// with a number, and the file would differ from online forever.
 func (c *checker) number(path []any, f *Field, v any) {
 	name := PathString(path)
 	var n float64
