@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -243,7 +244,13 @@ func (c *checker) number(path []any, f *Field, v any) {
 		if r := rangeText(f); r != "" {
 			what += " (" + r + ")"
 		}
-		c.add(path, false, "%s must be %s, not %s", name, what, describe(v))
+		hint := ""
+		if s, ok := v.(string); ok {
+			if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
+				hint = "; write it without quotes"
+			}
+		}
+		c.add(path, false, "%s must be %s, not %s%s", name, what, describe(v), hint)
 		return
 	}
 	if f.Type == TInt && n != math.Trunc(n) {

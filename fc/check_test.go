@@ -23,6 +23,7 @@ func TestCheck(t *testing.T) {
 		{"unknown", KindFunction, map[string]any{"futureFeature": true}, nil, []string{"futureFeature: list function.futureFeature under extraFields"}},
 		{"extra", KindFunction, map[string]any{"futureFeature": true}, []string{"futureFeature"}, nil},
 		{"memory word", KindFunction, map[string]any{"memorySize": "abc"}, nil, []string{`memorySize: whole number (a multiple of 64, from 64 to 32768 MB), not "abc"`}},
+		{"memory quoted", KindFunction, map[string]any{"memorySize": "128"}, nil, []string{`memorySize: not "128"; write it without quotes`}},
 		{"memory 100", KindFunction, map[string]any{"memorySize": int64(100)}, nil, []string{"memorySize: not 100"}},
 		{"memory 64", KindFunction, map[string]any{"memorySize": int64(64)}, nil, nil},
 		{"memory 32832", KindFunction, map[string]any{"memorySize": int64(32832)}, nil, []string{"memorySize: not 32832"}},
