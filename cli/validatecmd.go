@@ -44,7 +44,12 @@ func (p *project) runValidate(*cli.Context) error {
 // error with the path the user can open, and fails with exit code 2 when
 // there is an error. Push calls it before its first API call.
 func (p *project) validate(files filetree.Tree) error {
-	warnings, err := fsync.Validate(files, p.cfg.ExtraFields)
+	// What FC itself returned, as the live branch records it (no API call).
+	_, online, _, err := p.liveTip()
+	if err != nil {
+		online = nil // an unreadable live branch only loses the leniency
+	}
+	warnings, err := fsync.Validate(files, fsync.ValidateOptions{ExtraFields: p.cfg.ExtraFields, Online: online})
 	for _, w := range warnings {
 		fmt.Fprintf(p.st.Err, "warning: %v\n", p.locateError(w))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -18,11 +19,10 @@ import (
 // function), before anything is sent: FC silently drops a field it does not
 // know, so a typo would otherwise read as "changed locally" forever.
 //
-// extra are the extraFields of fcsync.yaml ("function.newField"): let
-// through unchecked. Problems come back as *FileError values naming file and
-// line: warnings as a list, errors joined (matching ErrInvalidProject),
-// both sorted by path and line. Parse's own problems are errors too.
-func Validate(t filetree.Tree, extra []string) (warnings []*FileError, err error) {
+// Problems come back as *FileError values naming file and line: warnings as
+// a list, errors joined (matching ErrInvalidProject), both sorted by path
+// and line. Parse's own problems are errors too.
+func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err error) {
 	var errs []*FileError
 	broken := map[string]bool{}
 	if _, perr := Parse(t); perr != nil {
@@ -51,11 +51,15 @@ func Validate(t filetree.Tree, extra []string) (warnings []*FileError, err error
 			continue
 		}
 		spec, _ := v.(map[string]any)
-		for _, pr := range fc.Check(id.Kind, spec, extraFor(id.Kind, extra)) {
+		for _, pr := range fc.Check(id.Kind, spec, extraFor(id.Kind, opt.ExtraFields)) {
 			fe := &FileError{Path: p, Line: lineOf(top, pr.Path), Err: errors.New(pr.Msg)}
-			if pr.Warning {
+			switch {
+			case pr.Warning:
 				warnings = append(warnings, fe)
-			} else {
+			case opt.fromOnline(id, spec, pr.Path):
+				fe.Err = fmt.Errorf("%s (kept: Function Compute itself returned this value)", pr.Msg)
+				warnings = append(warnings, fe)
+			default:
 				errs = append(errs, fe)
 			}
 		}
@@ -84,6 +88,55 @@ func Validate(t filetree.Tree, extra []string) (warnings []*FileError, err error
 		joined[i] = e
 	}
 	return warnings, errors.Join(joined...)
+}
+
+// ValidateOptions tune Validate.
+type ValidateOptions struct {
+	// ExtraFields are the extraFields of fcsync.yaml ("function.newField"):
+	// let through unchecked.
+	ExtraFields []string
+	// Online is what FC last answered (the live branch's tip), nil when
+	// unknown. A value the table refuses but FC itself returned (a runtime
+	// or a field FC added after this release) is only warned about: FC
+	// accepts it, and refusing it would stop every push of the resource.
+	Online *State
+}
+
+// fromOnline reports whether the value at path in spec is the one FC
+// returned for the resource id.
+func (opt ValidateOptions) fromOnline(id fc.ID, spec map[string]any, path []any) bool {
+	if opt.Online == nil || opt.Online.Resources[id] == nil {
+		return false
+	}
+	local, ok := valueAt(spec, path)
+	if !ok {
+		return false
+	}
+	online, ok := valueAt(opt.Online.Resources[id].Spec, path)
+	return ok && reflect.DeepEqual(local, online)
+}
+
+// valueAt follows path (map keys, list indexes) into v.
+func valueAt(v any, path []any) (any, bool) {
+	for _, step := range path {
+		switch x := step.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = m[x]; !ok {
+				return nil, false
+			}
+		case int:
+			l, ok := v.([]any)
+			if !ok || x >= len(l) {
+				return nil, false
+			}
+			v = l[x]
+		}
+	}
+	return v, true
 }
 
 // extraFor picks the extraFields of one kind, without the kind prefix.
