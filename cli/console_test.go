@@ -16,6 +16,7 @@ import (
 // of fcconsole.Usage: assertions on and faults of the emulator.
 const consoleTestUsage = `calls ACTION N    (asserts the emulator served N calls of ACTION)
 writes N          (asserts the emulator served N write calls)
+calls-total N     (asserts the emulator served N API calls in all)
 reset-stats
 faults JSON       (emulator.Faults, e.g. {"failNth":{"UpdateFunction":1}})`
 
@@ -62,6 +63,18 @@ func runConsole(ts *testscript.TestScript, args []string) error {
 		}
 		if n := atoi(ts, args[1]); got != n {
 			return fmt.Errorf("emulator served %d write calls, want %d (all: %v)", got, n, srv.Stats())
+		}
+		return nil
+	case "calls-total":
+		if len(args) != 2 {
+			ts.Fatalf("usage: %s", consoleTestUsage)
+		}
+		got := 0
+		for _, n := range srv.Stats() {
+			got += n
+		}
+		if n := atoi(ts, args[1]); got != n {
+			return fmt.Errorf("emulator served %d calls, want %d (all: %v)", got, n, srv.Stats())
 		}
 		return nil
 	case "reset-stats":

@@ -137,6 +137,7 @@ func newApp(st Streams) *cli.App {
 			statusCommand(st),
 			diffCommand(st),
 			logCommand(st),
+			validateCommand(st),
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // Main maps errors to codes
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {

@@ -41,7 +41,8 @@ func (p *project) runPush(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := p.commitIfDirty(c.String("message")); err != nil {
+	validated, err := p.commitIfDirty(c.String("message"))
+	if err != nil {
 		return err
 	}
 	sp, err := p.syncPoint()
@@ -51,9 +52,15 @@ func (p *project) runPush(c *cli.Context) error {
 	if sp.head.IsZero() {
 		return errors.New("push: the current branch has no commit yet: commit the project first (git add . && git commit)")
 	}
-	local, _, err := p.readCommit(sp.head)
+	local, files, err := p.readCommit(sp.head)
 	if err != nil {
 		return p.locateError(err)
+	}
+	// Nothing FC would refuse, or silently drop, leaves this machine.
+	if !validated {
+		if err := p.validate(files); err != nil {
+			return err
+		}
 	}
 	p.warnPlainSecrets(local)
 
@@ -196,32 +203,38 @@ func pushScope(c *cli.Context) (func(fc.ID) bool, error) {
 }
 
 // commitIfDirty makes push deploy exactly what is committed: uncommitted
-// project changes stop it, unless -m commits them first.
-func (p *project) commitIfDirty(message string) error {
+// project changes stop it, unless -m commits them first, once they pass
+// validation (validated then says the new HEAD was checked).
+func (p *project) commitIfDirty(message string) (validated bool, err error) {
 	if busy, err := p.repo.MergeInProgress(); err != nil {
-		return err
+		return false, err
 	} else if busy {
-		return errors.New("push: a merge is in progress: conclude it with git commit (or git merge --abort) first")
+		return false, errors.New("push: a merge is in progress: conclude it with git commit (or git merge --abort) first")
 	}
 	dirty, err := p.repo.DirtyPaths(p.prefix)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(dirty) == 0 {
-		return nil
+		return false, nil
 	}
 	if message == "" {
-		return fmt.Errorf("push: uncommitted changes in the project:\n  %s\npush deploys what is committed: commit them, or pass -m MESSAGE to commit them first", strings.Join(dirty, "\n  "))
+		return false, fmt.Errorf("push: uncommitted changes in the project:\n  %s\npush deploys what is committed: commit them, or pass -m MESSAGE to commit them first", strings.Join(dirty, "\n  "))
 	}
-	if _, _, err := p.readWorktree(); err != nil {
-		return err
+	// A project that cannot be deployed is not committed either.
+	_, files, err := p.readWorktree()
+	if err != nil {
+		return false, err
+	}
+	if err := p.validate(files); err != nil {
+		return false, err
 	}
 	h, err := p.repo.CommitWorktree(p.prefix, message, p.repo.UserSignature())
 	if err != nil {
-		return err
+		return false, err
 	}
 	fmt.Fprintf(p.st.Out, "Committed %d changed files as %s.\n", len(dirty), short(h))
-	return nil
+	return true, nil
 }
 
 // driftItem is one resource that changed online since the sync point.

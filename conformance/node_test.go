@@ -33,22 +33,31 @@ const (
 	nodeMadeFunc    = "hello"
 	nodeMadeTrigger = "web"
 
+	funcraftService = "funcraft-made"
+	funcraftFunc    = "api"
+
 	// fc2Version is the SDK release the reference was captured from.
 	fc2Version = "2.6.6"
 )
 
 // Throwaway credentials: the emulator is in process and listens on loopback.
-var testAccount = emulator.Options{
-	AccountID:       "1234567890",
-	AccessKeyID:     "conformance-key",
-	AccessKeySecret: "conformance-secret",
-}
+// The STS key is a second key pair that needs its security token.
+var (
+	stsKey      = emulator.AccessKey{ID: "STS.conformance", Secret: "sts-secret", SecurityToken: "sts-token"}
+	testAccount = emulator.Options{
+		AccountID:       "1234567890",
+		AccessKeyID:     "conformance-key",
+		AccessKeySecret: "conformance-secret",
+		Keys:            []emulator.AccessKey{stsKey},
+	}
+)
 
 // TestNodeSDK runs conformance/node/fc2.test.js (the official @alicloud/fc2
-// SDK on the /2016-08-15 dialect) against an in-process emulator, and checks
-// that each dialect sees what the other one wrote.
+// SDK on the /2016-08-15 dialect) against an in-process emulator, checks
+// that each dialect sees what the other one wrote, and clones what a
+// funcraft-style deploy made. Not parallel: the clone reads credentials
+// from the environment, as fcsync does.
 func TestNodeSDK(t *testing.T) {
-	t.Parallel()
 	node := requireNode(t)
 
 	srv, err := emulator.Start("127.0.0.1:0", testAccount)
@@ -72,9 +81,14 @@ func TestNodeSDK(t *testing.T) {
 		"FC_ACCESS_KEY_ID=" + testAccount.AccessKeyID,
 		"FC_ACCESS_KEY_SECRET=" + testAccount.AccessKeySecret,
 		"FC_GO_CREATED_SERVICE=" + goMadeService,
+		"FC_STS_KEY_ID=" + stsKey.ID,
+		"FC_STS_KEY_SECRET=" + stsKey.Secret,
+		"FC_STS_TOKEN=" + stsKey.SecurityToken,
 	})
 
 	checkNodeMade(t, client)
+	checkFuncraftMade(t, client)
+	checkFuncraftClone(t, srv.URL)
 }
 
 // requireNode returns the node binary, or skips the test when node or the SDK

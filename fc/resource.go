@@ -221,36 +221,18 @@ func (r *Resource) LastModified() string {
 	return s
 }
 
-// serverOwned lists, per kind, the top-level fields the server owns. They are
-// never written to project files nor sent in a write.
-var serverOwned = map[Kind]map[string]bool{
-	KindService: set("serviceName", "serviceId", "createdTime", "lastModifiedTime", "useSLRAuthentication"),
-	KindFunction: set("functionName", "functionId", "createdTime", "lastModifiedTime",
-		"codeChecksum", "codeSize", "layersArnV2", "code"),
-	KindTrigger: set("triggerName", "triggerId", "createdTime", "lastModifiedTime",
-		"domainName", "urlInternet", "urlIntranet", "status", "targetArn"),
-	KindDomain: set("domainName", "accountId", "apiVersion", "createdTime", "lastModifiedTime"),
-}
-
-// IsServerOwned reports whether field (a top-level JSON name) of a resource
-// of kind k belongs to the server.
-func IsServerOwned(k Kind, field string) bool { return serverOwned[k][field] }
-
-func set(names ...string) map[string]bool {
-	m := make(map[string]bool, len(names))
-	for _, n := range names {
-		m[n] = true
-	}
-	return m
-}
-
-// Split divides an API object into its Spec and Status parts. obj must
-// already be normalised. A trigger's triggerConfig given as a JSON string is
-// decoded into an object. The nested customContainerConfig.accelerationInfo,
+// Split divides an API object into its Spec and Status parts, leaving out
+// top-level nulls. obj must already be normalised. A trigger's triggerConfig
+// given as a JSON string is decoded into an object. The nested customContainerConfig.accelerationInfo,
 // which FC computes, goes to Status.
 func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
 	spec, status = map[string]any{}, map[string]any{}
 	for key, v := range obj {
+		if v == nil {
+			// FC answers null for a field never set (customDNS, layers):
+			// the field is unset, as absent from a project file.
+			continue
+		}
 		if IsServerOwned(k, key) {
 			status[key] = v
 			continue

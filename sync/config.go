@@ -33,6 +33,11 @@ type Config struct {
 	// IsSecretName). Absent from the file: DefaultSecretPatterns; an
 	// explicit empty list turns redaction off.
 	SecretPatterns []string
+	// ExtraFields are fields fcsync's table of kinds does not know, which
+	// the user lets through as opaque values ("function.newField",
+	// "service.logConfig.newKey"): validation neither checks nor warns
+	// about them.
+	ExtraFields []string
 }
 
 // DefaultLiveBranch is the live branch of a region when fcsync.yaml names none.
@@ -87,6 +92,8 @@ func LoadConfig(path string, data []byte) (*Config, error) {
 			c.LiveRemote, err = scalarString(v)
 		case "services":
 			c.Services, err = stringList(v)
+		case "extraFields":
+			c.ExtraFields, err = stringList(v)
 		case "secretPatterns":
 			c.SecretPatterns, err = stringList(v)
 			if c.SecretPatterns == nil {
@@ -94,7 +101,7 @@ func LoadConfig(path string, data []byte) (*Config, error) {
 			}
 			patternsSet = true
 		default:
-			return nil, ferr(k, "unknown key %q (known: region, accountId, services, liveBranch, liveRemote, secretPatterns)", k.Value)
+			return nil, ferr(k, "unknown key %q (known: region, accountId, services, liveBranch, liveRemote, secretPatterns, extraFields)", k.Value)
 		}
 		if err != nil {
 			return nil, ferr(v, "%s: %w", k.Value, err)
@@ -138,6 +145,13 @@ func (c *Config) check(key string) error {
 		for _, s := range c.Services {
 			if err := fc.ValidateName(fc.KindService, s); err != nil {
 				return fmt.Errorf("services: %w", err)
+			}
+		}
+	case "extraFields":
+		for _, f := range c.ExtraFields {
+			kind, field, _ := strings.Cut(f, ".")
+			if fc.SchemaOf(fc.Kind(kind)) == nil || field == "" || strings.Contains(field, "..") || strings.HasSuffix(field, ".") {
+				return fmt.Errorf("extraFields: %q is not KIND.FIELD with KIND one of service, function, trigger, domain (e.g. function.newField)", f)
 			}
 		}
 	case "secretPatterns":
@@ -218,6 +232,9 @@ func (c *Config) Marshal() []byte {
 		patterns = DefaultSecretPatterns
 	}
 	add("secretPatterns", flowList(patterns))
+	if len(c.ExtraFields) > 0 {
+		add("extraFields", flowList(c.ExtraFields))
+	}
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)

@@ -35,6 +35,14 @@ secretPatterns: ['*PASSWORD*', '*SECRET*', '*TOKEN*', '*_KEY', KEY_*, '*_KEY_*',
 		t.Errorf("Marshal:\n%s", got)
 	}
 
+	extra, err := LoadConfig("fcsync.yaml", []byte("region: r\nextraFields: [function.newField, service.logConfig.newKey]\n"))
+	if err != nil || !reflect.DeepEqual(extra.ExtraFields, []string{"function.newField", "service.logConfig.newKey"}) {
+		t.Errorf("extraFields: %+v, %v", extra, err)
+	}
+	if again, err := LoadConfig("fcsync.yaml", extra.Marshal()); err != nil || !reflect.DeepEqual(again, extra) {
+		t.Errorf("Marshal round trip of extraFields: %+v, %v", again, err)
+	}
+
 	off, err := LoadConfig("p/fcsync.yaml", []byte("region: us-west-1\nliveBranch: live/us\nsecretPatterns: []\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +71,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"region: r\nliveBranch: a..b\n", `p/fcsync.yaml:2: invalid liveBranch "a..b"`},
 		{"region: r\nsecretPatterns: ['[']\n", `p/fcsync.yaml:2: secretPatterns: invalid pattern "["`},
 		{"region: r\naccountId: a/b\n", `p/fcsync.yaml:2: invalid accountId "a/b"`},
+		{"region: r\nextraFields: [newField]\n", `p/fcsync.yaml:2: extraFields: "newField" is not KIND.FIELD`},
+		{"region: r\nextraFields: [layer.x]\n", `p/fcsync.yaml:2: extraFields: "layer.x" is not KIND.FIELD`},
 	}
 	for _, tt := range tests {
 		_, err := LoadConfig("p/fcsync.yaml", []byte(tt.data))

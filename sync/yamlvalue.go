@@ -15,23 +15,16 @@ import (
 // Key order of rendered files.
 //
 // The top-level mapping of a resource file lists the well-known fields of its
-// kind first, in the order of wellKnown below (the fields a reader looks for
-// first come first: what the resource is, how it runs, how big it is), then
-// every other field alphabetically, so that fields FC adds later still land
-// in a fixed place. Nested mappings (environmentVariables, triggerConfig,
-// vpcConfig, ...) are alphabetical at every depth. Lists keep their order:
-// FC gives them meaning.
+// kind first, in the order of the table of kinds (fc.KeyOrder: what the
+// resource is, how it runs, how big it is), then every other field
+// alphabetically, so that fields FC adds later still land in a fixed place.
+// Nested mappings (environmentVariables, triggerConfig, vpcConfig, ...) are
+// alphabetical at every depth. Lists keep their order: FC gives them meaning.
 var wellKnown = map[fc.Kind][]string{
-	fc.KindService: {"description", "role", "internetAccess", "logConfig", "vpcConfig",
-		"nasConfig", "ossMountConfig", "tracingConfig", "vendorConfig"},
-	fc.KindFunction: {"description", "runtime", "handler", "memorySize", "timeout",
-		"cpu", "diskSize", "gpuMemorySize", "instanceType", "instanceConcurrency",
-		"instanceSoftConcurrency", "initializer", "initializationTimeout", "caPort",
-		"environmentVariables", "layers", "customContainerConfig", "customRuntimeConfig",
-		"customDNS", "customHealthCheckConfig", "instanceLifecycleConfig"},
-	fc.KindTrigger: {"description", "triggerType", "qualifier", "invocationRole",
-		"sourceArn", "triggerConfig"},
-	fc.KindDomain: {"protocol", "routeConfig", "certConfig", "tlsConfig", "wafConfig"},
+	fc.KindService:  fc.KeyOrder(fc.KindService),
+	fc.KindFunction: fc.KeyOrder(fc.KindFunction),
+	fc.KindTrigger:  fc.KeyOrder(fc.KindTrigger),
+	fc.KindDomain:   fc.KeyOrder(fc.KindDomain),
 }
 
 var wellKnownRank = func() map[fc.Kind]map[string]int {

@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.AccountID, "account-id", "", "account id (default $ALIBABA_CLOUD_ACCOUNT_ID)")
 	fs.StringVar(&opts.AccessKeyID, "access-key-id", "", "the access key id accepted (default $ALIBABA_CLOUD_ACCESS_KEY_ID)")
 	fs.StringVar(&opts.AccessKeySecret, "access-key-secret", "", "its secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET)")
+	fs.Var(accessKeys{&opts.Keys}, "access-key", "ID:SECRET or ID:SECRET:STS_TOKEN: one more key pair accepted (repeatable)")
 	fs.StringVar(&opts.DataDir, "data", "", "keep the state in this folder across restarts")
 	fs.DurationVar(&opts.Faults.Latency, "latency", 0, "latency added to every API request")
 	fs.DurationVar(&opts.Faults.Jitter, "jitter", 0, "random extra latency, up to this much")
@@ -78,6 +79,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Printf("stopped in %v", time.Since(start).Round(time.Millisecond))
 	return 0
+}
+
+// accessKeys is a repeatable ID:SECRET[:TOKEN] flag.
+type accessKeys struct{ keys *[]emulator.AccessKey }
+
+func (a accessKeys) String() string {
+	if a.keys == nil {
+		return ""
+	}
+	var ids []string
+	for _, k := range *a.keys {
+		ids = append(ids, k.ID) // never the secret
+	}
+	return strings.Join(ids, ",")
+}
+
+func (a accessKeys) Set(s string) error {
+	parts := strings.SplitN(s, ":", 3)
+	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+		return fmt.Errorf("want ID:SECRET or ID:SECRET:STS_TOKEN")
+	}
+	k := emulator.AccessKey{ID: parts[0], Secret: parts[1]}
+	if len(parts) == 3 {
+		k.SecurityToken = parts[2]
+	}
+	*a.keys = append(*a.keys, k)
+	return nil
 }
 
 // actionCounts is a repeatable Action=N flag.

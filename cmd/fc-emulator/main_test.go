@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -120,7 +121,7 @@ func TestKillDuringWrites(t *testing.T) {
 				mu.Lock()
 				acked[svc] = ""
 				mu.Unlock()
-				code := []byte(fmt.Sprintf("zip of %s", svc))
+				code := zipOf(t, svc)
 				_, err := c.CreateFunction(tea.String(svc), &fcapi.CreateFunctionRequest{FunctionName: tea.String("f"),
 					Runtime: tea.String("python3.9"), Handler: tea.String("h"),
 					Code: &fcapi.Code{ZipFile: tea.String(base64.StdEncoding.EncodeToString(code))}})
@@ -216,6 +217,35 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	}
 }
 
+// TestAccessKeyFlag: --access-key adds key pairs, an STS one needing its
+// token, beside the primary pair.
+func TestAccessKeyFlag(t *testing.T) {
+	t.Parallel()
+	p := startBinary(t, nil, append(creds, "--access-key", "SECOND:second-secret", "--access-key", "STS.x:sts-secret:tok")...)
+	for _, cfg := range []*openapi.Config{
+		{AccessKeyId: tea.String("AKID"), AccessKeySecret: tea.String(secret)},
+		{AccessKeyId: tea.String("SECOND"), AccessKeySecret: tea.String("second-secret")},
+		{AccessKeyId: tea.String("STS.x"), AccessKeySecret: tea.String("sts-secret"), SecurityToken: tea.String("tok")},
+	} {
+		cfg.Endpoint, cfg.Protocol = tea.String(p.addr), tea.String("http")
+		c, err := fcapi.NewClient(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListServices(&fcapi.ListServicesRequest{}); err != nil {
+			t.Errorf("key %s: %v", tea.StringValue(cfg.AccessKeyId), err)
+		}
+	}
+	c, err := fcapi.NewClient(&openapi.Config{Endpoint: tea.String(p.addr), Protocol: tea.String("http"),
+		AccessKeyId: tea.String("STS.x"), AccessKeySecret: tea.String("sts-secret"), SecurityToken: tea.String("other")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListServices(&fcapi.ListServicesRequest{}); err == nil {
+		t.Error("an STS key with the wrong token was accepted")
+	}
+}
+
 func TestRunRejectsBadFlags(t *testing.T) {
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
@@ -223,6 +253,8 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"--fail-nth", "CreateService"},
 		{"--fail-nth", "CreateService=0"},
 		{"--latency", "soon"},
+		{"--access-key", "id-without-secret"},
+		{"--access-key", ":secret"},
 		{"--addr", "127.0.0.1:0"}, // no credentials
 	} {
 		var out, errOut bytes.Buffer
@@ -251,4 +283,22 @@ func TestLatencyFlag100Calls(t *testing.T) {
 	if d := time.Since(begin); d < 2*time.Second {
 		t.Fatalf("100 calls with --latency 20ms took %v, want at least 2s", d)
 	}
+}
+
+// zipOf is a one-file zip archive naming svc, so that each function's code
+// and checksum differ.
+func zipOf(t *testing.T, svc string) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("index.py")
+	if err == nil {
+		_, err = fmt.Fprintf(w, "# %s\n", svc)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Error(err)
+	}
+	return buf.Bytes()
 }

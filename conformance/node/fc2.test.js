@@ -28,6 +28,15 @@ const accountId = env('FC_ACCOUNT_ID');
 const accessKeyID = env('FC_ACCESS_KEY_ID');
 const accessKeySecret = env('FC_ACCESS_KEY_SECRET');
 const goCreatedService = process.env.FC_GO_CREATED_SERVICE;
+const stsKey = {
+  id: process.env.FC_STS_KEY_ID,
+  secret: process.env.FC_STS_KEY_SECRET,
+  token: process.env.FC_STS_TOKEN,
+};
+
+// FUNCRAFT_MADE is deployed with funcraft's PascalCase bodies and read back,
+// and cloned, by the Go side; keep these names in step with node_test.go.
+const FUNCRAFT_MADE = { service: 'funcraft-made', func: 'api', trigger: 'http' };
 
 // NODE_MADE is read back by the Go side; keep these names in step with node_test.go.
 const NODE_MADE = {
@@ -37,10 +46,11 @@ const NODE_MADE = {
   triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] },
 };
 
-const newClient = (keyID, secret) =>
+const newClient = (keyID, secret, securityToken) =>
   new FC(accountId, {
     accessKeyID: keyID,
     accessKeySecret: secret,
+    securityToken,
     region: 'cn-hangzhou',
     endpoint,
     timeout: 10000,
@@ -98,6 +108,141 @@ describe('signatures', () => {
 
   it('a refused request changed nothing', async () => {
     await rejectsWith(client.getService('never-made'), 'ServiceNotFound', 404);
+  });
+
+  it('a request dated more than 15 minutes off is refused with 403', async () => {
+    // Per-call headers override the SDK's own Date, which it then signs.
+    const stale = { date: new Date(Date.now() - 16 * 60 * 1000).toUTCString() };
+    await rejectsWith(client.listServices({}, stale), 'RequestTimeTooSkewed', 403);
+    const early = { date: new Date(Date.now() + 16 * 60 * 1000).toUTCString() };
+    await rejectsWith(client.getService('never-made', early), 'RequestTimeTooSkewed', 403);
+    const recent = { date: new Date(Date.now() - 60 * 1000).toUTCString() };
+    await client.listServices({}, recent);
+  });
+
+  it('STS credentials sign with their security token', { skip: !stsKey.id && 'FC_STS_KEY_ID not set' }, async () => {
+    await newClient(stsKey.id, stsKey.secret, stsKey.token).listServices();
+    await rejectsWith(newClient(stsKey.id, stsKey.secret, `${stsKey.token}-expired`).listServices(), 'InvalidSecurityToken', 403);
+  });
+});
+
+describe('values FC refuses', () => {
+  const svc = `node-strict-${process.pid}`;
+  const zip = () => ({ zipFile: zipV1.toString('base64') });
+  const fn = (extra) => ({ functionName: 'f', runtime: 'nodejs14', handler: 'index.handler', code: zip(), ...extra });
+
+  before(async () => {
+    await client.createService(svc);
+    await client.createFunction(svc, fn({ functionName: 'ok' }));
+    await client.createTrigger(svc, 'ok', {
+      triggerName: 'web',
+      triggerType: 'http',
+      triggerConfig: { authType: 'anonymous', methods: ['GET'] },
+    });
+  });
+
+  // MemorySize in PascalCase escapes the SDK's parseInt of memorySize, as a
+  // funcraft template's value does.
+  const functions = {
+    'runtime python99': { runtime: 'python99' },
+    'memorySize not a multiple of 64': { memorySize: 100 },
+    'memorySize over 32 GB': { memorySize: 32832 },
+    'memorySize abc': { MemorySize: 'abc' },
+    'timeout 0': { Timeout: 0 },
+    'initializationTimeout 301': { initializationTimeout: 301 },
+    'diskSize 1024': { diskSize: 1024 },
+    'instanceType e2': { instanceType: 'e2' },
+    'an environment variable that is a number': { environmentVariables: { PORT: 8080 } },
+    'code that is not a zip': { code: { zipFile: Buffer.from('not a zip').toString('base64') } },
+  };
+  for (const [name, extra] of Object.entries(functions)) {
+    it(`createFunction: ${name}`, async () => {
+      await rejectsWith(client.createFunction(svc, fn(extra)), 'InvalidArgument', 400);
+    });
+  }
+
+  const triggers = {
+    'no triggerType': { triggerConfig: { authType: 'anonymous', methods: ['GET'] } },
+    'triggerType ftp': { triggerType: 'ftp', triggerConfig: {} },
+    'a second HTTP trigger': { triggerType: 'http', triggerConfig: { authType: 'function', methods: ['POST'] } },
+    'an HTTP trigger without methods': { triggerType: 'http', triggerConfig: { authType: 'anonymous' } },
+    'a cron of five fields': { triggerType: 'timer', triggerConfig: { cronExpression: '0 2 * * *', enable: true } },
+  };
+  for (const [name, body] of Object.entries(triggers)) {
+    it(`createTrigger: ${name}`, async () => {
+      await rejectsWith(client.createTrigger(svc, 'ok', { triggerName: 't2', ...body }), 'InvalidArgument', 400);
+    });
+  }
+
+  it('createCustomDomain: protocol FTP', async () => {
+    await rejectsWith(client.createCustomDomain('ftp.example.com', { protocol: 'FTP' }), 'InvalidArgument', 400);
+  });
+
+  it('nothing refused was stored', async () => {
+    await rejectsWith(client.getFunction(svc, 'f'), 'FunctionNotFound', 404);
+    await rejectsWith(client.getTrigger(svc, 'ok', 't2'), 'TriggerNotFound', 404);
+    await rejectsWith(client.getCustomDomain('ftp.example.com'), 'DomainNameNotFound', 404);
+    const resp = await client.listTriggers(svc, 'ok');
+    assert.deepEqual(resp.data.triggers.map((t) => t.triggerName), ['web']);
+  });
+
+  it('a write through a qualified service path is refused and changes nothing', async () => {
+    await client.updateService(svc, { description: 'latest' });
+    await rejectsWith(client.updateService(`${svc}.prod`, { description: 'through prod' }), 'InvalidArgument', 400);
+    await rejectsWith(client.updateFunction(`${svc}.1`, 'ok', { description: 'through v1' }), 'InvalidArgument', 400);
+    assert.equal((await client.getService(svc)).data.description, 'latest');
+    assert.equal((await client.getFunction(svc, 'ok')).data.description, '');
+  });
+});
+
+describe('bodies as FC reads them', () => {
+  const svc = `node-case-${process.pid}`;
+
+  it('PascalCase keys at every depth come back camelCase, and a partial logConfig completed', async () => {
+    const resp = await client.createService(svc, {
+      Description: 'pascal',
+      LogConfig: { Project: 'logs', Logstore: 'fc' },
+      VpcConfig: { VpcId: 'vpc-1', VSwitchIds: ['vsw-1'], SecurityGroupId: 'sg-1' },
+    });
+    assert.equal(resp.data.description, 'pascal');
+    assert.deepEqual(resp.data.logConfig, {
+      project: 'logs',
+      logstore: 'fc',
+      enableRequestMetrics: false,
+      enableInstanceMetrics: false,
+      logBeginRule: 'None',
+    });
+    assert.equal(resp.data.vpcConfig.vpcId, 'vpc-1');
+    assert.deepEqual(resp.data.vpcConfig.vSwitchIds, ['vsw-1']);
+    for (const key of ['Description', 'LogConfig', 'VpcConfig']) {
+      assert.ok(!(key in resp.data), `${key} is not returned`);
+    }
+    assert.ok(!('VpcId' in resp.data.vpcConfig), 'VpcId is not returned');
+    const got = await client.getService(svc);
+    assert.deepEqual(got.data.vpcConfig, resp.data.vpcConfig);
+  });
+
+  it('an unknown field is not returned', async () => {
+    const resp = await client.updateService(svc, { description: 'd', futureFeature: { level: 3 } });
+    assert.ok(!('futureFeature' in resp.data), 'futureFeature is dropped');
+    const got = await client.getService(svc);
+    assert.ok(!('futureFeature' in got.data), 'futureFeature is not stored');
+    assert.equal(got.data.description, 'd');
+  });
+
+  it('answers carry every field FC returns, nulls included', async () => {
+    const resp = await client.createFunction(svc, {
+      functionName: 'f',
+      runtime: 'python3.9',
+      handler: 'index.handler',
+      code: { zipFile: zipV1.toString('base64') },
+    });
+    for (const key of ['customDNS', 'customContainerConfig', 'layers', 'instanceLifecycleConfig']) {
+      assert.ok(key in resp.data, `${key} is returned`);
+      assert.equal(resp.data[key], null, `${key} is null until set`);
+    }
+    assert.equal(resp.data.instanceType, 'e1');
+    assert.deepEqual(resp.data.environmentVariables, {});
   });
 });
 
@@ -260,6 +405,38 @@ describe('service, function and trigger lifecycle', () => {
     await rejectsWith(client.getService(svc), 'ServiceNotFound', 404);
     const list = await client.listServices({ prefix: 'node-life-' });
     assert.deepEqual(list.data.services, []);
+  });
+});
+
+describe('a funcraft template deployed with PascalCase bodies', () => {
+  before(async () => {
+    await removeService(FUNCRAFT_MADE.service);
+  });
+
+  it('creates a service, a function and an HTTP trigger that read back in camelCase', async () => {
+    await client.createService(FUNCRAFT_MADE.service, {
+      Description: 'deployed by funcraft',
+      InternetAccess: true,
+      VpcConfig: { VpcId: 'vpc-1', VSwitchIds: ['vsw-1'], SecurityGroupId: 'sg-1' },
+      LogConfig: { Project: 'logs', Logstore: 'fc' },
+    });
+    const fn = await client.createFunction(FUNCRAFT_MADE.service, {
+      functionName: FUNCRAFT_MADE.func,
+      Runtime: 'nodejs14',
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 30,
+      EnvironmentVariables: { Stage: 'prod' },
+      Code: { ZipFile: zipV2.toString('base64') },
+    });
+    assert.equal(fn.data.memorySize, 256);
+    assert.deepEqual(fn.data.environmentVariables, { Stage: 'prod' }, 'variable names keep their case');
+    const trig = await client.createTrigger(FUNCRAFT_MADE.service, FUNCRAFT_MADE.func, {
+      TriggerName: FUNCRAFT_MADE.trigger,
+      TriggerType: 'http',
+      TriggerConfig: { AuthType: 'anonymous', Methods: ['GET', 'POST'] },
+    });
+    assert.deepEqual(trig.data.triggerConfig, { authType: 'anonymous', methods: ['GET', 'POST'] });
   });
 });
 

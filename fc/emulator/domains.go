@@ -5,10 +5,7 @@ import (
 	"strings"
 )
 
-var (
-	domainFields = []string{"domainName", "protocol", "routeConfig", "certConfig", "tlsConfig", "wafConfig"}
-	domainOwned  = []string{"domainName", "accountId", "apiVersion", "createdTime", "lastModifiedTime"}
-)
+var domainOwned = []string{"domainName", "accountId", "apiVersion", "createdTime", "lastModifiedTime"}
 
 // checkDomainName accepts host names: dot-separated labels of letters,
 // digits and '-', a leading "*." for wildcard domains. Guess: FC's own check
@@ -50,11 +47,10 @@ func renderDomain(d *domain) map[string]any {
 }
 
 func (e *Emulator) createCustomDomain(req *request) (reply, *apiError) {
-	obj, aerr := req.object()
+	obj, aerr := req.conformed(domainShape)
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	canonicalize(obj, domainFields)
 	name := stringField(obj, "domainName")
 	if aerr := checkDomainName(name); aerr != nil {
 		return reply{}, aerr
@@ -64,7 +60,10 @@ func (e *Emulator) createCustomDomain(req *request) (reply, *apiError) {
 	}
 	attrs := map[string]any{}
 	apply(attrs, obj, domainOwned...)
-	withDefaults(attrs, map[string]any{"protocol": "HTTP"})
+	complete(attrs, domainDefaults())
+	if aerr := checkDomainRules(attrs); aerr != nil {
+		return reply{}, aerr
+	}
 	attrs["domainName"] = name
 	attrs["accountId"] = req.account
 	attrs["apiVersion"] = dialect2016
@@ -92,12 +91,16 @@ func (e *Emulator) updateCustomDomain(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.object()
+	obj, aerr := req.conformed(domainShape)
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	canonicalize(obj, domainFields)
-	apply(d.Attrs, obj, domainOwned...)
+	updated := clone(d.Attrs)
+	apply(updated, obj, domainOwned...)
+	if aerr := checkDomainRules(updated); aerr != nil {
+		return reply{}, aerr
+	}
+	d.Attrs = updated
 	e.st.touch(d.Attrs, req.now)
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr

@@ -2,8 +2,11 @@
 // 2.0: an http.Handler with an in-memory (optionally persisted) store that
 // speaks the FC API the way the official SDKs expect it — the /2021-04-06
 // dialect signed ACS3-HMAC-SHA256 for the Go SDK and the /2016-08-15 dialect
-// signed "FC <id>:<sig>" for the Node SDK, both over one store. It injects
-// latency, throttling and failures on demand and counts calls per action.
+// signed "FC <id>:<sig>" for the Node SDK, both over one store. It is as
+// strict as FC, from its own reading of the reference (shapes.go, rules.go,
+// defaults.go): keys in any case, answers in camelCase with every field,
+// unknown fields dropped, invalid values refused. It injects latency,
+// throttling and failures on demand and counts calls per action.
 //
 // The wire behaviour follows shared/reference/fc-api.md; where FC's behaviour
 // is unconfirmed there, the code says "Guess:".
@@ -22,13 +25,16 @@ import (
 // Options configure an Emulator.
 type Options struct {
 	// AccountID is the account the emulator plays; AccessKeyID and
-	// AccessKeySecret are the only key pair whose signatures it accepts.
+	// AccessKeySecret are the key pair whose signatures it accepts, and Keys
+	// more of them (other users, STS credentials).
 	AccountID, AccessKeyID, AccessKeySecret string
+	Keys                                    []AccessKey
 	// DataDir, if set, keeps the state across restarts: it is loaded by New
 	// and every acknowledged write is on disk before its answer is sent.
 	DataDir string
 	Faults  Faults
-	// Now is the clock for createdTime and lastModifiedTime (time.Now if nil).
+	// Now is the server's clock (time.Now if nil): createdTime and
+	// lastModifiedTime, and the time requests' dates are checked against.
 	Now func() time.Time
 	// MaxCodeSize is the largest decoded code package accepted (FC: 100 MB).
 	MaxCodeSize int64
@@ -36,6 +42,12 @@ type Options struct {
 	MaxFunctionsPerService int
 	// Logf reports internal failures (log.Printf if nil).
 	Logf func(format string, args ...any)
+}
+
+// AccessKey is one key pair the emulator accepts. With a SecurityToken it
+// plays STS credentials: requests must carry that token.
+type AccessKey struct {
+	ID, Secret, SecurityToken string
 }
 
 // ErrNoCredentials is returned by New when the key pair is not configured.

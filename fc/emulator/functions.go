@@ -4,39 +4,25 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"net/url"
 )
 
-var (
-	functionFields = []string{"functionName", "description", "runtime", "handler", "initializer",
-		"initializationTimeout", "timeout", "memorySize", "instanceConcurrency", "instanceSoftConcurrency",
-		"instanceType", "instanceLifecycleConfig", "environmentVariables", "customContainerConfig",
-		"customDNS", "customHealthCheckConfig", "customRuntimeConfig", "caPort", "cpu", "diskSize",
-		"gpuMemorySize", "layers", "code"}
-	functionOwned = []string{"functionName", "functionId", "createdTime", "lastModifiedTime",
-		"codeChecksum", "codeSize", "layersArnV2", "code"}
-)
+var functionOwned = []string{"functionName", "functionId", "createdTime", "lastModifiedTime",
+	"codeChecksum", "codeSize", "layersArnV2", "code"}
 
-// functionDefaults are what FC fills in for fields a create leaves out
-// (fc-api.md 2.3). Guess: only instanceType, timeout and
-// initializationTimeout come from the SDK's documentation; memorySize,
-// instanceConcurrency, caPort and diskSize are the usual console values.
-func functionDefaults() map[string]any {
-	return map[string]any{
-		"description":           "",
-		"handler":               "",
-		"initializer":           "",
-		"memorySize":            128,
-		"timeout":               3,
-		"initializationTimeout": 3,
-		"instanceConcurrency":   1,
-		"instanceType":          "e1",
-		"caPort":                9000,
-		"diskSize":              512,
-		"environmentVariables":  map[string]any{},
+// renderFunction is a function as FC answers it: a custom container's
+// configuration carries FC's accelerationInfo (fc-api.md 2.3,
+// CustomContainerConfigInfo). Guess: the image is taken as accelerated at
+// once, status "Ready"; the reference names the field, not its values.
+func renderFunction(fn *function) map[string]any {
+	out := clone(fn.Attrs)
+	if ccc, ok := out["customContainerConfig"].(map[string]any); ok {
+		ccc = clone(ccc)
+		ccc["accelerationInfo"] = map[string]any{"status": "Ready"}
+		out["customContainerConfig"] = ccc
 	}
+	return out
 }
 
 func (e *Emulator) lookupFunction(req *request) (*service, *function, *apiError) {
@@ -84,6 +70,9 @@ func (e *Emulator) decodeCode(req *request, obj map[string]any) (zip []byte, pre
 	if int64(len(zip)) > e.opts.MaxCodeSize {
 		return nil, true, entityTooLarge(e.opts.MaxCodeSize)
 	}
+	if aerr := checkZip(zip); aerr != nil {
+		return nil, true, aerr
+	}
 	// Guess: the code for a checksum mismatch is not documented.
 	if want := req.header.Get("X-Fc-Code-Checksum"); want != "" && want != Checksum(zip) {
 		return nil, true, invalidArgument("X-Fc-Code-Checksum %s does not match the code's checksum %s", want, Checksum(zip))
@@ -100,40 +89,15 @@ func setCode(fn *function, zip []byte) {
 	fn.Attrs["codeChecksum"] = Checksum(zip)
 }
 
-// checkFunctionConfig enforces the documented value ranges FC checks.
-func checkFunctionConfig(attrs map[string]any) *apiError {
-	if n, ok := number(attrs["memorySize"]); ok && (n <= 0 || int64(n)%64 != 0 || n != float64(int64(n))) {
-		return invalidArgument("MemorySize is set to an invalid value: %v is not a positive multiple of 64", attrs["memorySize"])
-	}
-	if n, ok := number(attrs["timeout"]); ok && n < 1 {
-		return invalidArgument("Timeout is set to an invalid value: %v is less than 1", attrs["timeout"])
-	}
-	return nil
-}
-
-func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	case int:
-		return float64(n), true
-	case float64:
-		return n, true
-	}
-	return 0, false
-}
-
 func (e *Emulator) createFunction(req *request) (reply, *apiError) {
 	svc, aerr := e.lookupService(req)
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.object()
+	obj, aerr := req.conformed(functionShape)
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	canonicalize(obj, functionFields)
 	name := stringField(obj, "functionName")
 	if aerr := checkName("function", name, 64); aerr != nil {
 		return reply{}, aerr
@@ -156,8 +120,8 @@ func (e *Emulator) createFunction(req *request) (reply, *apiError) {
 	}
 	attrs := map[string]any{}
 	apply(attrs, obj, functionOwned...)
-	withDefaults(attrs, functionDefaults())
-	if aerr := checkFunctionConfig(attrs); aerr != nil {
+	complete(attrs, functionDefaults())
+	if aerr := checkFunctionRules(attrs); aerr != nil {
 		return reply{}, aerr
 	}
 	attrs["functionName"] = name
@@ -176,7 +140,7 @@ func (e *Emulator) createFunction(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(fn.Attrs), fn.ETag)
+	return ok(renderFunction(fn), fn.ETag)
 }
 
 func (e *Emulator) getFunction(req *request) (reply, *apiError) {
@@ -187,7 +151,7 @@ func (e *Emulator) getFunction(req *request) (reply, *apiError) {
 	if aerr := checkQualifier(req.svc, req.qualifier); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(fn.Attrs), fn.ETag)
+	return ok(renderFunction(fn), fn.ETag)
 }
 
 func (e *Emulator) updateFunction(req *request) (reply, *apiError) {
@@ -198,18 +162,18 @@ func (e *Emulator) updateFunction(req *request) (reply, *apiError) {
 	if aerr := req.checkIfMatch(fn.ETag); aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.object()
+	obj, aerr := req.conformed(functionShape)
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	canonicalize(obj, functionFields)
 	zip, hasCode, aerr := e.decodeCode(req, obj)
 	if aerr != nil {
 		return reply{}, aerr
 	}
 	updated := clone(fn.Attrs)
 	apply(updated, obj, functionOwned...)
-	if aerr := checkFunctionConfig(updated); aerr != nil {
+	complete(updated, functionDefaults())
+	if aerr := checkFunctionRules(updated); aerr != nil {
 		return reply{}, aerr
 	}
 	fn.Attrs = updated
@@ -220,7 +184,7 @@ func (e *Emulator) updateFunction(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(fn.Attrs), fn.ETag)
+	return ok(renderFunction(fn), fn.ETag)
 }
 
 func (e *Emulator) deleteFunction(req *request) (reply, *apiError) {
@@ -255,7 +219,7 @@ func (e *Emulator) listFunctions(req *request) (reply, *apiError) {
 	}
 	items := make([]map[string]any, 0, len(page))
 	for _, name := range page {
-		items = append(items, clone(svc.Functions[name].Attrs))
+		items = append(items, renderFunction(svc.Functions[name]))
 	}
 	return listReply("functions", items, next)
 }

@@ -58,14 +58,12 @@ func TestFunctionCodeChecksumAndDownload(t *testing.T) {
 	c := sdk(t, s)
 	createService(t, c, "svc")
 
-	// The "zip" of the check value: FC does not look inside the package.
-	f := must[*fcapi.CreateFunctionResponse](t)(c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{
+	// A package that is not a zip is refused, as FC refuses it.
+	_, err := c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{
 		FunctionName: tea.String("check"), Runtime: tea.String("python3.9"), Handler: tea.String("index.handler"),
 		Code: zipCode([]byte("123456789")),
-	}))
-	if tea.StringValue(f.Body.CodeChecksum) != "11051210869376104954" || tea.Int64Value(f.Body.CodeSize) != 9 {
-		t.Fatalf("checksum %s size %d", tea.StringValue(f.Body.CodeChecksum), tea.Int64Value(f.Body.CodeSize))
-	}
+	})
+	wantErr(t, err, http.StatusBadRequest, "InvalidArgument")
 
 	z := makeZip(t, "index.py", "def handler(event, context):\n    return 'hi'\n")
 	want := strconv.FormatUint(crc64.Checksum(z, crc64.MakeTable(crc64.ECMA)), 10)
@@ -114,14 +112,15 @@ func TestFunctionCodeChecksumAndDownload(t *testing.T) {
 func TestFunctionLifecycle(t *testing.T) {
 	t.Parallel()
 	c := sdk(t, start(t))
-	_, err := c.CreateFunction(tea.String("nosvc"), &fcapi.CreateFunctionRequest{FunctionName: tea.String("f"), Code: zipCode([]byte("x"))})
+	x, pkg := makeZip(t, "x", "x"), makeZip(t, "index.js", "zip")
+	_, err := c.CreateFunction(tea.String("nosvc"), &fcapi.CreateFunctionRequest{FunctionName: tea.String("f"), Code: zipCode(x)})
 	wantErr(t, err, http.StatusNotFound, "ServiceNotFound")
 	createService(t, c, "svc")
 
 	created := must[*fcapi.CreateFunctionResponse](t)(c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{
 		FunctionName: tea.String("f"), Runtime: tea.String("nodejs16"), Handler: tea.String("index.handler"),
 		EnvironmentVariables: map[string]*string{"A": tea.String("1"), "B": tea.String("2")},
-		Code:                 zipCode([]byte("zip")),
+		Code:                 zipCode(pkg),
 	}))
 	b := created.Body
 	if tea.StringValue(b.InstanceType) != "e1" || tea.Int32Value(b.MemorySize) != 128 || tea.Int32Value(b.Timeout) != 3 ||
@@ -130,14 +129,14 @@ func TestFunctionLifecycle(t *testing.T) {
 	}
 	etag1 := tea.StringValue(created.Headers["etag"])
 
-	_, err = c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{FunctionName: tea.String("f"), Code: zipCode([]byte("x"))})
+	_, err = c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{FunctionName: tea.String("f"), Code: zipCode(x)})
 	wantErr(t, err, http.StatusConflict, "FunctionAlreadyExists")
-	_, err = c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{FunctionName: tea.String("9f"), Code: zipCode([]byte("x"))})
+	_, err = c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{FunctionName: tea.String("9f"), Code: zipCode(x)})
 	wantErr(t, err, http.StatusBadRequest, "InvalidArgument")
 	_, err = c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{FunctionName: tea.String("nocode"), Runtime: tea.String("python3.9")})
 	wantErr(t, err, http.StatusBadRequest, "InvalidArgument")
 	_, err = c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{FunctionName: tea.String("mem"),
-		MemorySize: tea.Int32(100), Code: zipCode([]byte("x"))})
+		MemorySize: tea.Int32(100), Code: zipCode(x)})
 	wantErr(t, err, http.StatusBadRequest, "InvalidArgument")
 
 	// The Go SDK sends UpdateFunction's instance concurrency as
@@ -146,7 +145,7 @@ func TestFunctionLifecycle(t *testing.T) {
 		&fcapi.UpdateFunctionRequest{InstanceConcurrency: tea.Int32(7), EnvironmentVariables: map[string]*string{}},
 		&fcapi.UpdateFunctionHeaders{IfMatch: tea.String(etag1)}, &util.RuntimeOptions{}))
 	if tea.Int32Value(upd.Body.InstanceConcurrency) != 7 || len(upd.Body.EnvironmentVariables) != 0 ||
-		tea.StringValue(upd.Body.Runtime) != "nodejs16" || tea.StringValue(upd.Body.CodeChecksum) != emulator.Checksum([]byte("zip")) {
+		tea.StringValue(upd.Body.Runtime) != "nodejs16" || tea.StringValue(upd.Body.CodeChecksum) != emulator.Checksum(pkg) {
 		t.Fatalf("update %v", upd.Body)
 	}
 	etag2 := tea.StringValue(upd.Headers["etag"])
@@ -158,7 +157,7 @@ func TestFunctionLifecycle(t *testing.T) {
 	wantErr(t, err, http.StatusPreconditionFailed, "PreconditionFailed")
 
 	// Checksum header mismatch.
-	_, err = c.UpdateFunctionWithOptions(tea.String("svc"), tea.String("f"), &fcapi.UpdateFunctionRequest{Code: zipCode([]byte("new"))},
+	_, err = c.UpdateFunctionWithOptions(tea.String("svc"), tea.String("f"), &fcapi.UpdateFunctionRequest{Code: zipCode(makeZip(t, "index.js", "new"))},
 		&fcapi.UpdateFunctionHeaders{XFcCodeChecksum: tea.String("1")}, &util.RuntimeOptions{})
 	wantErr(t, err, http.StatusBadRequest, "InvalidArgument")
 
@@ -215,9 +214,9 @@ func TestCodeLimits(t *testing.T) {
 	wantErr(t, err, http.StatusBadRequest, "InvalidArgument")
 	for i := range 3 {
 		must[*fcapi.CreateFunctionResponse](t)(c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{
-			FunctionName: tea.String("f" + strconv.Itoa(i)), Code: zipCode(make([]byte, 1000))}))
+			FunctionName: tea.String("f" + strconv.Itoa(i)), Code: zipCode(makeZip(t, "index.js", "x"))}))
 	}
 	_, err = c.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{
-		FunctionName: tea.String("f3"), Code: zipCode([]byte("x"))})
+		FunctionName: tea.String("f3"), Code: zipCode(makeZip(t, "index.js", "x"))})
 	wantErr(t, err, http.StatusBadRequest, "LimitExceeded")
 }

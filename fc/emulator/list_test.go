@@ -158,7 +158,7 @@ func TestPaginationChildren(t *testing.T) {
 			createFunction(t, c, "svc", "f")
 			for _, name := range created {
 				must[*fcapi.CreateTriggerResponse](t)(c.CreateTrigger(tea.String("svc"), tea.String("f"), &fcapi.CreateTriggerRequest{
-					TriggerName: tea.String(name), TriggerType: tea.String("timer"), TriggerConfig: tea.String(`{"enable":true}`)}))
+					TriggerName: tea.String(name), TriggerType: tea.String("timer"), TriggerConfig: tea.String(`{"cronExpression":"@every 5m","enable":true}`)}))
 				must[*fcapi.CreateCustomDomainResponse](t)(c.CreateCustomDomain(&fcapi.CreateCustomDomainRequest{DomainName: tea.String(name)}))
 			}
 			checkPaging(t, triggerLister(c), created)

@@ -21,15 +21,17 @@ type request struct {
 	dialect   string
 	svc       string
 	qualifier string // from "svc.qualifier" or ?qualifier=
-	fn        string
-	trigger   string
-	domain    string
-	query     url.Values
-	header    http.Header
-	body      []byte
-	baseURL   string
-	account   string
-	now       time.Time
+	// pathQualified is set when the qualifier came in the path ("svc.prod").
+	pathQualified bool
+	fn            string
+	trigger       string
+	domain        string
+	query         url.Values
+	header        http.Header
+	body          []byte
+	baseURL       string
+	account       string
+	now           time.Time
 }
 
 // parseRequest finds the dialect, action and names of an API call from its
@@ -63,6 +65,9 @@ func parseRequest(r *http.Request) (*request, *apiError) {
 	if q := req.query.Get("qualifier"); q != "" && req.qualifier == "" {
 		req.qualifier = q
 	}
+	if aerr := req.checkQualifiedWrite(); aerr != nil {
+		return nil, aerr
+	}
 	return req, nil
 }
 
@@ -90,7 +95,7 @@ func route(method string, segs []string, req *request) string {
 	}
 	if n >= 2 {
 		// Service names cannot contain '.', so "svc.q" is a qualified service.
-		req.svc, req.qualifier, _ = strings.Cut(segs[1], ".")
+		req.svc, req.qualifier, req.pathQualified = strings.Cut(segs[1], ".")
 	}
 	if n <= 2 {
 		return pick(method, n, "Service", "Services")
@@ -153,6 +158,20 @@ func pickVersion(method string, n int) string {
 	return ""
 }
 
+// checkQualifiedWrite refuses a write through a qualified path
+// (PUT /services/svc.prod): versions are immutable and an alias is not the
+// service, so FC changes nothing through them. Guess: the reference does not
+// give FC's code for it; a qualifier naming LATEST is the service itself and
+// is let through.
+func (req *request) checkQualifiedWrite() *apiError {
+	if !req.pathQualified || req.qualifier == "LATEST" || req.action == "InvokeFunction" ||
+		strings.HasPrefix(req.action, "Get") || strings.HasPrefix(req.action, "List") {
+		return nil
+	}
+	return invalidArgument("%s cannot be sent to the qualified service '%s.%s': only LATEST can be changed; address service '%s'",
+		req.action, req.svc, req.qualifier, req.svc)
+}
+
 // object decodes the body as a JSON object, numbers kept exact.
 func (req *request) object() (map[string]any, *apiError) {
 	if len(bytes.TrimSpace(req.body)) == 0 {
@@ -165,6 +184,20 @@ func (req *request) object() (map[string]any, *apiError) {
 		return nil, invalidArgument("the request body is not a JSON object")
 	}
 	return obj, nil
+}
+
+// conformed decodes the body and reads it against a shape as FC does
+// (conform): keys in any case, unknown keys dropped, wrong types refused.
+func (req *request) conformed(sh *shape) (map[string]any, *apiError) {
+	obj, aerr := req.object()
+	if aerr != nil {
+		return nil, aerr
+	}
+	v, aerr := conform(obj, sh, "")
+	if aerr != nil {
+		return nil, aerr
+	}
+	return v.(map[string]any), nil
 }
 
 // checkIfMatch answers 412 when the request carries an If-Match that is not

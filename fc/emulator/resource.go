@@ -25,35 +25,10 @@ func checkName(what, name string, max int) *apiError {
 	return nil
 }
 
-// canonicalize renames body keys that differ from a known field only in case
-// to the field's name: the Go SDK sends UpdateFunction's
-// "InstanceConcurrency" with a capital I (fc-api.md 0.4). Other keys are kept
-// as sent: FC evolves, and unknown fields pass through.
-func canonicalize(obj map[string]any, known []string) {
-	for k, v := range obj {
-		for _, f := range known {
-			if k != f && strings.EqualFold(k, f) {
-				delete(obj, k)
-				obj[f] = v
-				break
-			}
-		}
-	}
-}
-
 // stringField returns obj[key] if it is a string.
 func stringField(obj map[string]any, key string) string {
 	s, _ := obj[key].(string)
 	return s
-}
-
-// withDefaults fills the fields of obj that are absent from defaults.
-func withDefaults(obj map[string]any, defaults map[string]any) {
-	for k, v := range defaults {
-		if _, ok := obj[k]; !ok {
-			obj[k] = v
-		}
-	}
 }
 
 // apply copies the writable fields of a partial update onto attrs: each key

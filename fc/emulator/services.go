@@ -32,36 +32,7 @@ var handlers = map[string]func(*Emulator, *request) (reply, *apiError){
 	"GetAccountSettings": (*Emulator).getAccountSettings,
 }
 
-var (
-	serviceFields = []string{"serviceName", "description", "internetAccess", "logConfig", "nasConfig",
-		"ossMountConfig", "role", "tracingConfig", "vpcConfig"}
-	serviceOwned = []string{"serviceName", "serviceId", "createdTime", "lastModifiedTime", "useSLRAuthentication"}
-)
-
-// serviceDefaults are what FC fills in for fields a create leaves out
-// (fc-api.md 2.2). Guess: only description and tracingConfig are confirmed.
-func serviceDefaults() map[string]any {
-	return map[string]any{
-		"description":    "",
-		"internetAccess": true,
-		"role":           "",
-		"logConfig": map[string]any{"project": "", "logstore": "", "enableRequestMetrics": false,
-			"enableInstanceMetrics": false, "logBeginRule": "None"},
-		"vpcConfig":            map[string]any{"vpcId": "", "vSwitchIds": []any{}, "securityGroupId": ""},
-		"nasConfig":            map[string]any{"userId": -1, "groupId": -1, "mountPoints": []any{}},
-		"ossMountConfig":       map[string]any{"mountPoints": []any{}},
-		"tracingConfig":        map[string]any{"type": nil, "params": nil},
-		"useSLRAuthentication": false,
-	}
-}
-
-// normalizeTracing makes an empty tracingConfig read back as disabled
-// tracing, {type: null, params: null}, as FC does (Node SDK test).
-func normalizeTracing(obj map[string]any) {
-	if tc, ok := obj["tracingConfig"].(map[string]any); ok {
-		withDefaults(tc, map[string]any{"type": nil, "params": nil})
-	}
-}
+var serviceOwned = []string{"serviceName", "serviceId", "createdTime", "lastModifiedTime", "useSLRAuthentication"}
 
 func (e *Emulator) lookupService(req *request) (*service, *apiError) {
 	if svc := e.st.Services[req.svc]; svc != nil {
@@ -71,11 +42,10 @@ func (e *Emulator) lookupService(req *request) (*service, *apiError) {
 }
 
 func (e *Emulator) createService(req *request) (reply, *apiError) {
-	obj, aerr := req.object()
+	obj, aerr := req.conformed(serviceShape)
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	canonicalize(obj, serviceFields)
 	name := stringField(obj, "serviceName")
 	if aerr := checkName("service", name, 128); aerr != nil {
 		return reply{}, aerr
@@ -85,8 +55,10 @@ func (e *Emulator) createService(req *request) (reply, *apiError) {
 	}
 	attrs := map[string]any{}
 	apply(attrs, obj, serviceOwned...)
-	withDefaults(attrs, serviceDefaults())
-	normalizeTracing(attrs)
+	complete(attrs, serviceDefaults())
+	if aerr := checkServiceRules(attrs); aerr != nil {
+		return reply{}, aerr
+	}
 	attrs["serviceName"] = name
 	attrs["serviceId"] = newUUID()
 	attrs["createdTime"] = e.st.stamp(req.now)
@@ -118,13 +90,17 @@ func (e *Emulator) updateService(req *request) (reply, *apiError) {
 	if aerr := req.checkIfMatch(svc.ETag); aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.object()
+	obj, aerr := req.conformed(serviceShape)
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	canonicalize(obj, serviceFields)
-	apply(svc.Attrs, obj, serviceOwned...)
-	normalizeTracing(svc.Attrs)
+	updated := clone(svc.Attrs)
+	apply(updated, obj, serviceOwned...)
+	complete(updated, serviceDefaults())
+	if aerr := checkServiceRules(updated); aerr != nil {
+		return reply{}, aerr
+	}
+	svc.Attrs = updated
 	svc.ETag = e.st.touch(svc.Attrs, req.now)
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr

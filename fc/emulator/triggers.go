@@ -7,12 +7,8 @@ import (
 	"net/url"
 )
 
-var (
-	triggerFields = []string{"triggerName", "triggerType", "triggerConfig", "sourceArn", "invocationRole",
-		"qualifier", "description"}
-	triggerOwned = []string{"triggerName", "triggerId", "createdTime", "lastModifiedTime", "domainName",
-		"urlInternet", "urlIntranet", "status", "targetArn"}
-)
+var triggerOwned = []string{"triggerName", "triggerId", "createdTime", "lastModifiedTime", "domainName",
+	"urlInternet", "urlIntranet", "status", "targetArn"}
 
 func (e *Emulator) lookupTrigger(req *request) (*function, *trigger, *apiError) {
 	_, fn, aerr := e.lookupFunction(req)
@@ -27,20 +23,41 @@ func (e *Emulator) lookupTrigger(req *request) (*function, *trigger, *apiError) 
 }
 
 // parseTriggerConfig stores triggerConfig decoded whatever the form it came
-// in: a JSON string (/2021-04-06) or an object (/2016-08-15).
-func parseTriggerConfig(obj map[string]any) *apiError {
-	s, isString := obj["triggerConfig"].(string)
-	if !isString {
+// in: a JSON string (/2021-04-06) or an object (/2016-08-15), then read
+// against the shape of the trigger's type (typ) where the emulator knows it.
+func parseTriggerConfig(obj map[string]any, typ string) *apiError {
+	raw, present := obj["triggerConfig"]
+	if !present || raw == nil {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return invalidArgument("triggerConfig is not valid JSON: %v", err)
+	if s, isString := raw.(string); isString {
+		dec := json.NewDecoder(bytes.NewReader([]byte(s)))
+		dec.UseNumber()
+		if err := dec.Decode(&raw); err != nil {
+			return invalidArgument("TriggerConfig is not valid JSON: %v", err)
+		}
 	}
-	obj["triggerConfig"] = v
+	if _, isObject := raw.(map[string]any); !isObject {
+		return invalidValue("triggerConfig", "an object", raw)
+	}
+	if sh := triggerConfigShapes[typ]; sh != nil {
+		var aerr *apiError
+		if raw, aerr = conform(raw, sh, "triggerConfig"); aerr != nil {
+			return aerr
+		}
+	}
+	obj["triggerConfig"] = raw
 	return nil
+}
+
+// httpTrigger returns the name of fn's HTTP trigger other than except, or "".
+func httpTrigger(fn *function, except string) string {
+	for _, name := range sortedKeys(fn.Triggers) {
+		if name != except && stringField(fn.Triggers[name].Attrs, "triggerType") == "http" {
+			return name
+		}
+	}
+	return ""
 }
 
 // renderTrigger is a trigger as the request's dialect shows it: the Go SDK
@@ -67,30 +84,37 @@ func (e *Emulator) createTrigger(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.object()
+	obj, aerr := req.conformed(triggerShape)
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	canonicalize(obj, triggerFields)
 	name := stringField(obj, "triggerName")
 	if aerr := checkName("trigger", name, 128); aerr != nil {
 		return reply{}, aerr
 	}
-	if stringField(obj, "triggerType") == "" {
-		return reply{}, invalidArgument("triggerType is required")
+	typ := stringField(obj, "triggerType")
+	if typ == "" {
+		return reply{}, invalidArgument("TriggerType is required")
 	}
 	if fn.Triggers[name] != nil {
 		return reply{}, errorf(http.StatusConflict, "TriggerAlreadyExists",
 			"trigger '%s' already exists in service '%s' and function '%s'", name, req.svc, req.fn)
 	}
-	if aerr := parseTriggerConfig(obj); aerr != nil {
+	// Guess: FC allows one HTTP trigger per function; the code of the
+	// refusal is not in the reference.
+	if other := httpTrigger(fn, ""); typ == "http" && other != "" {
+		return reply{}, invalidArgument("function '%s' of service '%s' already has the HTTP trigger '%s'; a function can have only one",
+			req.fn, req.svc, other)
+	}
+	if aerr := parseTriggerConfig(obj, typ); aerr != nil {
 		return reply{}, aerr
 	}
 	attrs := map[string]any{}
 	apply(attrs, obj, triggerOwned...)
-	// Guess: FC's defaults for the optional trigger fields are not documented.
-	withDefaults(attrs, map[string]any{"description": "", "invocationRole": "", "sourceArn": "",
-		"qualifier": "", "triggerConfig": map[string]any{}})
+	complete(attrs, triggerDefaults())
+	if aerr := checkTriggerRules(attrs); aerr != nil {
+		return reply{}, aerr
+	}
 	attrs["triggerName"] = name
 	attrs["triggerId"] = newUUID()
 	attrs["createdTime"] = e.st.stamp(req.now)
@@ -119,16 +143,20 @@ func (e *Emulator) updateTrigger(req *request) (reply, *apiError) {
 	if aerr := req.checkIfMatch(t.ETag); aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.object()
+	obj, aerr := req.conformed(triggerShape)
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	canonicalize(obj, triggerFields)
-	if aerr := parseTriggerConfig(obj); aerr != nil {
+	if aerr := parseTriggerConfig(obj, stringField(t.Attrs, "triggerType")); aerr != nil {
 		return reply{}, aerr
 	}
 	// A trigger's type is fixed at creation.
-	apply(t.Attrs, obj, append(triggerOwned, "triggerType")...)
+	updated := clone(t.Attrs)
+	apply(updated, obj, append(triggerOwned, "triggerType")...)
+	if aerr := checkTriggerRules(updated); aerr != nil {
+		return reply{}, aerr
+	}
+	t.Attrs = updated
 	t.ETag = e.st.touch(t.Attrs, req.now)
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr

@@ -16,7 +16,7 @@ func createFunction(t testing.TB, c *fcapi.Client, svc, fn string) {
 	t.Helper()
 	must[*fcapi.CreateFunctionResponse](t)(c.CreateFunction(tea.String(svc), &fcapi.CreateFunctionRequest{
 		FunctionName: tea.String(fn), Runtime: tea.String("python3.9"), Handler: tea.String("index.handler"),
-		Code: zipCode([]byte("zip")),
+		Code: zipCode(makeZip(t, "index.py", "zip")),
 	}))
 }
 
@@ -147,9 +147,10 @@ func TestCustomDomainLifecycle(t *testing.T) {
 	wantErr(t, err, http.StatusNotFound, "DomainNameNotFound")
 }
 
-// TestUnknownFieldsPassThrough writes a field the SDK's typed structs do not
-// know through the generic CallApi, as fcsync does, and reads it back.
-func TestUnknownFieldsPassThrough(t *testing.T) {
+// TestUnknownFieldsDropped writes, through the generic CallApi as fcsync
+// does, a field FC does not know and known ones in another case: FC drops
+// the first and answers the others in camelCase.
+func TestUnknownFieldsDropped(t *testing.T) {
 	t.Parallel()
 	c := sdk(t, start(t))
 	call := func(action, method, path string, body map[string]any) map[string]any {
@@ -166,9 +167,14 @@ func TestUnknownFieldsPassThrough(t *testing.T) {
 	}
 	call("CreateService", "POST", "/2021-04-06/services", map[string]any{
 		"serviceName": "svc", "futureFlag": map[string]any{"level": 3}})
-	call("UpdateService", "PUT", "/2021-04-06/services/svc", map[string]any{"anotherNew": "x"})
+	call("UpdateService", "PUT", "/2021-04-06/services/svc", map[string]any{"anotherNew": "x",
+		"Description": "d", "VpcConfig": map[string]any{"VpcId": "vpc-1", "VSwitchIds": []any{"vsw-1"}, "Extra": 1}})
 	got := call("GetService", "GET", "/2021-04-06/services/svc", nil)
-	if ff, _ := got["futureFlag"].(map[string]any); ff == nil || got["anotherNew"] != "x" {
-		t.Fatalf("unknown fields lost: %v", got)
+	vpc, _ := got["vpcConfig"].(map[string]any)
+	_, future := got["futureFlag"]
+	_, another := got["anotherNew"]
+	_, extra := vpc["Extra"]
+	if future || another || extra || got["description"] != "d" || vpc["vpcId"] != "vpc-1" || vpc["securityGroupId"] != "" {
+		t.Fatalf("service after a write of unknown and PascalCase fields: %v", got)
 	}
 }

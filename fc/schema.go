@@ -1,0 +1,251 @@
+package fc
+
+import "math"
+
+// The table of kinds: what fcsync knows of each FC resource kind's fields,
+// read from shared/reference/fc-api.md (Appendix A, sections 2 and 5). It is
+// the one place this knowledge lives: validation (Check), the render order
+// of project files (KeyOrder) and the server-owned fields (IsServerOwned)
+// all read it. The emulator keeps its own, independent reading of the
+// reference, so that a mistake in either shows up as a disagreement.
+//
+// Where the reference is silent or unsure, the table takes the lenient
+// reading (accept what FC might accept) and says so: a false error blocks a
+// user's valid deploy, a missed one is still caught by FC.
+
+// Type is the JSON type of a field's value.
+type Type int
+
+const (
+	TString Type = iota + 1
+	TInt         // a whole number
+	TFloat       // any number
+	TBool
+	TObject // a mapping with the fields in Fields
+	TMap    // a mapping of free keys to Elem values
+	TList   // a list of Elem values
+	TAny    // anything: fcsync does not look inside
+)
+
+// Field describes one field of a kind or of a nested object. Zero values
+// mean "no constraint".
+type Field struct {
+	Name string
+	Type Type
+	// Elem describes the elements of a TList or the values of a TMap.
+	Elem *Field
+	// Fields are the fields of a TObject, in render order.
+	Fields []Field
+	// Enum lists the accepted values of a TString.
+	Enum []string
+	// Min and Max bound a number when HasRange is set; MultipleOf (when not
+	// 0) constrains it further; OneOf, when set, lists the only values.
+	HasRange   bool
+	Min, Max   float64
+	MultipleOf float64
+	OneOf      []int64
+	// Unit names the unit of a number in messages ("MB", "seconds").
+	Unit string
+	// Required fields must be present in every file of the kind.
+	Required bool
+	// ServerOwned fields are set by FC and never appear in project files.
+	ServerOwned bool
+	// Untyped fields are ones FC has that the table does not describe yet:
+	// they pass as opaque values with a warning (extraFields silences it).
+	Untyped bool
+	// Syntax checks a string's form (a cron expression); nil: any string.
+	Syntax func(string) error
+	// Variants are the fields of a TObject chosen by the value of the
+	// sibling field VariantOf (triggerConfig by triggerType). A value of
+	// VariantOf without an entry leaves the object unchecked.
+	VariantOf string
+	Variants  map[string][]Field
+}
+
+// Schema is the table entry of one kind.
+type Schema struct {
+	Kind   Kind
+	Fields []Field // writable fields in render order, then server-owned ones
+}
+
+var str = Field{Type: TString}
+
+func strF(name string) Field             { return Field{Name: name, Type: TString} }
+func boolF(name string) Field            { return Field{Name: name, Type: TBool} }
+func intF(name string) Field             { return Field{Name: name, Type: TInt} }
+func owned(name string) Field            { return Field{Name: name, Type: TAny, ServerOwned: true} }
+func list(name string, elem Field) Field { return Field{Name: name, Type: TList, Elem: &elem} }
+func obj(name string, fields ...Field) Field {
+	return Field{Name: name, Type: TObject, Fields: fields}
+}
+func objList(name string, fields ...Field) Field { return list(name, obj("", fields...)) }
+func enum(name string, values ...string) Field {
+	return Field{Name: name, Type: TString, Enum: values}
+}
+func intRange(name string, min, max float64, unit string) Field {
+	return Field{Name: name, Type: TInt, HasRange: true, Min: min, Max: max, Unit: unit}
+}
+
+// Runtimes are FC 2.0's runtimes (fc-api.md A.2, runtime). The reference's
+// list is cut off after "dot…"; dotnetcore3.1, custom, custom.debian10 and
+// custom-container are FC's documented names, and nodejs18/nodejs20 are
+// newer than the SDK's comment: all accepted (the lenient reading).
+var Runtimes = []string{"nodejs20", "nodejs18", "nodejs16", "nodejs14", "nodejs12", "nodejs10",
+	"nodejs8", "nodejs6", "nodejs4.4", "python3.10", "python3.9", "python3", "python2.7",
+	"java11", "java8", "go1", "php7.2", "dotnetcore3.1", "dotnetcore2.1", "custom",
+	"custom.debian10", "custom-container"}
+
+// TriggerTypes are the trigger types of fc-api.md 2.4.
+var TriggerTypes = []string{"http", "timer", "oss", "log", "tablestore", "cdn_events",
+	"mns_topic", "eventbridge", "rds", "mq_topic"}
+
+// HTTPMethods are the methods an HTTP trigger or route may list. Guess: the
+// reference gives none; these are HTTP's own, as FC's console offers them.
+var HTTPMethods = []string{"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"}
+
+var lifecycleHook = []Field{strF("handler"), intRange("timeout", 1, 90, "seconds")} // fc-api.md 5: hooks up to 90 s
+
+var schemas = map[Kind]*Schema{
+	KindService: {Kind: KindService, Fields: []Field{
+		strF("description"), strF("role"), boolF("internetAccess"),
+		obj("logConfig", strF("project"), strF("logstore"), boolF("enableRequestMetrics"),
+			boolF("enableInstanceMetrics"), enum("logBeginRule", "None", "DefaultRegex")),
+		obj("vpcConfig", strF("vpcId"), list("vSwitchIds", str), strF("securityGroupId"), strF("role")),
+		obj("nasConfig", intF("userId"), intF("groupId"),
+			withMaxItems(objList("mountPoints", strF("serverAddr"), strF("mountDir"), boolF("enableTLS")), 5)),
+		obj("ossMountConfig", withMaxItems(objList("mountPoints", strF("bucketName"), strF("bucketPath"),
+			strF("endpoint"), strF("mountDir"), boolF("readOnly")), 5)),
+		obj("tracingConfig", strF("type"), Field{Name: "params", Type: TMap, Elem: &str}),
+		owned("serviceName"), owned("serviceId"), owned("createdTime"), owned("lastModifiedTime"),
+		owned("useSLRAuthentication"),
+	}},
+	KindFunction: {Kind: KindFunction, Fields: []Field{
+		strF("description"),
+		enum("runtime", Runtimes...),
+		strF("handler"),
+		// fc-api.md 5: up to 32 GB in multiples of 64 MB; the minimum is not
+		// given, so one multiple (64) is accepted.
+		{Name: "memorySize", Type: TInt, HasRange: true, Min: 64, Max: 32768, MultipleOf: 64, Unit: "MB"},
+		// fc-api.md 5: up to 86 400 s (older docs: 600 s; the larger is taken).
+		intRange("timeout", 1, 86400, "seconds"),
+		// A.2 gives the step, not a maximum.
+		{Name: "cpu", Type: TFloat, HasRange: true, Min: 0.05, Max: noMax, MultipleOf: 0.05, Unit: "vCPUs"},
+		{Name: "diskSize", Type: TInt, OneOf: []int64{512, 10240}, Unit: "MB"},
+		{Name: "gpuMemorySize", Type: TInt, HasRange: true, Min: 0, Max: noMax, MultipleOf: 1024, Unit: "MB"},
+		enum("instanceType", "e1", "c1", "fc.gpu.tesla.1", "fc.gpu.ampere.1", "g1"),
+		// Guess: the reference gives no bound but 1 for concurrency; FC's
+		// console stops at 200, which is not enforced here.
+		intRange("instanceConcurrency", 1, noMax, ""),
+		intRange("instanceSoftConcurrency", 1, noMax, ""),
+		strF("initializer"),
+		intRange("initializationTimeout", 1, 300, "seconds"),
+		intRange("caPort", 1, 65535, ""),
+		{Name: "environmentVariables", Type: TMap, Elem: &str},
+		list("layers", str),
+		obj("customContainerConfig", strF("image"), strF("command"), strF("args"), strF("accelerationType"),
+			strF("instanceID"), boolF("webServerMode")),
+		obj("customRuntimeConfig", list("command", str), list("args", str)),
+		obj("customDNS", list("nameServers", str), list("searches", str),
+			objList("dnsOptions", strF("name"), strF("value"))),
+		obj("customHealthCheckConfig", strF("httpGetUrl"), intF("initialDelaySeconds"), intF("periodSeconds"),
+			intF("timeoutSeconds"), intF("failureThreshold"), intF("successThreshold")),
+		obj("instanceLifecycleConfig", obj("preFreeze", lifecycleHook...), obj("preStop", lifecycleHook...)),
+		owned("functionName"), owned("functionId"), owned("createdTime"), owned("lastModifiedTime"),
+		owned("codeChecksum"), owned("codeSize"), owned("layersArnV2"), owned("code"),
+	}},
+	KindTrigger: {Kind: KindTrigger, Fields: []Field{
+		strF("description"),
+		{Name: "triggerType", Type: TString, Enum: TriggerTypes, Required: true},
+		strF("qualifier"), strF("invocationRole"), strF("sourceArn"),
+		{Name: "triggerConfig", Type: TObject, VariantOf: "triggerType", Variants: map[string][]Field{
+			"http": {
+				// jwt comes with JWTAuthConfig in the reference (A.3).
+				{Name: "authType", Type: TString, Enum: []string{"anonymous", "function", "jwt"}, Required: true},
+				nonEmpty(Field{Name: "methods", Type: TList, Elem: &Field{Type: TString, Enum: HTTPMethods}, Required: true}),
+				boolF("disableURLInternet"),
+				// A JSON string of JWTAuthConfig (A.3) that the table does
+				// not describe yet.
+				{Name: "authConfig", Type: TAny, Untyped: true},
+			},
+			"timer": {
+				{Name: "cronExpression", Type: TString, Required: true, Syntax: CheckCron},
+				boolF("enable"), strF("payload"),
+			},
+			"oss": {
+				nonEmpty(Field{Name: "events", Type: TList, Elem: &str, Required: true}),
+				obj("filter", obj("key", strF("prefix"), strF("suffix"))),
+			},
+		}},
+		owned("triggerName"), owned("triggerId"), owned("createdTime"), owned("lastModifiedTime"),
+		owned("domainName"), owned("urlInternet"), owned("urlIntranet"), owned("status"), owned("targetArn"),
+	}},
+	KindDomain: {Kind: KindDomain, Fields: []Field{
+		enum("protocol", "HTTP", "HTTPS", "HTTP,HTTPS"),
+		obj("routeConfig", objList("routes", strF("path"), strF("serviceName"), strF("functionName"), strF("qualifier"),
+			list("methods", Field{Type: TString, Enum: HTTPMethods}),
+			obj("rewriteConfig", objList("equalRules", strF("match"), strF("replacement")),
+				objList("wildcardRules", strF("match"), strF("replacement")),
+				objList("regexRules", strF("match"), strF("replacement"))))),
+		obj("certConfig", strF("certName"), strF("certificate"), strF("privateKey")),
+		obj("tlsConfig", strF("minVersion"), strF("maxVersion"), list("cipherSuites", str)),
+		obj("wafConfig", boolF("enableWAF")),
+		owned("domainName"), owned("accountId"), owned("apiVersion"), owned("createdTime"), owned("lastModifiedTime"),
+	}},
+}
+
+// noMax is the Max of a range bounded below only.
+var noMax = math.Inf(1)
+
+// withMaxItems bounds the length of a list (mount points: fc-api.md 5).
+func withMaxItems(f Field, n int) Field {
+	f.HasRange, f.Min, f.Max = true, 0, float64(n)
+	return f
+}
+
+// nonEmpty makes a list need at least one item.
+func nonEmpty(f Field) Field {
+	f.HasRange, f.Min, f.Max = true, 1, noMax
+	return f
+}
+
+// SchemaOf returns the table entry of kind k, nil for an unknown kind.
+func SchemaOf(k Kind) *Schema { return schemas[k] }
+
+// field returns the top-level field name of the schema, or nil.
+func (sc *Schema) field(name string) *Field {
+	for i := range sc.Fields {
+		if sc.Fields[i].Name == name {
+			return &sc.Fields[i]
+		}
+	}
+	return nil
+}
+
+// KeyOrder is the render order of a kind's top-level fields: its writable
+// fields as the table lists them (what the resource is, how it runs, how big
+// it is). Fields outside it come after, alphabetically.
+func KeyOrder(k Kind) []string {
+	sc := schemas[k]
+	if sc == nil {
+		return nil
+	}
+	var out []string
+	for _, f := range sc.Fields {
+		if !f.ServerOwned {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// IsServerOwned reports whether field (a top-level JSON name) of a resource
+// of kind k belongs to the server: it is never written to project files nor
+// sent in a write.
+func IsServerOwned(k Kind, field string) bool {
+	if sc := schemas[k]; sc != nil {
+		if f := sc.field(field); f != nil {
+			return f.ServerOwned
+		}
+	}
+	return false
+}
