@@ -16,10 +16,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/fcsync/fcsync/filetree"
 )
 
 // Hash names a git object.
@@ -55,6 +58,9 @@ type Repo struct {
 	gitDir string // HEAD, index, MERGE_HEAD; the worktree's own dir for a linked worktree
 	common string // refs, objects, config, logs, fcsync.lock; equal to gitDir unless linked
 	repo   *gogit.Repository
+
+	treeMu sync.Mutex
+	trees  map[Hash]filetree.Tree // ReadTree's results by tree hash
 }
 
 // Open opens the repository whose work tree contains path, looking upward

@@ -15,9 +15,27 @@ import (
 
 // ReadTree returns every file of a commit's tree with repo-relative paths.
 // Submodule entries (gitlinks) are not files and are left out.
+//
+// A process reads the same trees again and again (the live tip is often the
+// sync point too), so trees read are kept by hash for the Repo's lifetime;
+// each call returns its own map, the files' bytes shared and never to be
+// modified.
 func (r *Repo) ReadTree(commit Hash) (filetree.Tree, error) {
-	entries, err := r.commitEntries(commit)
+	if commit.IsZero() {
+		return filetree.Tree{}, nil
+	}
+	c, err := r.commit(commit)
 	if err != nil {
+		return nil, err
+	}
+	r.treeMu.Lock()
+	cached, ok := r.trees[c.TreeHash]
+	r.treeMu.Unlock()
+	if ok {
+		return copyTree(cached), nil
+	}
+	entries := map[string]entry{}
+	if err := r.walkTree(c.TreeHash, "", entries); err != nil {
 		return nil, err
 	}
 	t := make(filetree.Tree, len(entries))
@@ -31,7 +49,21 @@ func (r *Repo) ReadTree(commit Hash) (filetree.Tree, error) {
 		}
 		t[p] = filetree.File{Data: data, Mode: e.mode}
 	}
-	return t, nil
+	r.treeMu.Lock()
+	if r.trees == nil {
+		r.trees = map[Hash]filetree.Tree{}
+	}
+	r.trees[c.TreeHash] = t
+	r.treeMu.Unlock()
+	return copyTree(t), nil
+}
+
+func copyTree(t filetree.Tree) filetree.Tree {
+	out := make(filetree.Tree, len(t))
+	for p, f := range t {
+		out[p] = f
+	}
+	return out
 }
 
 // gitlink marks a submodule entry among files; it never leaves gitstate,
@@ -59,31 +91,43 @@ func (r *Repo) commitEntries(commit Hash) (map[string]entry, error) {
 }
 
 func (r *Repo) walkTree(h Hash, dir string, out map[string]entry) error {
-	t, err := r.repo.TreeObject(h)
+	entries, ok, err := r.looseTree(h)
 	if err != nil {
-		return fmt.Errorf("gitstate: tree %s: %w", h, err)
+		return err
 	}
-	for _, e := range t.Entries {
-		p := dir + e.Name
-		switch e.Mode {
+	if !ok {
+		t, err := r.repo.TreeObject(h)
+		if err != nil {
+			return fmt.Errorf("gitstate: tree %s: %w", h, err)
+		}
+		for _, e := range t.Entries {
+			entries = append(entries, treeEntry{name: e.Name, mode: uint32(e.Mode), hash: e.Hash})
+		}
+	}
+	for _, e := range entries {
+		p := dir + e.name
+		switch filemode.FileMode(e.mode) {
 		case filemode.Dir:
-			if err := r.walkTree(e.Hash, p+"/", out); err != nil {
+			if err := r.walkTree(e.hash, p+"/", out); err != nil {
 				return err
 			}
 		case filemode.Regular, filemode.Deprecated:
-			out[p] = entry{e.Hash, filetree.Regular}
+			out[p] = entry{e.hash, filetree.Regular}
 		case filemode.Executable:
-			out[p] = entry{e.Hash, filetree.Executable}
+			out[p] = entry{e.hash, filetree.Executable}
 		case filemode.Symlink:
-			out[p] = entry{e.Hash, filetree.Symlink}
+			out[p] = entry{e.hash, filetree.Symlink}
 		case filemode.Submodule:
-			out[p] = entry{e.Hash, gitlink}
+			out[p] = entry{e.hash, gitlink}
 		}
 	}
 	return nil
 }
 
 func (r *Repo) blob(h Hash) ([]byte, error) {
+	if data, ok, err := r.looseObject(h, "blob"); ok || err != nil {
+		return data, err
+	}
 	b, err := r.repo.BlobObject(h)
 	if err != nil {
 		return nil, err
