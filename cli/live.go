@@ -36,19 +36,21 @@ func (p *project) loadLive() (*liveState, error) {
 func (p *project) defaultSalt() string { return fsync.SaltFor(p.accountID(), p.cfg.Region) }
 
 // redact returns a copy of an online state with secret values replaced by
-// references and salted hashes, ready to be rendered into git.
+// references and salted hashes, ready to be rendered into git. Secrets
+// keep the references that the states of names hold (see
+// fsync.RedactOptions): the local commit deployed, the live tip.
 //
 // ETags are dropped from the copy: FC sends them only with single-resource
 // reads, not with lists, so recording them would make the live tree depend
 // on how it was read (fetch lists, push gets) and turn every push into a
 // spurious online change. lastModifiedTime records the same fact; push
 // reads fresh ETags for If-Match anyway.
-func (p *project) redact(raw *fsync.State, salt string) *fsync.State {
+func (p *project) redact(raw *fsync.State, salt string, names ...*fsync.State) *fsync.State {
 	s := raw.Clone()
 	for _, r := range s.Resources {
 		r.ETag = ""
 	}
-	fsync.Redact(s, p.cfg.SecretPatterns, salt)
+	fsync.Redact(s, fsync.RedactOptions{Patterns: p.cfg.SecretPatterns, Salt: salt, Names: names})
 	return s
 }
 

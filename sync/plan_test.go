@@ -22,9 +22,12 @@ func res(id fc.ID, spec map[string]any) *fc.Resource {
 	return &fc.Resource{ID: id, Spec: fc.Normalize(spec).(map[string]any), Status: map[string]any{}}
 }
 
-func envOf(m map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+func envOf(m map[string]string) RefEnv {
+	return RefEnv{Lookup: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}
 }
+
+// pwPatterns make PW a secret name in these tests.
+var pwPatterns = []string{"*PW*"}
 
 func TestMakePlan(t *testing.T) {
 	t.Parallel()
@@ -142,7 +145,7 @@ func TestMakePlan(t *testing.T) {
 			in: PlanInput{
 				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW}"}})),
 				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "old"}})),
-				Env:    envOf(map[string]string{"PW": "new"}),
+				Env:    envOf(map[string]string{"PW": "new"}), Patterns: pwPatterns,
 			},
 			want: []string{"update function s/f environmentVariables={PW:new}"},
 		},
@@ -151,7 +154,7 @@ func TestMakePlan(t *testing.T) {
 			in: PlanInput{
 				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW}"}})),
 				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "old"}})),
-				Env:    envOf(map[string]string{"PW": ""}),
+				Env:    envOf(map[string]string{"PW": ""}), Patterns: pwPatterns,
 			},
 		},
 		{
@@ -222,7 +225,7 @@ func TestPlanJSONHasNoSecrets(t *testing.T) {
 	p, err := MakePlan(PlanInput{
 		Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW}", "A": "x"}})),
 		Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "old-secret"}})),
-		Env:    envOf(map[string]string{"PW": "new-secret"}),
+		Env:    envOf(map[string]string{"PW": "new-secret"}), Patterns: pwPatterns,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -65,7 +65,7 @@ func TestRedact(t *testing.T) {
 	s := secretState(plaintext)
 	shared := s.Resources[fc.FunctionID("svc", "http-fn")]
 	patterns := append(append([]string(nil), DefaultSecretPatterns...), "ALREADY")
-	Redact(s, patterns, "salt")
+	Redact(s, RedactOptions{Patterns: patterns, Salt: "salt"})
 	if shared.Spec["environmentVariables"].(map[string]any)["DB_PASSWORD"] != plaintext {
 		t.Fatal("Redact changed the caller's maps")
 	}
@@ -75,7 +75,7 @@ func TestRedact(t *testing.T) {
 		t.Errorf("vars after Redact: %v", vars)
 	}
 	hashes := r.Status["secretHashes"].(map[string]any)
-	if hashes["DB_PASSWORD"] != SecretHash("salt", "DB_PASSWORD", plaintext) || len(hashes) != 2 {
+	if hashes["DB_PASSWORD"] != SecretHash("salt", "DB_PASSWORD", plaintext) || len(hashes) != 3 {
 		t.Errorf("hashes %v", hashes)
 	}
 	if r.Status["codeChecksum"] != "123456789" {
@@ -93,7 +93,7 @@ func TestRedact(t *testing.T) {
 	}
 	// A change of the secret online changes the live tree, only in live.json.
 	changed := secretState(plaintext + "!")
-	Redact(changed, patterns, "salt")
+	Redact(changed, RedactOptions{Patterns: patterns, Salt: "salt"})
 	tree2, err := Render(changed, RenderOptions{Live: true, Salt: "salt"})
 	if err != nil {
 		t.Fatal(err)
