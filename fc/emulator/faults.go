@@ -115,7 +115,7 @@ func (fs *faultState) set(f Faults) {
 // verdict is what the faults decide for one request.
 type verdict struct {
 	throttled, fail, drop, echo, editBefore bool
-	rps                               int
+	rps                                     int
 }
 
 func (fs *faultState) decide(action string) (time.Duration, verdict) {
