@@ -212,8 +212,8 @@ func (c *Client) traceCall(r request, params *openapi.Params, start time.Time, m
 	if h, ok := m["headers"].(map[string]any); ok {
 		call.RequestID, _ = h["x-fc-request-id"].(string)
 	}
-	if s, ok := m["statusCode"].(int); ok {
-		call.Status = s
+	if s, ok := Normalize(m["statusCode"]).(int64); ok {
+		call.Status = int(s)
 	}
 	var se *tea.SDKError
 	switch {

@@ -27,7 +27,7 @@ func (c Call) String() string {
 	if c.Failed {
 		status = "no answer"
 	}
-	s := fmt.Sprintf("%s %s %s -> %s in %s", c.Action, c.Method, c.Path, status, c.Duration.Round(time.Millisecond))
+	s := fmt.Sprintf("%s %s %s -> %s in %dms", c.Action, c.Method, c.Path, status, c.Duration.Milliseconds())
 	if c.RequestID != "" {
 		s += " (request id " + c.RequestID + ")"
 	}
