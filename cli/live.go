@@ -203,19 +203,29 @@ func touchedSummary(before, after *fsync.State) string {
 	return b.String()
 }
 
-// warnPlainSecrets points at environment variables that secretPatterns
-// call secret but that a project file holds in plain text: git keeps them
-// forever, so say how to keep them out.
+// warnPlainSecrets points at secrets (by name or value rule, and private
+// keys) that a project file holds in plain text: git keeps them forever,
+// so say how to keep them out.
 func (p *project) warnPlainSecrets(local *fsync.State) {
+	warn := func(id fc.ID, field, envName string) {
+		fmt.Fprintf(p.st.Err, "fcsync: warning: %s: %s holds a secret in plain text, which git keeps forever; write %s and set %s in the environment\n",
+			p.userPath(id.File()), field, fsync.SecretRef(envName), envName)
+	}
 	for _, id := range local.IDs() {
-		vars, _ := local.Resources[id].Spec["environmentVariables"].(map[string]any)
+		spec := local.Resources[id].Spec
+		vars, _ := spec["environmentVariables"].(map[string]any)
 		for _, name := range sortedNames(vars) {
 			v, _ := vars[name].(string)
-			if _, ref := fsync.IsSecretRef(v); ref || v == "" || !fsync.IsSecretName(name, p.cfg.SecretPatterns) {
+			if _, ref := fsync.IsSecretRef(v); ref || v == "" || !fsync.IsSecret(name, v, p.cfg.SecretPatterns) {
 				continue
 			}
-			fmt.Fprintf(p.st.Err, "fcsync: warning: %s: environmentVariables.%s holds a secret in plain text, which git keeps forever; write %s and set %s in the environment\n",
-				p.userPath(id.File()), name, fsync.SecretRef(name), name)
+			warn(id, "environmentVariables."+name, name)
+		}
+		cc, _ := spec["certConfig"].(map[string]any)
+		if k, _ := cc["privateKey"].(string); id.Kind == fc.KindDomain && k != "" {
+			if _, ref := fsync.IsSecretRef(k); !ref {
+				warn(id, fsync.PrivateKeyField, "PRIVATE_KEY")
+			}
 		}
 	}
 }

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/fcsync/fcsync/fc"
@@ -110,19 +109,26 @@ func Redact(s *State, opt RedactOptions) {
 }
 
 // nameSites gives every site its reference name: the one a state of names
-// holds, else a new one.
+// holds, else a new one, told apart from the variables of the same name
+// that hold another value (named already or not).
 func nameSites(sites []*secretSite, names []*State) {
 	byVar := map[string][]*secretSite{}
 	for _, site := range sites {
+		if site.key == PrivateKeyField {
+			site.ref = envIdent(site.id.Name) + "_PRIVATE_KEY"
+		}
 		if ref, ok := refIn(names, site.id, site.key); ok {
 			site.ref = ref
 			continue
 		}
-		if site.key == PrivateKeyField {
-			site.ref = envIdent(site.id.Name) + "_PRIVATE_KEY"
-			continue
+		if site.key != PrivateKeyField {
+			byVar[site.key] = nil
 		}
-		byVar[site.key] = append(byVar[site.key], site)
+	}
+	for _, site := range sites {
+		if _, ok := byVar[site.key]; ok {
+			byVar[site.key] = append(byVar[site.key], site)
+		}
 	}
 	for name, group := range byVar {
 		same := true
@@ -132,6 +138,9 @@ func nameSites(sites []*secretSite, names []*State) {
 			fns[site.id.Function]++
 		}
 		for _, site := range group {
+			if site.ref != "" {
+				continue
+			}
 			switch {
 			case same:
 				site.ref = name
@@ -216,16 +225,6 @@ func copyMap(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// sortedSites orders sites for deterministic messages.
-func sortedSites(sites []*secretSite) {
-	sort.Slice(sites, func(i, j int) bool {
-		if sites[i].id != sites[j].id {
-			return sites[i].id.Less(sites[j].id)
-		}
-		return sites[i].key < sites[j].key
-	})
 }
 
 // MaskedValue stands for a secret held in plain text where a view shows a
