@@ -24,8 +24,10 @@ type Scrubber struct {
 const Redacted = "[redacted]"
 
 // minSecretLen is the shortest value hidden by exact match: shorter ones
-// ("1", "on") would blank ordinary words, and are guessable anyway.
-const minSecretLen = 4
+// ("true", "prod" under a name like AUTH_MODE) would blank ordinary words
+// all over the output. Messages never carry secret values in the first
+// place; the scrubber is the backstop for the long, guess-proof ones.
+const minSecretLen = 8
 
 // Add makes the scrubber hide these values.
 func (s *Scrubber) Add(values ...string) {

@@ -183,9 +183,9 @@ func TestIsCredentialName(t *testing.T) {
 func TestScrubber(t *testing.T) {
 	t.Parallel()
 	var s Scrubber
-	s.Add("s3cret-value", "ab", "s3cret-value-longer")
-	got := s.Scrub("x s3cret-value-longer y s3cret-value ab postgres://u:pw@h/db LTAI5tAbcdefghijklmnop -----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----")
-	want := "x [redacted] y [redacted] ab postgres://u:[redacted]@h/db LTAI[redacted] -----BEGIN PRIVATE KEY-----[redacted]-----END PRIVATE KEY-----"
+	s.Add("s3cret-value", "ab", "true", "s3cret-value-longer")
+	got := s.Scrub("x s3cret-value-longer y s3cret-value ab true postgres://u:pw@h/db LTAI5tAbcdefghijklmnop -----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----")
+	want := "x [redacted] y [redacted] ab true postgres://u:[redacted]@h/db LTAI[redacted] -----BEGIN PRIVATE KEY-----[redacted]-----END PRIVATE KEY-----"
 	if got != want {
 		t.Errorf("Scrub =\n%q\nwant\n%q", got, want)
 	}
