@@ -196,6 +196,25 @@ func TestMakePlan(t *testing.T) {
 			errHas: "NOTE is not a secret by name",
 		},
 		{
+			name: "a reference on a variable that is no secret is an error even when unset",
+			in: PlanInput{
+				Local:    state(res(fn, map[string]any{"environmentVariables": map[string]any{"NOTE": "${env:UNSET}"}})),
+				Online:   state(res(fn, map[string]any{"environmentVariables": map[string]any{"NOTE": "x"}})),
+				Patterns: pwPatterns,
+			},
+			errHas: "NOTE is not a secret by name",
+		},
+		{
+			name: "unset, a value-rule secret the sync point knows keeps FC's value",
+			in: PlanInput{
+				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"URL": "${env:URL_2}", "A": "2"}})),
+				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"URL": "mysql://u:p@h/d", "A": "1"}})),
+				Base: state(&fc.Resource{ID: fn, Spec: map[string]any{"environmentVariables": map[string]any{"URL": "${env:URL}", "A": "1"}},
+					Status: map[string]any{"secretHashes": map[string]any{"URL": "sha256:x"}}}),
+			},
+			want: []string{"update function s/f environmentVariables={A:2,URL:mysql://u:p@h/d}"},
+		},
+		{
 			name: "a value-rule secret resolves whatever the variable is called",
 			in: PlanInput{
 				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"URL": "${env:URL}"}})),

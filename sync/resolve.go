@@ -55,7 +55,9 @@ type resolver struct {
 	created bool
 	online  map[string]any // FC's values now (raw)
 	base    map[string]any // the sync point's spec (redacted); nil without one
-	out     resolution
+	// baseHashes are the sync point's secretHashes: the secrets it knew.
+	baseHashes map[string]any
+	out        resolution
 }
 
 func (in PlanInput) resolve(id fc.ID, local, online, base *fc.Resource) (resolution, error) {
@@ -65,6 +67,7 @@ func (in PlanInput) resolve(id fc.ID, local, online, base *fc.Resource) (resolut
 	}
 	if base != nil {
 		rv.base = base.Spec
+		rv.baseHashes, _ = base.Status["secretHashes"].(map[string]any)
 	}
 	spec := copyMap(local.Spec)
 	if vars, ok := local.Spec["environmentVariables"].(map[string]any); ok {
@@ -114,15 +117,17 @@ func (rv *resolver) envValue(name string, v any) (any, error) {
 	if !rv.created && online && baseVars != nil && baseVars[name] == s {
 		return onlineVal, nil // unchanged since the sync point: keep FC's
 	}
+	// A variable that is no secret by name may still hold one by value:
+	// the value read says so, or, unset, the hash the sync point keeps.
 	val, set := rv.in.Env.get(envName)
+	if !IsSecretName(name, rv.in.Patterns) && !(set && IsSecretValue(val)) && !(!set && rv.baseHashes[name] != nil) {
+		return nil, rv.errorf(path, "%s refers to ${env:%s}, but %s is not a secret by name (secretPatterns) and the value is not one by a value rule: references resolve only for secrets", path, envName, name)
+	}
 	if !set {
 		if online {
 			return onlineVal, nil
 		}
 		return nil, rv.unset(path, "%s refers to ${env:%s}, which is not set, and FC has no value to keep", path, envName)
-	}
-	if !IsSecretName(name, rv.in.Patterns) && !IsSecretValue(val) {
-		return nil, rv.errorf(path, "%s refers to ${env:%s}, but %s is not a secret by name (secretPatterns) and the value is not one by a value rule: references resolve only for secrets", path, envName, name)
 	}
 	if err := rv.checkValue(path, envName, val); err != nil {
 		return nil, err
