@@ -230,10 +230,9 @@ func (p *project) commitIfDirty(message string) (validated bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	addNew := func(path string) bool { return p.isProjectFile(path) }
 	var dirty []string
 	for _, d := range all {
-		if tracked[d] || addNew(d) {
+		if tracked[d] || p.isProjectFile(d) {
 			dirty = append(dirty, d)
 		}
 	}
@@ -251,7 +250,7 @@ func (p *project) commitIfDirty(message string) (validated bool, err error) {
 	if err := p.validate(files); err != nil {
 		return false, err
 	}
-	h, err := p.repo.CommitWorktreeSome(p.prefix, addNew, message, p.repo.UserSignature())
+	h, err := p.repo.CommitWorktreeSome(p.prefix, p.isProjectFile, message, p.repo.UserSignature())
 	if err != nil {
 		return false, err
 	}
