@@ -113,9 +113,9 @@ func applyResults(before, local *fsync.State, applied []appliedOp) *fsync.State 
 			delete(after.Code, id)
 			continue
 		case fsync.ActionCreate:
-			after.Resources[id] = a.result
+			after.Resources[id] = withWrittenKey(a.result, a.op)
 		case fsync.ActionUpdate:
-			after.Resources[id] = sentFields(after.Resources[id], a.result, a.op)
+			after.Resources[id] = sentFields(after.Resources[id], withWrittenKey(a.result, a.op), a.op)
 		}
 		if a.op.Code {
 			after.Code[id] = local.Code[id]
@@ -156,4 +156,31 @@ func sentFields(prev, result *fc.Resource, op fsync.Op) *fc.Resource {
 		}
 	}
 	return &r
+}
+
+// withWrittenKey puts back into FC's answer a private key the op sent: FC
+// blanks it on every read, but it holds what it was given, and the deploy
+// commit records its hash so that the next push knows it is deployed.
+func withWrittenKey(r *fc.Resource, op fsync.Op) *fc.Resource {
+	sent, _ := op.Send["certConfig"].(map[string]any)
+	key, ok := sent["privateKey"].(string)
+	if r == nil || !ok {
+		return r
+	}
+	cc, _ := r.Spec["certConfig"].(map[string]any)
+	if cc == nil {
+		return r
+	}
+	out := *r
+	out.Spec = make(map[string]any, len(r.Spec))
+	for k, v := range r.Spec {
+		out.Spec[k] = v
+	}
+	c := make(map[string]any, len(cc))
+	for k, v := range cc {
+		c[k] = v
+	}
+	c["privateKey"] = key
+	out.Spec["certConfig"] = c
+	return &out
 }

@@ -75,6 +75,7 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) error {
 		return err
 	}
 	live := &liveState{state: fsync.NewState(), salt: p.defaultSalt()}
+	p.st.scrub.Add(fsync.SecretValues(raw, p.cfg.SecretPatterns)...)
 	online := p.redact(raw, live.salt)
 	tip, _, err := p.recordOnline(live, online)
 	if err != nil {
@@ -87,6 +88,9 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) error {
 	}
 	files[configFile] = filetreeFile(data)
 	if err := writeFiles(p.dir, files); err != nil {
+		return err
+	}
+	if err := writeGitignore(p.dir); err != nil {
 		return err
 	}
 	branch, _, err := repo.Head()

@@ -18,6 +18,7 @@ const consoleTestUsage = `calls ACTION N    (asserts the emulator served N calls
 writes N          (asserts the emulator served N write calls)
 calls-total N     (asserts the emulator served N API calls in all)
 reset-stats
+domain-key DOMAIN  (prints the private key the emulator holds, which reads blank)
 faults JSON       (emulator.Faults, e.g. {"failNth":{"UpdateFunction":1}})`
 
 // cmdConsole is the scripts' stand-in for the FC web console: every edit
@@ -76,6 +77,17 @@ func runConsole(ts *testscript.TestScript, args []string) error {
 		if n := atoi(ts, args[1]); got != n {
 			return fmt.Errorf("emulator served %d calls, want %d (all: %v)", got, n, srv.Stats())
 		}
+		return nil
+	case "domain-key":
+		// The private key FC holds, which reads never return.
+		if len(args) != 2 {
+			ts.Fatalf("usage: %s", consoleTestUsage)
+		}
+		key, ok := srv.DomainPrivateKey(args[1])
+		if !ok {
+			return fmt.Errorf("domain %s has no private key", args[1])
+		}
+		fmt.Fprintln(ts.Stdout(), key)
 		return nil
 	case "reset-stats":
 		srv.ResetStats()

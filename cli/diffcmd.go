@@ -59,12 +59,14 @@ func (p *project) runDiff(c *cli.Context) error {
 	if c.Bool("online") {
 		from, to, fromLabel, toLabel = sp.base, online, "sync point", "online"
 	} else {
-		plan, err := sp.plan(local, online, nil, nil)
+		plan, err := sp.plan(fsync.PlanInput{Local: local, Online: online, Patterns: p.cfg.SecretPatterns, AsFiles: true})
 		if err != nil {
 			return err
 		}
 		from, to, fromLabel, toLabel = online, plan.Target(online, local), "online", "after push"
 	}
+	// A secret a project file holds in plain text is never printed.
+	from, to = fsync.MaskPlain(from, p.cfg.SecretPatterns), fsync.MaskPlain(to, p.cfg.SecretPatterns)
 	diffs, err := diffStates(from, to, fromLabel, toLabel, filter)
 	if err != nil {
 		return err

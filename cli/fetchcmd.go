@@ -105,11 +105,12 @@ func (p *project) fetchOnce(c *cli.Context, etags bool) (*fetchResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.st.scrub.Add(fsync.SecretValues(raw, p.cfg.SecretPatterns)...)
 	before := live.tip
 	if err := p.recoverIntent(live, raw); err != nil {
 		return nil, err
 	}
-	online := p.redact(raw, live.salt)
+	online := p.redact(raw, live.salt, live.state)
 	_, changes, err := p.recordOnline(live, online)
 	if err != nil {
 		return nil, err

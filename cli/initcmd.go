@@ -65,6 +65,9 @@ func runInit(st Streams, dir string, cfg *fsync.Config) error {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return err
 	}
+	if err := writeGitignore(dir); err != nil {
+		return err
+	}
 	fmt.Fprintf(st.Out, "Wrote %s (region %s). Next: add services/<service>/... and run fcsync push, or fcsync pull to import what is online.\n", path, cfg.Region)
 	return nil
 }

@@ -63,17 +63,29 @@ func (p *project) writeIntent(head, tip gitstate.Hash, trailers string, ops []fs
 }
 
 // intentValue is a field's value as the intent keeps it: normalised, with
-// secret variables hashed.
+// secret variables (by name or value rule) hashed, and without a private
+// key, which FC never returns to compare with.
 func (p *project) intentValue(field string, v any, salt string) any {
 	v = fc.Normalize(v)
-	vars, ok := v.(map[string]any)
-	if field != "environmentVariables" || !ok {
+	m, ok := v.(map[string]any)
+	switch {
+	case !ok:
+		return v
+	case field == "certConfig":
+		out := make(map[string]any, len(m))
+		for k, val := range m {
+			if k != "privateKey" {
+				out[k] = val
+			}
+		}
+		return out
+	case field != "environmentVariables":
 		return v
 	}
-	out := make(map[string]any, len(vars))
-	for name, val := range vars {
+	out := make(map[string]any, len(m))
+	for name, val := range m {
 		out[name] = val
-		if s, isString := val.(string); isString && fsync.IsSecretName(name, p.cfg.SecretPatterns) {
+		if s, isString := val.(string); isString && fsync.IsSecret(name, s, p.cfg.SecretPatterns) {
 			out[name] = fsync.SecretHash(salt, name, s)
 		}
 	}
@@ -125,7 +137,7 @@ func (p *project) recoverIntent(live *liveState, raw *fsync.State) error {
 		return p.repo.RemoveGitFile(intentFile)
 	}
 	after := live.state.Clone()
-	online := p.redact(raw, live.salt)
+	online := p.redact(raw, live.salt, live.state)
 	var applied, unknown []string
 	for _, op := range in.Ops {
 		id, ok := fc.ParseFile(op.File)

@@ -36,19 +36,21 @@ func (p *project) loadLive() (*liveState, error) {
 func (p *project) defaultSalt() string { return fsync.SaltFor(p.accountID(), p.cfg.Region) }
 
 // redact returns a copy of an online state with secret values replaced by
-// references and salted hashes, ready to be rendered into git.
+// references and salted hashes, ready to be rendered into git. Secrets
+// keep the references that the states of names hold (see
+// fsync.RedactOptions): the local commit deployed, the live tip.
 //
 // ETags are dropped from the copy: FC sends them only with single-resource
 // reads, not with lists, so recording them would make the live tree depend
 // on how it was read (fetch lists, push gets) and turn every push into a
 // spurious online change. lastModifiedTime records the same fact; push
 // reads fresh ETags for If-Match anyway.
-func (p *project) redact(raw *fsync.State, salt string) *fsync.State {
+func (p *project) redact(raw *fsync.State, salt string, names ...*fsync.State) *fsync.State {
 	s := raw.Clone()
 	for _, r := range s.Resources {
 		r.ETag = ""
 	}
-	fsync.Redact(s, p.cfg.SecretPatterns, salt)
+	fsync.Redact(s, fsync.RedactOptions{Patterns: p.cfg.SecretPatterns, Salt: salt, Names: names})
 	return s
 }
 
@@ -201,19 +203,29 @@ func touchedSummary(before, after *fsync.State) string {
 	return b.String()
 }
 
-// warnPlainSecrets points at environment variables that secretPatterns
-// call secret but that a project file holds in plain text: git keeps them
-// forever, so say how to keep them out.
+// warnPlainSecrets points at secrets (by name or value rule, and private
+// keys) that a project file holds in plain text: git keeps them forever,
+// so say how to keep them out.
 func (p *project) warnPlainSecrets(local *fsync.State) {
+	warn := func(id fc.ID, field, envName string) {
+		fmt.Fprintf(p.st.Err, "fcsync: warning: %s: %s holds a secret in plain text, which git keeps forever; write %s and set %s in the environment\n",
+			p.userPath(id.File()), field, fsync.SecretRef(envName), envName)
+	}
 	for _, id := range local.IDs() {
-		vars, _ := local.Resources[id].Spec["environmentVariables"].(map[string]any)
+		spec := local.Resources[id].Spec
+		vars, _ := spec["environmentVariables"].(map[string]any)
 		for _, name := range sortedNames(vars) {
 			v, _ := vars[name].(string)
-			if _, ref := fsync.IsSecretRef(v); ref || v == "" || !fsync.IsSecretName(name, p.cfg.SecretPatterns) {
+			if _, ref := fsync.IsSecretRef(v); ref || v == "" || !fsync.IsSecret(name, v, p.cfg.SecretPatterns) {
 				continue
 			}
-			fmt.Fprintf(p.st.Err, "fcsync: warning: %s: environmentVariables.%s holds a secret in plain text, which git keeps forever; write %s and set %s in the environment\n",
-				p.userPath(id.File()), name, fsync.SecretRef(name), name)
+			warn(id, "environmentVariables."+name, name)
+		}
+		cc, _ := spec["certConfig"].(map[string]any)
+		if k, _ := cc["privateKey"].(string); id.Kind == fc.KindDomain && k != "" {
+			if _, ref := fsync.IsSecretRef(k); !ref {
+				warn(id, fsync.PrivateKeyField, "PRIVATE_KEY")
+			}
 		}
 	}
 }

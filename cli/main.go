@@ -61,6 +61,8 @@ type Streams struct {
 	// IsTerminal reports whether In is an interactive terminal (prompts are
 	// only shown then); OutTerminal whether Out is one (colours).
 	IsTerminal, OutTerminal bool
+
+	scrub *fsync.Scrubber // set by Main: hides secrets in Out, Err and commits
 }
 
 // Main runs fcsync with args (without the program name) and returns the
@@ -68,6 +70,7 @@ type Streams struct {
 func Main(args []string, st Streams) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	st = st.withScrubber()
 	app := newApp(st)
 	unknown := false
 	app.CommandNotFound = func(_ *cli.Context, name string) {
@@ -127,6 +130,7 @@ func newApp(st Streams) *cli.App {
 			&cli.StringFlag{Name: "endpoint", Usage: "FC endpoint URL, e.g. http://127.0.0.1:9000", EnvVars: []string{"FC_ENDPOINT"}},
 			&cli.IntFlag{Name: "concurrency", Value: 8, Usage: "parallel FC API calls"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour output (also NO_COLOR)"},
+			&cli.BoolFlag{Name: "debug", Usage: "trace every FC API call on standard error (credentials and secrets redacted)"},
 		},
 		Commands: []*cli.Command{
 			initCommand(st),

@@ -32,6 +32,8 @@ type project struct {
 	endpoint    string
 	concurrency int
 	noColor     bool
+	debug       bool
+	creds       fsync.Scrubber // the credential values client() resolved
 
 	warned map[gitstate.Hash]bool // sync point commits already reported unreadable
 }
@@ -110,24 +112,39 @@ func newProject(c *cli.Context, st Streams, repo *gitstate.Repo, dir string, cfg
 		return nil, usagef("--concurrency must be at least 1")
 	}
 	noColorEnv := os.Getenv("NO_COLOR") != "" // no-color.org: set and not empty
+	if st.scrub == nil {
+		st = st.withScrubber()
+	}
 	return &project{
 		st: st, repo: repo, dir: realDir, prefix: prefix, cfg: cfg,
 		endpoint: c.String("endpoint"), concurrency: conc,
 		noColor: c.Bool("no-color") || noColorEnv,
+		debug:   c.Bool("debug"),
 	}, nil
 }
 
 func (p *project) liveBranch() string { return p.cfg.LiveBranch }
 
 // client builds the FC client from the project's region and account and
-// the credential chain.
+// the credential chain. The credential's values join the scrubber before
+// any call is made, whichever source of the chain gave them.
 func (p *project) client() (*fc.Client, error) {
 	cfg, err := fc.ResolveConfig(p.endpoint, p.cfg.Region, p.cfg.AccountID)
 	if err != nil {
 		return nil, err
 	}
+	values := fc.CredentialValues(cfg.Credential)
+	p.st.scrub.Add(values...)
+	p.creds.Add(values...)
+	if p.debug {
+		cfg.Trace = func(call fc.Call) { fmt.Fprintf(p.st.Err, "debug: %s\n", call) }
+	}
 	return fc.NewClient(cfg)
 }
+
+// isCredential reports whether a value holds a credential fcsync runs
+// with, as far as client() has resolved them (push does before planning).
+func (p *project) isCredential(v string) bool { return p.creds.Holds(v) }
 
 // accountID is the account fcsync talks to, for the live branch's author.
 func (p *project) accountID() string {
@@ -201,6 +218,7 @@ func (p *project) readCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("commit %s: %w", h.String()[:12], err)
 	}
+	p.st.scrub.Add(fsync.SecretValues(s, p.cfg.SecretPatterns)...)
 	return s, files, nil
 }
 
@@ -215,6 +233,8 @@ func (p *project) readWorktree() (*fsync.State, filetree.Tree, error) {
 	if err != nil {
 		return nil, nil, p.locateError(err)
 	}
+	// Secrets a project file holds in plain text are hidden from output.
+	p.st.scrub.Add(fsync.SecretValues(s, p.cfg.SecretPatterns)...)
 	return s, files, nil
 }
 

@@ -93,10 +93,15 @@ func (p *project) runPush(c *cli.Context) error {
 	}
 
 	// Step 3: plan.
-	plan, err := sp.plan(local, res.raw, scope, os.LookupEnv)
+	plan, err := sp.plan(fsync.PlanInput{
+		Local: local, Online: res.raw, InScope: scope, LocalFiles: files,
+		Env:      fsync.RefEnv{Lookup: os.LookupEnv, IsCredential: p.isCredential},
+		Patterns: p.cfg.SecretPatterns, Salt: res.live.salt,
+	})
 	if err != nil {
-		return err
+		return p.locateError(err)
 	}
+	p.st.scrub.Add(plan.SecretValues(p.cfg.SecretPatterns)...)
 	if c.Bool("dry-run") {
 		return p.printPlan(plan, format)
 	}
@@ -104,7 +109,8 @@ func (p *project) runPush(c *cli.Context) error {
 		if len(drift) > 0 && useLocal {
 			// Online differs only where local does not manage: record that
 			// local accepts it, so the sync point moves past the drift.
-			if _, err := p.writeDeploy(res, sp, res.raw.Clone(), nil, nil, plan, scopeTrailers(c.StringSlice("service"), c.StringSlice("function"))); err != nil {
+			if _, err := p.writeDeploy(deployRecord{res: res, sp: sp, local: local, after: res.raw.Clone(), plan: plan,
+				trailers: scopeTrailers(c.StringSlice("service"), c.StringSlice("function"))}); err != nil {
 				return err
 			}
 		}
@@ -134,7 +140,8 @@ func (p *project) runPush(c *cli.Context) error {
 	if len(applied) > 0 {
 		after := applyResults(res.raw, local, applied)
 		var err error
-		if deploy, err = p.writeDeploy(res, sp, after, applied, applyErr, plan, trailers); err != nil {
+		d := deployRecord{res: res, sp: sp, local: local, after: after, applied: applied, applyErr: applyErr, plan: plan, trailers: trailers}
+		if deploy, err = p.writeDeploy(d); err != nil {
 			if applyErr != nil {
 				return fmt.Errorf("%w (and recording the deploy failed: %v)", applyErr, err)
 			}
@@ -204,16 +211,30 @@ func pushScope(c *cli.Context) (func(fc.ID) bool, error) {
 
 // commitIfDirty makes push deploy exactly what is committed: uncommitted
 // project changes stop it, unless -m commits them first, once they pass
-// validation (validated then says the new HEAD was checked).
+// validation (validated then says the new HEAD was checked). Project
+// changes are those of tracked files and new files where resources live
+// (isProjectFile): a stray untracked file elsewhere (.env, notes, an
+// editor's backup) neither stops push nor is committed, since -m must
+// never put into git history what nobody meant to add.
 func (p *project) commitIfDirty(message string) (validated bool, err error) {
 	if busy, err := p.repo.MergeInProgress(); err != nil {
 		return false, err
 	} else if busy {
 		return false, errors.New("push: a merge is in progress: conclude it with git commit (or git merge --abort) first")
 	}
-	dirty, err := p.repo.DirtyPaths(p.prefix)
+	all, err := p.repo.DirtyPaths(p.prefix)
 	if err != nil {
 		return false, err
+	}
+	tracked, err := p.repo.Tracked(p.prefix)
+	if err != nil {
+		return false, err
+	}
+	var dirty []string
+	for _, d := range all {
+		if tracked[d] || p.isProjectFile(d) {
+			dirty = append(dirty, d)
+		}
 	}
 	if len(dirty) == 0 {
 		return false, nil
@@ -229,12 +250,30 @@ func (p *project) commitIfDirty(message string) (validated bool, err error) {
 	if err := p.validate(files); err != nil {
 		return false, err
 	}
-	h, err := p.repo.CommitWorktree(p.prefix, message, p.repo.UserSignature())
+	h, err := p.repo.CommitWorktreeSome(p.prefix, p.isProjectFile, message, p.repo.UserSignature())
 	if err != nil {
 		return false, err
 	}
 	fmt.Fprintf(p.st.Out, "Committed %d changed files as %s.\n", len(dirty), short(h))
 	return true, nil
+}
+
+// isProjectFile reports whether a repository-relative path is one of the
+// project's own files, which -m adds when new: fcsync.yaml and what lies
+// under services/, domains/ and layers/.
+func (p *project) isProjectFile(repoPath string) bool {
+	rel := repoPath
+	if p.prefix != "" {
+		var ok bool
+		if rel, ok = strings.CutPrefix(repoPath, p.prefix+"/"); !ok {
+			return false
+		}
+	}
+	if rel == configFile {
+		return true
+	}
+	top, _, _ := strings.Cut(rel, "/")
+	return top == "services" || top == "domains" || top == "layers"
 }
 
 // driftItem is one resource that changed online since the sync point.
@@ -332,14 +371,30 @@ func (p *project) confirm(question string) bool {
 	return false
 }
 
+// deployRecord is what a deploy commit records.
+type deployRecord struct {
+	res      *fetchResult
+	sp       *syncPoint
+	local    *fsync.State // the local commit deployed
+	after    *fsync.State // online after the deploy, not redacted
+	applied  []appliedOp
+	applyErr error
+	plan     *fsync.Plan
+	trailers string // a scoped push's scope
+}
+
 // writeDeploy records a deploy commit on the live branch: parents the live
 // tip and the local commit deployed, tree the online state after the
 // deploy. A failed push records exactly what was applied, marked partial.
 // A scoped push names its scope in trailers: the commit tells the truth
 // about every resource online, but moves the sync point of those in scope
 // only, so online changes elsewhere stay unmerged (see syncPoint).
-func (p *project) writeDeploy(res *fetchResult, sp *syncPoint, after *fsync.State, applied []appliedOp, applyErr error, plan *fsync.Plan, trailers string) (gitstate.Hash, error) {
-	online := p.redact(after, res.live.salt)
+// Secrets keep the references the deployed commit gives them, so that
+// local and the new sync point agree; FC's error text is scrubbed, since
+// it may quote what was sent.
+func (p *project) writeDeploy(d deployRecord) (gitstate.Hash, error) {
+	res, sp, applied, applyErr, plan, trailers := d.res, d.sp, d.applied, d.applyErr, d.plan, d.trailers
+	online := p.redact(d.after, res.live.salt, d.local, res.live.state)
 	tree, err := p.liveTree(online, res.live.salt)
 	if err != nil {
 		return gitstate.Hash{}, err
@@ -360,7 +415,7 @@ func (p *project) writeDeploy(res *fetchResult, sp *syncPoint, after *fsync.Stat
 		for _, op := range notApplied(plan, applied) {
 			fmt.Fprintf(&body, "not applied: %s %s\n", op.Action, op.ID)
 		}
-		fmt.Fprintf(&body, "error: %v\n", applyErr)
+		fmt.Fprintf(&body, "error: %s\n", p.scrub(applyErr.Error()))
 	}
 	if trailers != "" {
 		body.WriteString("\n" + trailers)

@@ -2,7 +2,11 @@ package cli_test
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,12 +23,23 @@ import (
 )
 
 // Test credentials of the in-process emulator. They are fake: the
-// emulator verifies signatures against them like FC would.
+// emulator verifies signatures against them like FC would. The secret is
+// a canary, new in every run, that the scripts search for (grepall
+// TEST_SECRET) wherever fcsync writes.
 const (
 	testAccount = "1234567890"
 	testKeyID   = "LTAItestkey"
-	testSecret  = "test-secret-never-printed"
 )
+
+var testSecret = "canary-ak-secret-" + randomHex()
+
+func randomHex() string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
 
 func TestMain(m *testing.M) {
 	if os.Getenv("FCSYNC_TEST_AS_CLI") == "1" {
@@ -38,7 +53,19 @@ func TestMain(m *testing.M) {
 }
 
 func runCLI(terminal bool) int {
-	return cli.Main(os.Args[1:], cli.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, IsTerminal: terminal, OutTerminal: false})
+	var out, errOut io.Writer = os.Stdout, os.Stderr
+	// A script that sets FCSYNC_TEST_TRANSCRIPT keeps everything every
+	// fcsync command printed in one file, for grepall to search.
+	if path := os.Getenv("FCSYNC_TEST_TRANSCRIPT"); path != "" {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer f.Close()
+		out, errOut = io.MultiWriter(out, f), io.MultiWriter(errOut, f)
+	}
+	return cli.Main(os.Args[1:], cli.Streams{In: os.Stdin, Out: out, Err: errOut, IsTerminal: terminal, OutTerminal: false})
 }
 
 // TestScripts runs the CLI scenarios in testdata/scripts: each is a short
@@ -53,6 +80,7 @@ func TestScripts(t *testing.T) {
 			"fcconsole": cmdConsole,
 			"mkzip":     cmdMkzip,
 			"grepall":   cmdGrepAll,
+			"grepfc":    cmdGrepFC,
 			"exits":     cmdExits,
 		},
 	})
@@ -167,6 +195,28 @@ func cmdGrepAll(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if len(found) == 0 {
 		ts.Fatalf("value not found")
+	}
+}
+
+// cmdGrepFC fails when a string occurs anywhere the emulator's account
+// would show a console user: every service, function (environment
+// included) and trigger, and every custom domain less its private key:
+//
+//	grepfc VALUE
+func cmdGrepFC(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: grepfc VALUE")
+	}
+	value := []byte(ts.Getenv(args[0]))
+	if len(value) == 0 {
+		value = []byte(args[0])
+	}
+	found := bytes.Contains(server(ts).StoredJSON(), value)
+	if neg && found {
+		ts.Fatalf("value found online")
+	}
+	if !neg && !found {
+		ts.Fatalf("value not found online")
 	}
 }
 

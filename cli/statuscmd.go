@@ -140,5 +140,6 @@ func (p *project) onlineForReading(c *cli.Context, local *fsync.State, readFC bo
 	if err != nil {
 		return nil, err
 	}
-	return p.redact(raw, live.salt), nil
+	p.st.scrub.Add(fsync.SecretValues(raw, p.cfg.SecretPatterns)...)
+	return p.redact(raw, live.salt, live.state), nil
 }

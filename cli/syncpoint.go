@@ -213,10 +213,8 @@ func (p *project) deployScope(at gitstate.SyncPoint) (func(fc.ID) bool, error) {
 
 // plan is the one computation of what push changes online (DESIGN section
 // 5, step 3): push applies it, push --dry-run prints it, diff shows its
-// Target. env resolves secret references (nil: keep what FC holds).
-func (sp *syncPoint) plan(local, online *fsync.State, scope func(fc.ID) bool, env func(string) (string, bool)) (*fsync.Plan, error) {
-	return fsync.MakePlan(fsync.PlanInput{
-		Local: local, Online: online, InScope: scope, Env: env,
-		Base: sp.base, BaseLocal: sp.baseLocal,
-	})
+// Target. in says what is compared; the sync point fills in its part.
+func (sp *syncPoint) plan(in fsync.PlanInput) (*fsync.Plan, error) {
+	in.Base, in.BaseLocal = sp.base, sp.baseLocal
+	return fsync.MakePlan(in)
 }

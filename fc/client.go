@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	fcopen "github.com/alibabacloud-go/fc-open-20210406/v2/client"
@@ -32,6 +33,7 @@ type Client struct {
 	policy    RetryPolicy
 	download  *http.Client // fetches GetFunctionCode URLs, which are not signed API calls
 	pageSize  int          // list limit; 0 leaves it to the server's default (20)
+	trace     func(Call)
 }
 
 // NewClient validates cfg and builds a Client. It makes no API call.
@@ -69,6 +71,7 @@ func NewClient(cfg Config) (*Client, error) {
 		policy:    cfg.Retry.withDefaults(),
 		download:  &http.Client{Timeout: timeout},
 		pageSize:  defaultPageSize,
+		trace:     cfg.Trace,
 	}, nil
 }
 
@@ -136,6 +139,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		err error
 	}
 	done := make(chan result, 1)
+	start := time.Now()
 	go func() {
 		m, err := c.api.CallApi(params, req, &util.RuntimeOptions{})
 		done <- result{m, err}
@@ -143,9 +147,11 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	var res result
 	select {
 	case <-ctx.Done():
+		c.traceCall(r, params, start, nil, ctx.Err())
 		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, ctx.Err())
 	case res = <-done:
 	}
+	c.traceCall(r, params, start, res.m, res.err)
 	if res.err != nil {
 		var se *tea.SDKError
 		if errors.As(res.err, &se) {
@@ -194,4 +200,28 @@ func prefixOf(id ID) string {
 		return ""
 	}
 	return id.String() + ": "
+}
+
+// traceCall reports one attempt to the Trace hook: the status and request
+// id from FC's answer, or from its error body.
+func (c *Client) traceCall(r request, params *openapi.Params, start time.Time, m map[string]any, err error) {
+	if c.trace == nil {
+		return
+	}
+	call := Call{Action: r.action, Method: r.method, Path: tea.StringValue(params.Pathname), Duration: time.Since(start)}
+	if h, ok := m["headers"].(map[string]any); ok {
+		call.RequestID, _ = h["x-fc-request-id"].(string)
+	}
+	if s, ok := Normalize(m["statusCode"]).(int64); ok {
+		call.Status = int(s)
+	}
+	var se *tea.SDKError
+	switch {
+	case errors.As(err, &se):
+		e := apiError(r.action, r.id, se)
+		call.Status, call.RequestID = e.Status, e.RequestID
+	case err != nil:
+		call.Failed = true
+	}
+	c.trace(call)
 }

@@ -25,6 +25,8 @@ type Config struct {
 	Credential  credentials.Credential
 	Retry       RetryPolicy
 	HTTPTimeout time.Duration // one HTTP attempt; zero means 60 s
+	// Trace, if set, is told about every API attempt (--debug).
+	Trace func(Call)
 }
 
 // RetryPolicy bounds the retries of one API operation. Zero fields take the

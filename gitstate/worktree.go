@@ -278,6 +278,13 @@ func (r *Repo) DirtyPaths(prefix string) ([]string, error) {
 // during a merge, and returns ErrNothingToCommit when nothing under prefix
 // differs from HEAD.
 func (r *Repo) CommitWorktree(prefix, msg string, sig Signature) (Hash, error) {
+	return r.CommitWorktreeSome(prefix, nil, msg, sig)
+}
+
+// CommitWorktreeSome is CommitWorktree leaving out the untracked files
+// (neither in HEAD nor in the index) for which addUntracked is false, like
+// `git commit -a` plus the new files chosen; nil adds them all.
+func (r *Repo) CommitWorktreeSome(prefix string, addUntracked func(path string) bool, msg string, sig Signature) (Hash, error) {
 	prefix = normPrefix(prefix)
 	if err := r.noMergeInProgress(); err != nil {
 		return ZeroHash, err
@@ -305,6 +312,17 @@ func (r *Repo) CommitWorktree(prefix, msg string, sig Signature) (Hash, error) {
 	work, err := r.ReadWorktree(prefix)
 	if err != nil {
 		return ZeroHash, err
+	}
+	if addUntracked != nil {
+		indexed := map[string]bool{}
+		for _, e := range idx.Entries {
+			indexed[e.Name] = true
+		}
+		for p := range work {
+			if _, inHead := headEntries[p]; !inHead && !indexed[p] && !addUntracked(p) {
+				delete(work, p)
+			}
+		}
 	}
 	entries := map[string]entry{}
 	for p, e := range headEntries {
@@ -369,4 +387,34 @@ func prefixName(prefix string) string {
 func firstLine(msg string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
 	return line
+}
+
+// Tracked lists the paths under prefix that HEAD or the index holds: the
+// files git would commit with `git commit -a`.
+func (r *Repo) Tracked(prefix string) (map[string]bool, error) {
+	prefix = normPrefix(prefix)
+	_, head, err := r.Head()
+	if err != nil && !errors.Is(err, ErrNoHead) {
+		return nil, err
+	}
+	headEntries, err := r.commitEntries(head)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := r.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for p := range headEntries {
+		if underPrefix(p, prefix) {
+			out[p] = true
+		}
+	}
+	for _, e := range idx.Entries {
+		if underPrefix(e.Name, prefix) {
+			out[e.Name] = true
+		}
+	}
+	return out, nil
 }

@@ -245,3 +245,38 @@ func TestDirtyPathsAndCommitWorktree(t *testing.T) {
 	git(t, r.Root(), "commit", "-q", "-m", "by git")
 	fsck(t, r)
 }
+
+// CommitWorktreeSome commits tracked changes and the new files chosen,
+// and leaves other untracked files out of the commit and the index.
+func TestCommitWorktreeSome(t *testing.T) {
+	t.Parallel()
+	needGit(t)
+	r := newRepo(t)
+	writeFiles(t, r.Root(), filetree.Tree{"fcsync.yaml": file("region: x\n"), "notes.txt": file("n")})
+	git(t, r.Root(), "add", "notes.txt")
+	if _, err := r.CommitWorktreeSome("", func(p string) bool { return p == "fcsync.yaml" }, "first", testSig); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, r.Root(), filetree.Tree{
+		"notes.txt":                    file("changed"),
+		".env":                         file("DB_PASSWORD=x"),
+		"services/s/service.yaml":      file("description: d\n"),
+		"services/s/functions/f/x.txt": file("x"),
+	})
+	tracked, err := r.Tracked("")
+	if err != nil || !tracked["notes.txt"] || tracked[".env"] {
+		t.Fatalf("Tracked = %v, %v", tracked, err)
+	}
+	project := func(p string) bool { return strings.HasPrefix(p, "services/") }
+	if _, err := r.CommitWorktreeSome("", project, "second", testSig); err != nil {
+		t.Fatal(err)
+	}
+	got := git(t, r.Root(), "ls-tree", "-r", "--name-only", "HEAD")
+	if want := "fcsync.yaml\nnotes.txt\nservices/s/functions/f/x.txt\nservices/s/service.yaml"; got != want {
+		t.Fatalf("HEAD holds\n%s\nwant\n%s", got, want)
+	}
+	if got := git(t, r.Root(), "status", "--porcelain"); got != "?? .env" {
+		t.Fatalf("git status: %q", got)
+	}
+	git(t, r.Root(), "fsck", "--strict")
+}

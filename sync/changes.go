@@ -70,10 +70,7 @@ func resourceFields(a, b *fc.Resource) []FieldChange {
 	for _, k := range keys {
 		out = appendFieldChanges(out, k, a.Spec[k], b.Spec[k])
 	}
-	if a.ID.Kind == fc.KindFunction {
-		out = markSecrets(out, a, b)
-	}
-	return out
+	return markSecrets(out, a, b)
 }
 
 // appendFieldChanges recurses into mappings present on both sides.
@@ -94,11 +91,17 @@ func appendFieldChanges(out []FieldChange, path string, a, b any) []FieldChange 
 
 const envPrefix = "environmentVariables."
 
-// markSecrets withholds the values of environment variables held as secret
-// references, and adds the secrets whose salted hash alone changed.
+// markSecrets withholds the values of environment variables and private
+// keys held as secret references, and of values a value rule calls secret,
+// and adds the secrets whose salted hash alone changed.
 func markSecrets(fields []FieldChange, a, b *fc.Resource) []FieldChange {
 	seen := map[string]bool{}
 	for i, f := range fields {
+		if isSecretValueAny(f.Old) || isSecretValueAny(f.New) || f.Field == PrivateKeyField && (f.Old != nil || f.New != nil) {
+			fields[i] = FieldChange{Field: f.Field, Secret: true}
+			seen[f.Field] = true
+			continue
+		}
 		if !strings.HasPrefix(f.Field, envPrefix) {
 			continue
 		}
@@ -117,13 +120,18 @@ func markSecrets(fields []FieldChange, a, b *fc.Resource) []FieldChange {
 	ah, _ := a.Status["secretHashes"].(map[string]any)
 	bh, _ := b.Status["secretHashes"].(map[string]any)
 	for _, name := range sortedKeysOfBoth(ah, bh) {
-		field := envPrefix + name
+		field := secretPath(a.ID, name)
 		if seen[field] || reflect.DeepEqual(ah[name], bh[name]) || ah[name] == nil || bh[name] == nil {
 			continue
 		}
 		fields = append(fields, FieldChange{Field: field, Secret: true})
 	}
 	return fields
+}
+
+func isSecretValueAny(v any) bool {
+	s, ok := v.(string)
+	return ok && IsSecretValue(s)
 }
 
 func secretRefValue(v any) (string, bool) {

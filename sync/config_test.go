@@ -30,7 +30,7 @@ services: [fc-deploy-service, other]
 	if got := string(c.Marshal()); got != `region: cn-hangzhou
 accountId: "0123456789"
 services: [fc-deploy-service, other]
-secretPatterns: ['*PASSWORD*', '*SECRET*', '*TOKEN*', '*_KEY', KEY_*, '*_KEY_*', KEY]
+secretPatterns: ['*PASS*', '*PWD*', '*SECRET*', '*TOKEN*', '*AUTH*', '*CREDENTIAL*', '*PRIVATE*', '*SALT*', '*DSN*', '*APIKEY*', '*_KEY', KEY_*, '*_KEY_*', KEY, '*_AK', AK_*, '*_AK_*', AK, '*_SK', SK_*, '*_SK_*', SK]
 ` {
 		t.Errorf("Marshal:\n%s", got)
 	}

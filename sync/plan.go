@@ -26,19 +26,24 @@ type FieldChange struct {
 	Old    any    `json:"old,omitempty"`
 	New    any    `json:"new,omitempty"`
 	Secret bool   `json:"secret,omitempty"`
+	// From names the environment variable a secret sent is read from.
+	From string `json:"from,omitempty"`
 }
 
 // Op is one operation of a push plan. Send and Zip are what goes on the
 // wire; they may hold secret values and are never printed or serialised.
 type Op struct {
-	Action   Action         `json:"action"`
-	ID       fc.ID          `json:"-"`
-	Resource string         `json:"resource"`
-	Path     string         `json:"path"`
-	Changes  []FieldChange  `json:"changes,omitempty"`
-	Code     bool           `json:"code,omitempty"`
-	Send     map[string]any `json:"-"`
-	Zip      []byte         `json:"-"`
+	Action   Action        `json:"action"`
+	ID       fc.ID         `json:"-"`
+	Resource string        `json:"resource"`
+	Path     string        `json:"path"`
+	Changes  []FieldChange `json:"changes,omitempty"`
+	Code     bool          `json:"code,omitempty"`
+	// Secrets are the fields whose value the op sends from the pusher's
+	// environment, so the plan names every resource that receives one.
+	Secrets []string       `json:"secrets,omitempty"`
+	Send    map[string]any `json:"-"`
+	Zip     []byte         `json:"-"`
 }
 
 // Plan is the list of operations a push applies, in apply order: creates
@@ -74,8 +79,18 @@ type PlanInput struct {
 	Base, BaseLocal *State
 	// InScope limits the plan to some resources (push --service/--function); nil means all.
 	InScope func(fc.ID) bool
-	// Env resolves ${env:NAME} secret references (os.LookupEnv in the CLI).
-	Env func(name string) (string, bool)
+	// Env is what ${env:NAME} references may read (see resolve.go).
+	Env RefEnv
+	// Patterns are the secretPatterns; Salt is the live branch's.
+	Patterns []string
+	Salt     string
+	// LocalFiles are the local project files, for the line of a field an
+	// error is about.
+	LocalFiles filetree.Tree
+	// AsFiles says Online is redacted, as project files hold it (fcsync
+	// diff): references and escaped literals compare as text, and nothing
+	// resolves.
+	AsFiles bool
 }
 
 // MakePlan computes the operations that make online match local for every
@@ -92,14 +107,18 @@ func MakePlan(in PlanInput) (*Plan, error) {
 		}
 		local := in.Local.Resources[id]
 		online := in.Online.Resources[id]
-		var onlineSpec map[string]any
-		if online != nil {
-			onlineSpec = online.Spec
+		var base *fc.Resource
+		if in.Base != nil {
+			base = in.Base.Resources[id]
 		}
-		spec, err := resolveSecrets(id, local.Spec, onlineSpec, in.Env)
-		if err != nil {
-			return nil, err
+		res := resolution{spec: local.Spec}
+		if !in.AsFiles {
+			var err error
+			if res, err = in.resolve(id, local, online, base); err != nil {
+				return nil, err
+			}
 		}
+		spec := res.spec
 		code, hasCode := in.Local.Code[id]
 		if online == nil {
 			op := Op{Action: ActionCreate, ID: id, Send: spec}
@@ -107,7 +126,8 @@ func MakePlan(in PlanInput) (*Plan, error) {
 				op.Zip = PackZip(code)
 				op.Code = true
 			}
-			op.Changes = displayChanges(id, spec, nil, local.Spec)
+			op.Changes = in.displayChanges(op.Send, nil, res)
+			op.Secrets = sentSecrets(op.Send, res)
 			upserts = append(upserts, op)
 			continue
 		}
@@ -116,12 +136,13 @@ func MakePlan(in PlanInput) (*Plan, error) {
 			v := spec[field]
 			if om, ok := online.Spec[field].(map[string]any); ok && !wholeMaps[field] {
 				if lm, ok := v.(map[string]any); ok {
-					v = Overlay(lm, om)
+					v = withoutWriteOnly(field, lm, Overlay(lm, om))
 				}
 			}
 			op.Send[field] = v
 		}
-		op.Changes = displayChanges(id, op.Send, online.Spec, local.Spec)
+		op.Changes = in.displayChanges(op.Send, online.Spec, res)
+		op.Secrets = sentSecrets(op.Send, res)
 		if hasCode && id.Kind == fc.KindFunction && codeDiffers(code, in.Online.Code[id], online) {
 			op.Zip, op.Code = PackZip(code), true
 		}
@@ -176,107 +197,92 @@ func topLevel(paths []string) []string {
 	return out
 }
 
-// resolveSecrets replaces ${env:NAME} references in environmentVariables
-// with the value from the environment, or, when the variable is not set or
-// empty, with the value online (the reference then means "keep what FC
-// has").
-func resolveSecrets(id fc.ID, spec, online map[string]any, env func(string) (string, bool)) (map[string]any, error) {
-	vars, ok := spec["environmentVariables"].(map[string]any)
-	if !ok {
-		return spec, nil
+// withoutWriteOnly drops from a mapping about to be sent the keys FC
+// never returns (certConfig.privateKey) unless local sends them: online's
+// copy of such a key is FC's blank, and sending it back would erase it.
+func withoutWriteOnly(field string, local, merged map[string]any) map[string]any {
+	if field != "certConfig" {
+		return merged
 	}
-	onlineVars, _ := online["environmentVariables"].(map[string]any)
-	resolved := make(map[string]any, len(vars))
-	for name, v := range vars {
-		s, isString := v.(string)
-		envName, isRef := "", false
-		if isString {
-			envName, isRef = IsSecretRef(s)
-		}
-		if !isRef {
-			resolved[name] = v
-			continue
-		}
-		if env != nil {
-			// An empty variable counts as unset: CI templating that expands
-			// to nothing must not blank a password online.
-			if val, ok := env(envName); ok && val != "" {
-				resolved[name] = val
-				continue
-			}
-		}
-		if ov, ok := onlineVars[name]; ok {
-			resolved[name] = ov
-			continue
-		}
-		return nil, fmt.Errorf("%s: environmentVariables.%s refers to ${env:%s}, which is not set and has no value online", id, name, envName)
+	if _, ok := local["privateKey"]; !ok {
+		delete(merged, "privateKey")
 	}
-	out := make(map[string]any, len(spec))
-	for k, v := range spec {
-		out[k] = v
+	return merged
+}
+
+// sentSecrets lists the fields of send whose value comes from the
+// environment.
+func sentSecrets(send map[string]any, res resolution) []string {
+	var out []string
+	for path := range res.fromEnv {
+		top, _, _ := strings.Cut(path, ".")
+		if _, ok := send[top]; ok {
+			out = append(out, path)
+		}
 	}
-	out["environmentVariables"] = resolved
-	return out, nil
+	sort.Strings(out)
+	return out
 }
 
 // displayChanges describes what an op changes, field by field, going one
-// level into environmentVariables so that each variable is named. Values of
-// variables that the local file holds as secret references are withheld.
-func displayChanges(id fc.ID, send, online, localSpec map[string]any) []FieldChange {
+// level into environmentVariables so that each variable is named. A value
+// is never shown where it is a secret: by the variable's name, by a value
+// rule on either side, as a private key, or as read from the environment.
+func (in PlanInput) displayChanges(send, online map[string]any, res resolution) []FieldChange {
 	var out []FieldChange
 	keys := make([]string, 0, len(send))
 	for k := range send {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	localVars, _ := localSpec["environmentVariables"].(map[string]any)
 	for _, k := range keys {
 		nv, ov := send[k], online[k]
 		nm, nIsMap := nv.(map[string]any)
 		om, _ := ov.(map[string]any)
 		if !nIsMap {
-			out = append(out, FieldChange{Field: k, Old: ov, New: nv})
+			out = append(out, in.masked(FieldChange{Field: k, Old: ov, New: nv}, res))
 			continue
 		}
 		if k != "environmentVariables" {
 			// A mapping: name each changed leaf (triggerConfig.enable).
 			for _, path := range fieldDiff(k, om, nm) {
-				out = append(out, FieldChange{Field: path, Old: lookup(om, path[len(k)+1:]), New: lookup(nm, path[len(k)+1:])})
+				c := FieldChange{Field: path, Old: lookup(om, path[len(k)+1:]), New: lookup(nm, path[len(k)+1:])}
+				out = append(out, in.masked(c, res))
 			}
 			continue
 		}
-		names := map[string]bool{}
-		for n := range nm {
-			names[n] = true
-		}
-		for n := range om {
-			names[n] = true
-		}
-		sorted := make([]string, 0, len(names))
-		for n := range names {
-			sorted = append(sorted, n)
-		}
-		sort.Strings(sorted)
-		for _, n := range sorted {
+		for _, n := range sortedKeysOfBoth(nm, om) {
 			a, inOld := om[n]
 			b, inNew := nm[n]
 			if inOld == inNew && reflect.DeepEqual(a, b) {
 				continue
 			}
-			fcg := FieldChange{Field: k + "." + n, Old: a, New: b}
-			if s, ok := localVars[n].(string); ok {
-				if _, secret := IsSecretRef(s); secret {
-					fcg = FieldChange{Field: k + "." + n, Secret: true}
-				}
-			}
-			out = append(out, fcg)
+			out = append(out, in.masked(FieldChange{Field: k + "." + n, Old: a, New: b}, res))
 		}
 	}
 	return out
 }
 
+// masked withholds a change's values when either is a secret.
+func (in PlanInput) masked(c FieldChange, res resolution) FieldChange {
+	secret := c.Field == PrivateKeyField || res.fromEnv[c.Field] != ""
+	if name, ok := strings.CutPrefix(c.Field, envPrefix); ok {
+		secret = secret || IsSecret(name, c.Old, in.Patterns) || IsSecret(name, c.New, in.Patterns)
+	}
+	for _, v := range []any{c.Old, c.New} {
+		if s, ok := v.(string); ok && IsSecretValue(s) {
+			secret = true
+		}
+	}
+	if !secret {
+		return c
+	}
+	return FieldChange{Field: c.Field, Secret: true, From: res.fromEnv[c.Field]}
+}
+
 // Text renders the plan for a terminal, one line per operation and one
-// indented line per field, like a terraform plan.
+// indented line per field, like a terraform plan, and then every resource
+// that receives a secret from the environment.
 func (p *Plan) Text() string {
 	if p.Empty() {
 		return "No changes: online already matches the project.\n"
@@ -287,6 +293,8 @@ func (p *Plan) Text() string {
 		fmt.Fprintf(&b, "%s %s %s\n", sign[op.Action], op.Action, op.Resource)
 		for _, c := range op.Changes {
 			switch {
+			case c.Secret && c.From != "":
+				fmt.Fprintf(&b, "    %s: (secret value from $%s)\n", c.Field, c.From)
 			case c.Secret:
 				fmt.Fprintf(&b, "    %s: (secret value)\n", c.Field)
 			case op.Action == ActionCreate:
@@ -298,6 +306,17 @@ func (p *Plan) Text() string {
 		if op.Code {
 			fmt.Fprintf(&b, "    code: upload\n")
 		}
+	}
+	first := true
+	for _, op := range p.Ops {
+		if len(op.Secrets) == 0 {
+			continue
+		}
+		if first {
+			b.WriteString("Secret values from the environment go to:\n")
+			first = false
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", op.Resource, strings.Join(op.Secrets, ", "))
 	}
 	return b.String()
 }

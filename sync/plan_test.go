@@ -22,9 +22,12 @@ func res(id fc.ID, spec map[string]any) *fc.Resource {
 	return &fc.Resource{ID: id, Spec: fc.Normalize(spec).(map[string]any), Status: map[string]any{}}
 }
 
-func envOf(m map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+func envOf(m map[string]string) RefEnv {
+	return RefEnv{Lookup: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}
 }
+
+// pwPatterns make PW a secret name in these tests.
+var pwPatterns = []string{"*PW*"}
 
 func TestMakePlan(t *testing.T) {
 	t.Parallel()
@@ -142,7 +145,7 @@ func TestMakePlan(t *testing.T) {
 			in: PlanInput{
 				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW}"}})),
 				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "old"}})),
-				Env:    envOf(map[string]string{"PW": "new"}),
+				Env:    envOf(map[string]string{"PW": "new"}), Patterns: pwPatterns,
 			},
 			want: []string{"update function s/f environmentVariables={PW:new}"},
 		},
@@ -151,8 +154,96 @@ func TestMakePlan(t *testing.T) {
 			in: PlanInput{
 				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW}"}})),
 				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "old"}})),
-				Env:    envOf(map[string]string{"PW": ""}),
+				Env:    envOf(map[string]string{"PW": ""}), Patterns: pwPatterns,
 			},
+		},
+		{
+			name: "an unchanged reference keeps FC's value, whatever the environment says",
+			in: PlanInput{
+				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW}", "A": "2"}})),
+				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "rotated", "A": "1"}})),
+				Base:   state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW}", "A": "1"}})),
+				Env:    envOf(map[string]string{"PW": "new"}), Patterns: pwPatterns,
+			},
+			want: []string{"update function s/f environmentVariables={A:2,PW:rotated}"},
+		},
+		{
+			name: "a reference changed since the sync point sends the value it names",
+			in: PlanInput{
+				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW_2}"}})),
+				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "old"}})),
+				Base:   state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW}"}})),
+				Env:    envOf(map[string]string{"PW": "wrong", "PW_2": "new"}), Patterns: pwPatterns,
+			},
+			want: []string{"update function s/f environmentVariables={PW:new}"},
+		},
+		{
+			name: "an escaped literal goes out as the literal",
+			in: PlanInput{
+				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"NOTE": "$${env:HOME}"}})),
+				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"NOTE": "x"}})),
+				Env:    envOf(map[string]string{"HOME": "/root"}),
+			},
+			want: []string{"update function s/f environmentVariables={NOTE:${env:HOME}}"},
+		},
+		{
+			name: "a reference on a variable that is no secret is an error",
+			in: PlanInput{
+				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"NOTE": "${env:HOME}"}})),
+				Online: NewState(),
+				Env:    envOf(map[string]string{"HOME": "/root"}), Patterns: pwPatterns,
+			},
+			errHas: "NOTE is not a secret by name",
+		},
+		{
+			name: "a reference on a variable that is no secret is an error even when unset",
+			in: PlanInput{
+				Local:    state(res(fn, map[string]any{"environmentVariables": map[string]any{"NOTE": "${env:UNSET}"}})),
+				Online:   state(res(fn, map[string]any{"environmentVariables": map[string]any{"NOTE": "x"}})),
+				Patterns: pwPatterns,
+			},
+			errHas: "NOTE is not a secret by name",
+		},
+		{
+			name: "unset, a value-rule secret the sync point knows keeps FC's value",
+			in: PlanInput{
+				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"URL": "${env:URL_2}", "A": "2"}})),
+				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"URL": "mysql://u:p@h/d", "A": "1"}})),
+				Base: state(&fc.Resource{ID: fn, Spec: map[string]any{"environmentVariables": map[string]any{"URL": "${env:URL}", "A": "1"}},
+					Status: map[string]any{"secretHashes": map[string]any{"URL": "sha256:x"}}}),
+			},
+			want: []string{"update function s/f environmentVariables={A:2,URL:mysql://u:p@h/d}"},
+		},
+		{
+			name: "a value-rule secret resolves whatever the variable is called",
+			in: PlanInput{
+				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"URL": "${env:URL}"}})),
+				Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{}})),
+				Env:    envOf(map[string]string{"URL": "mysql://u:p@h/d"}),
+			},
+			want: []string{"update function s/f environmentVariables={URL:mysql://u:p@h/d}"},
+		},
+		{
+			name: "a credential variable is never read",
+			in: PlanInput{
+				Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:ALIBABA_CLOUD_ACCESS_KEY_SECRET}"}})),
+				Online: NewState(),
+				Env:    envOf(map[string]string{"ALIBABA_CLOUD_ACCESS_KEY_SECRET": "ak"}), Patterns: pwPatterns,
+			},
+			errHas: "a credential variable",
+		},
+		{
+			name: "a private key FC blanked is never sent back",
+			in: PlanInput{
+				Local: state(res(fc.DomainID("a.com"), map[string]any{"protocol": "HTTPS",
+					"certConfig": map[string]any{"certName": "c", "privateKey": "${env:K}"}})),
+				Online: state(res(fc.DomainID("a.com"), map[string]any{"protocol": "HTTP",
+					"certConfig": map[string]any{"certName": "c", "privateKey": ""}})),
+				Base: state(res(fc.DomainID("a.com"), map[string]any{"protocol": "HTTP",
+					"certConfig": map[string]any{"certName": "c", "privateKey": "${env:K}"}})),
+				Env: envOf(map[string]string{"K": "key"}),
+			},
+			want: []string{"update domain a.com protocol"},
 		},
 		{
 			name: "secret with no value anywhere is an error naming it",
@@ -222,7 +313,7 @@ func TestPlanJSONHasNoSecrets(t *testing.T) {
 	p, err := MakePlan(PlanInput{
 		Local:  state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "${env:PW}", "A": "x"}})),
 		Online: state(res(fn, map[string]any{"environmentVariables": map[string]any{"PW": "old-secret"}})),
-		Env:    envOf(map[string]string{"PW": "new-secret"}),
+		Env:    envOf(map[string]string{"PW": "new-secret"}), Patterns: pwPatterns,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,11 @@ func TestIsSecretName(t *testing.T) {
 		"DB_PASSWORD": true, "db_password": true, "MYSECRET": true, "GITHUB_TOKEN": true,
 		"API_KEY": true, "KEY_ID": true, "ACCESS_KEY_ID": true, "KEY": true, "key": true,
 		"MONKEY": false, "KEYBOARD": false, "PORT": false, "KEYS": false, "TOKENIZER_PATH": true,
+		// Issue 8: names whose values were committed in plain text.
+		"DB_PASS": true, "PASSWD": true, "AUTH": true, "CREDENTIALS": true, "COOKIE_SALT": true,
+		"SENTRY_DSN": true, "ApiKey": true, "PRIVATEKEY": true, "OSS_AK": true, "OSS_SK": true,
+		"MYSQL_PWD": true, "AK": true, "SK_ID": true,
+		"TASK": false, "DISK_SIZE": false, "BACKUP_DESK": false, "STAGE": false, "LOG_LEVEL": false,
 	} {
 		if got := IsSecretName(name, DefaultSecretPatterns); got != want {
 			t.Errorf("IsSecretName(%q) = %v, want %v", name, got, want)
@@ -65,7 +70,7 @@ func TestRedact(t *testing.T) {
 	s := secretState(plaintext)
 	shared := s.Resources[fc.FunctionID("svc", "http-fn")]
 	patterns := append(append([]string(nil), DefaultSecretPatterns...), "ALREADY")
-	Redact(s, patterns, "salt")
+	Redact(s, RedactOptions{Patterns: patterns, Salt: "salt"})
 	if shared.Spec["environmentVariables"].(map[string]any)["DB_PASSWORD"] != plaintext {
 		t.Fatal("Redact changed the caller's maps")
 	}
@@ -75,7 +80,7 @@ func TestRedact(t *testing.T) {
 		t.Errorf("vars after Redact: %v", vars)
 	}
 	hashes := r.Status["secretHashes"].(map[string]any)
-	if hashes["DB_PASSWORD"] != SecretHash("salt", "DB_PASSWORD", plaintext) || len(hashes) != 2 {
+	if hashes["DB_PASSWORD"] != SecretHash("salt", "DB_PASSWORD", plaintext) || len(hashes) != 3 {
 		t.Errorf("hashes %v", hashes)
 	}
 	if r.Status["codeChecksum"] != "123456789" {
@@ -93,7 +98,7 @@ func TestRedact(t *testing.T) {
 	}
 	// A change of the secret online changes the live tree, only in live.json.
 	changed := secretState(plaintext + "!")
-	Redact(changed, patterns, "salt")
+	Redact(changed, RedactOptions{Patterns: patterns, Salt: "salt"})
 	tree2, err := Render(changed, RenderOptions{Live: true, Salt: "salt"})
 	if err != nil {
 		t.Fatal(err)
@@ -122,5 +127,99 @@ func TestSecretHashSeparatesFields(t *testing.T) {
 	}
 	if SaltFor("1", "cn-hangzhou") == SaltFor("2", "cn-hangzhou") || SaltFor("1", "cn-hangzhou") == SaltFor("1", "cn-shanghai") {
 		t.Error("salts do not separate accounts and regions")
+	}
+}
+
+func TestIsSecretValue(t *testing.T) {
+	t.Parallel()
+	for v, want := range map[string]bool{
+		"postgres://app:pw@db:5432/app":                               true,
+		"redis://:pw@cache:6379":                                      true,
+		"https://key@o1.ingest.sentry.io/1":                           false, // no password: the name rule (DSN) covers it
+		"https://example.com/a:b@c":                                   false,
+		"-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----": true,
+		"LTAI5tAbcdefghijklmnop":                                      true,
+		"LTAIshort":                                                   false,
+		"prod":                                                        false,
+		"http://example.com:8080/path":                                false,
+	} {
+		if got := IsSecretValue(v); got != want {
+			t.Errorf("IsSecretValue(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// A value read from FC that looks like a reference is escaped, and reads
+// back as the same literal; a reference does not.
+func TestEscapeRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"${env:HOME}", "$${env:HOME}", "$$${env:X}", "${env:not a name}", "${env:}", "plain", "$HOME", "${HOME}", ""} {
+		esc := EscapeValue(v)
+		if _, isRef := IsSecretRef(esc); isRef {
+			t.Errorf("EscapeValue(%q) = %q, a reference", v, esc)
+		}
+		if got, ok := UnescapeValue(esc); !ok || got != v {
+			t.Errorf("UnescapeValue(EscapeValue(%q)) = %q, %v", v, got, ok)
+		}
+	}
+	if _, ok := UnescapeValue("${env:DB_PASSWORD}"); ok {
+		t.Error("a reference read as a literal")
+	}
+}
+
+func TestIsCredentialName(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": true, "ALIBABA_CLOUD_SECURITY_TOKEN": true, "alibaba_cloud_access_key_id": true,
+		"ACCESS_KEY_SECRET": true, "ALICLOUD_SECRET_KEY": true, "MY_STS_TOKEN": true, "ALIYUN_AK": true,
+		"DB_PASSWORD": false, "WEB2_DB_PASSWORD": false, "GITHUB_TOKEN": false,
+	} {
+		if got := IsCredentialName(name); got != want {
+			t.Errorf("IsCredentialName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestScrubber(t *testing.T) {
+	t.Parallel()
+	var s Scrubber
+	s.Add("s3cret-value", "ab", "true", "s3cret-value-longer")
+	got := s.Scrub("x s3cret-value-longer y s3cret-value ab true postgres://u:pw@h/db LTAI5tAbcdefghijklmnop -----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----")
+	want := "x [redacted] y [redacted] ab true postgres://u:[redacted]@h/db LTAI[redacted] -----BEGIN PRIVATE KEY-----[redacted]-----END PRIVATE KEY-----"
+	if got != want {
+		t.Errorf("Scrub =\n%q\nwant\n%q", got, want)
+	}
+	if !s.Holds("..s3cret-value..") || s.Holds("ab") {
+		t.Error("Holds")
+	}
+}
+
+// Redact names apart the same variable holding different values, keeps
+// the references a state of names gives, and carries a blanked private
+// key's hash over.
+func TestRedactNames(t *testing.T) {
+	t.Parallel()
+	fn := func(name, pw string) *fc.Resource {
+		return &fc.Resource{ID: fc.FunctionID("s", name), Spec: map[string]any{"environmentVariables": map[string]any{"DB_PASSWORD": pw}}}
+	}
+	dom := &fc.Resource{ID: fc.DomainID("a.example.com"), Spec: map[string]any{"certConfig": map[string]any{"certName": "c", "privateKey": ""}}}
+	s := NewState()
+	for _, r := range []*fc.Resource{fn("web", "one"), fn("web2", "two"), fn("web3", "one"), dom} {
+		s.Resources[r.ID] = r
+	}
+	prev := NewState()
+	prev.Resources[fc.FunctionID("s", "web3")] = fn("web3", "${env:KEPT}")
+	prev.Resources[dom.ID] = &fc.Resource{ID: dom.ID, Spec: map[string]any{"certConfig": map[string]any{"privateKey": "${env:MY_KEY}"}},
+		Status: map[string]any{"secretHashes": map[string]any{PrivateKeyField: "sha256:known"}}}
+	Redact(s, RedactOptions{Patterns: DefaultSecretPatterns, Salt: "salt", Names: []*State{prev}})
+	ref := func(name string) any {
+		return s.Resources[fc.FunctionID("s", name)].Spec["environmentVariables"].(map[string]any)["DB_PASSWORD"]
+	}
+	if ref("web") != "${env:WEB_DB_PASSWORD}" || ref("web2") != "${env:WEB2_DB_PASSWORD}" || ref("web3") != "${env:KEPT}" {
+		t.Errorf("references %v %v %v", ref("web"), ref("web2"), ref("web3"))
+	}
+	d := s.Resources[dom.ID]
+	if d.Spec["certConfig"].(map[string]any)["privateKey"] != "${env:MY_KEY}" || d.Status["secretHashes"].(map[string]any)[PrivateKeyField] != "sha256:known" {
+		t.Errorf("domain after Redact: %v %v", d.Spec, d.Status)
 	}
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -32,6 +33,12 @@ type Faults struct {
 	// is answered 500 without being applied: a failure that retries cannot
 	// get past, for testing half-applied deploys.
 	FailFrom map[string]int `json:"failFrom"`
+	// FailEcho maps an action to the ordinal from which every request of it
+	// is refused with 400 InvalidArgument quoting the request body, as FC's
+	// validation messages quote the values they reject ("MemorySize is set
+	// to an invalid value: 100"). It tests what a client does with error
+	// text that carries what it sent, secrets included.
+	FailEcho map[string]int `json:"failEcho"`
 	// EditBefore maps an action to the ordinal of its request before which
 	// the resource it targets is edited as if from the console: description
 	// "edited concurrently", new lastModifiedTime and ETag. It makes If-Match
@@ -107,8 +114,8 @@ func (fs *faultState) set(f Faults) {
 
 // verdict is what the faults decide for one request.
 type verdict struct {
-	throttled, fail, drop, editBefore bool
-	rps                               int
+	throttled, fail, drop, echo, editBefore bool
+	rps                                     int
 }
 
 func (fs *faultState) decide(action string) (time.Duration, verdict) {
@@ -132,7 +139,9 @@ func (fs *faultState) decide(action string) (time.Duration, verdict) {
 	fs.seen[action]++
 	n := fs.seen[action]
 	v.editBefore = fs.f.EditBefore[action] == n
-	if from, ok := fs.f.FailFrom[action]; (ok && n >= from) || fs.f.FailNth[action] == n {
+	if from, ok := fs.f.FailEcho[action]; ok && n >= from {
+		v.echo = true
+	} else if from, ok := fs.f.FailFrom[action]; (ok && n >= from) || fs.f.FailNth[action] == n {
 		v.fail = true
 	} else if fs.f.FailureRate > 0 && fs.rng.Float64() < fs.f.FailureRate {
 		v.fail, v.drop = true, fs.rng.IntN(2) == 0
@@ -164,6 +173,10 @@ func (fs *faultState) inject(w http.ResponseWriter, r *http.Request, action, req
 		return false, true
 	case v.fail:
 		writeError(w, requestID, internalError())
+		return false, true
+	case v.echo:
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+		writeError(w, requestID, invalidArgument("the request is set to an invalid value: %s", body))
 		return false, true
 	}
 	return v.editBefore, false

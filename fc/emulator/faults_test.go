@@ -277,3 +277,19 @@ func TestMaxInFlight(t *testing.T) {
 		t.Fatalf("MaxInFlight = %d after reset and one call, want 1", got)
 	}
 }
+
+// FailEcho refuses with a message that quotes the request body, without
+// applying it.
+func TestFailEcho(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := sdk(t, s)
+	s.SetFaults(emulator.Faults{FailEcho: map[string]int{"CreateService": 1}})
+	_, err := c.CreateService(&fcapi.CreateServiceRequest{ServiceName: tea.String("a"), Description: tea.String("echo-me")})
+	wantErr(t, err, http.StatusBadRequest, "InvalidArgument")
+	if !strings.Contains(err.Error(), "echo-me") {
+		t.Fatalf("error %v does not quote the request", err)
+	}
+	s.SetFaults(emulator.Faults{})
+	createService(t, c, "a") // not applied while refused
+}
