@@ -79,7 +79,7 @@ func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
 	in := fsync.MergeInput{
 		Online: res.live.state, Local: local,
 		BaseFiles: sp.baseFiles, OnlineFiles: onlineFiles, LocalFiles: localFiles,
-		Resolve: resolve,
+		Resolve: resolve, SecretPatterns: p.cfg.SecretPatterns,
 		Labels:  fsync.TextMergeLabels{Ours: "HEAD", Base: "sync point", Theirs: p.liveBranch()},
 	}
 	if sp.ok {

@@ -39,6 +39,9 @@ type MergeInput struct {
 	BaseFiles, OnlineFiles, LocalFiles filetree.Tree
 
 	Resolve Resolution
+	// SecretPatterns name the environment variables whose values the
+	// merge's notes (and so the merge commit's message) never show.
+	SecretPatterns []string
 	// Labels name the sides in conflict markers: Ours "HEAD", Base "sync
 	// point", Theirs the live branch.
 	Labels TextMergeLabels
@@ -290,9 +293,9 @@ func (m *pullMerge) fields(id fc.ID) error {
 	for _, e := range mergeFields(specOpt(r), specOpt(l), specOpt(resourceOf(m.in.Online, id)), specOpt(resourceOf(m.in.Local, id))) {
 		switch {
 		case !e.conflict:
-			m.note(id, e.change())
+			m.note(id, m.change(e))
 		case m.in.Resolve == ResolveOnline:
-			m.note(id, e.change()+" (conflict resolved to online)")
+			m.note(id, m.change(e)+" (conflict resolved to online)")
 			e.conflict = false
 		case m.in.Resolve == ResolveLocal:
 			m.note(id, e.dotted()+" kept (conflict resolved to local)")
@@ -458,4 +461,14 @@ func uniqueSorted(ss []string) []string {
 		}
 	}
 	return out
+}
+
+// change describes a clean edit for the notes, withholding the values of
+// an environment variable that is a secret by name or by value.
+func (m *pullMerge) change(e fieldEdit) string {
+	if len(e.path) == 2 && e.path[0] == "environmentVariables" &&
+		(IsSecret(e.path[1], e.local.v, m.in.SecretPatterns) || IsSecret(e.path[1], e.theirs.v, m.in.SecretPatterns)) {
+		return e.dotted() + " (secret value changed)"
+	}
+	return e.change()
 }

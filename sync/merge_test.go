@@ -142,3 +142,32 @@ func runMergeStory(t *testing.T, st mergeStory) {
 		t.Errorf("changed %q, want %q", res.Changed, st.wantChanged)
 	}
 }
+
+// A merge's notes become the merge commit's message: a secret variable's
+// values never appear in them, whether secret by name or by value.
+func TestMergeNotesWithholdSecrets(t *testing.T) {
+	id := fc.FunctionID("svc", "fn")
+	state := func(vars map[string]any) *State {
+		s := NewState()
+		s.Resources[id] = &fc.Resource{ID: id, Spec: map[string]any{"environmentVariables": vars}}
+		return s
+	}
+	base := state(map[string]any{"DB_PASSWORD": "old-pw", "DSN_URL": "postgres://u:old@h/db", "LEVEL": "info"})
+	online := state(map[string]any{"DB_PASSWORD": "new-pw", "DSN_URL": "postgres://u:new@h/db", "LEVEL": "debug"})
+	local := state(map[string]any{"DB_PASSWORD": "old-pw", "DSN_URL": "postgres://u:old@h/db", "LEVEL": "info"})
+	file := "environmentVariables:\n  DB_PASSWORD: old-pw\n  DSN_URL: postgres://u:old@h/db\n  LEVEL: info\n"
+	res, err := Merge(MergeInput{Base: base, BaseLocal: base, Online: online, Local: local,
+		LocalFiles: filetree.Tree{id.File(): {Data: []byte(file)}}, SecretPatterns: DefaultSecretPatterns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Changed, "\n")
+	for _, leak := range []string{"old-pw", "new-pw", "u:old", "u:new"} {
+		if strings.Contains(notes, leak) {
+			t.Fatalf("merge notes show %q:\n%s", leak, notes)
+		}
+	}
+	if !strings.Contains(notes, `LEVEL "info" -> "debug"`) || !strings.Contains(notes, "DB_PASSWORD (secret value changed)") {
+		t.Fatalf("merge notes:\n%s", notes)
+	}
+}
