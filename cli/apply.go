@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	gosync "sync"
 
@@ -183,4 +185,46 @@ func withWrittenKey(r *fc.Resource, op fsync.Op) *fc.Resource {
 	c["privateKey"] = key
 	out.Spec["certConfig"] = c
 	return &out
+}
+
+// withETags returns online with a fresh ETag on every resource the plan
+// updates or deletes: one Get each, for those only, since lists carry no
+// ETags and a no-op push must cost no more than a fetch. The Get must find
+// the resource as it was listed (same lastModifiedTime): one changed in
+// between was changed online during the push, and is refused as the 412
+// that If-Match would give, before anything is written.
+func (p *project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync.State) (*fsync.State, error) {
+	client, err := p.client()
+	if err != nil {
+		return nil, err
+	}
+	out := &fsync.State{Resources: make(map[fc.ID]*fc.Resource, len(online.Resources)), Code: online.Code}
+	for id, r := range online.Resources {
+		out.Resources[id] = r
+	}
+	var ops []fsync.Op
+	for _, op := range plan.Ops {
+		if op.Action != fsync.ActionCreate && op.ID.Kind != fc.KindDomain {
+			ops = append(ops, op)
+		}
+	}
+	var mu gosync.Mutex
+	err = parallel(ctx, p.concurrency, len(ops), func(i int) error {
+		id := ops[i].ID
+		listed := online.Resources[id]
+		got, err := client.Get(ctx, id)
+		if errors.Is(err, fc.ErrNotFound) || err == nil && listed != nil && got.LastModified() != listed.LastModified() {
+			return withCode(ExitDrift, fmt.Errorf("%s changed online during the push; nothing was written: run fcsync pull, then push again", id))
+		}
+		if err != nil {
+			return err
+		}
+		r := *listed
+		r.ETag = got.ETag
+		mu.Lock()
+		out.Resources[id] = &r
+		mu.Unlock()
+		return nil
+	})
+	return out, err
 }

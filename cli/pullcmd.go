@@ -80,7 +80,7 @@ func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
 		Online: res.live.state, Local: local,
 		BaseFiles: sp.baseFiles, OnlineFiles: onlineFiles, LocalFiles: localFiles,
 		Resolve: resolve, SecretPatterns: p.cfg.SecretPatterns,
-		Labels:  fsync.TextMergeLabels{Ours: "HEAD", Base: "sync point", Theirs: p.liveBranch()},
+		Labels: fsync.TextMergeLabels{Ours: "HEAD", Base: "sync point", Theirs: p.liveBranch()},
 	}
 	if sp.ok {
 		in.Base, in.BaseLocal = sp.base, sp.baseLocal

@@ -66,7 +66,7 @@ func (p *project) runPush(c *cli.Context) error {
 
 	// Step 1: read online and record drift before anything else, so that
 	// it is never lost, even when the push is then refused.
-	res, err := p.fetch(c, true)
+	res, err := p.fetch(c, false)
 	if err != nil {
 		return err
 	}
@@ -132,6 +132,9 @@ func (p *project) runPush(c *cli.Context) error {
 	// Steps 4 and 5: record the intent, apply with If-Match, then record
 	// the deploy.
 	trailers := scopeTrailers(c.StringSlice("service"), c.StringSlice("function"))
+	if res.raw, err = p.withETags(ctxOf(c), plan, res.raw); err != nil {
+		return err
+	}
 	if err := p.writeIntent(sp.head, res.live.tip, trailers, plan.Ops, res.live.salt); err != nil {
 		return err
 	}
