@@ -146,10 +146,11 @@ func (p *project) replayDeploy(c gitstate.Commit, onto gitstate.Hash) (gitstate.
 	if err != nil {
 		return gitstate.Hash{}, err
 	}
-	result, _, err := p.readSyncCommit(onto)
+	shared, _, err := p.readSyncCommit(onto)
 	if err != nil {
 		return gitstate.Hash{}, err
 	}
+	result := shared.Clone()
 	for _, id := range fsync.UnionIDs(before, mine) {
 		b, m := before.Resources[id], mine.Resources[id]
 		if !fsync.OnlineChanged(b, m) && before.Code[id].Equal(mine.Code[id]) {

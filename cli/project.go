@@ -35,7 +35,8 @@ type project struct {
 	debug       bool
 	creds       fsync.Scrubber // the credential values client() resolved
 
-	warned map[gitstate.Hash]bool // sync point commits already reported unreadable
+	warned  map[gitstate.Hash]bool          // sync point commits already reported unreadable
+	commits map[gitstate.Hash]*parsedCommit // see parseCommit
 }
 
 // findProject locates the project folder: --dir, or the nearest folder
@@ -206,20 +207,47 @@ func (p *project) userPath(rel string) string {
 
 // readCommit parses the project part of a commit's tree.
 func (p *project) readCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
-	if h.IsZero() {
-		return fsync.NewState(), filetree.Tree{}, nil
-	}
-	t, err := p.repo.ReadTree(h)
+	c, err := p.parseCommit(h)
 	if err != nil {
 		return nil, nil, err
 	}
-	files := p.fromRepo(t)
-	s, err := fsync.Parse(files)
-	if err != nil {
-		return nil, nil, fmt.Errorf("commit %s: %w", h.String()[:12], err)
+	if c.err != nil {
+		return nil, nil, fmt.Errorf("commit %s: %w", h.String()[:12], c.err)
 	}
+	return c.state, c.files, nil
+}
+
+// parsedCommit is a commit's project files and their state, as far as they
+// parse (err says what does not).
+type parsedCommit struct {
+	state *fsync.State
+	files filetree.Tree
+	err   error
+}
+
+// parseCommit reads and parses a commit once per process: the same few
+// commits (the live tip, the sync point, HEAD) are read again and again by
+// one command. The results are shared: callers must not modify them.
+func (p *project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
+	if h.IsZero() {
+		return &parsedCommit{state: fsync.NewState(), files: filetree.Tree{}}, nil
+	}
+	if c, ok := p.commits[h]; ok {
+		return c, nil
+	}
+	t, err := p.repo.ReadTree(h)
+	if err != nil {
+		return nil, err
+	}
+	files := p.fromRepo(t)
+	s, perr := fsync.ParsePartial(files)
 	p.st.scrub.Add(fsync.SecretValues(s, p.cfg.SecretPatterns)...)
-	return s, files, nil
+	c := &parsedCommit{state: s, files: files, err: perr}
+	if p.commits == nil {
+		p.commits = map[gitstate.Hash]*parsedCommit{}
+	}
+	p.commits[h] = c
+	return c, nil
 }
 
 // readWorktree parses the project files on disk.

@@ -92,17 +92,10 @@ func (p *project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope func(
 	if err != nil {
 		return err
 	}
-	rFiles = rFiles.Without(".fcsync")
+	rFiles = rFiles.Without(".fcsync") // a copy: the parsed commit is shared
 	l, _, err := p.readSyncCommit(at.L)
 	if err != nil {
 		return err
-	}
-	if !at.Deploy {
-		for id := range r.Resources {
-			if l.Resources[id] == nil {
-				l.Resources[id] = &fc.Resource{ID: id, Spec: map[string]any{}}
-			}
-		}
 	}
 	take := func(id fc.ID) bool { return !done[id] && (scope == nil || scope(id)) }
 	for _, id := range fsync.UnionIDs(r, l) {
@@ -123,6 +116,9 @@ func (p *project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope func(
 			if code, ok := l.Code[id]; ok {
 				sp.baseLocal.Code[id] = code
 			}
+		} else if !at.Deploy && r.Resources[id] != nil {
+			// L merged R: a resource of R that L lacks was deleted locally.
+			sp.baseLocal.Resources[id] = &fc.Resource{ID: id, Spec: map[string]any{}}
 		}
 	}
 	for _, id := range fsync.UnionIDs(r, l) {
@@ -153,21 +149,19 @@ func fileOf(t filetree.Tree, id fc.ID) filetree.Tree {
 // not wedge the repository: what is broken is named once, and left out,
 // so that those resources have no sync point (DESIGN section 4).
 func (p *project) readSyncCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
-	t, err := p.repo.ReadTree(h)
+	c, err := p.parseCommit(h)
 	if err != nil {
 		return nil, nil, err
 	}
-	files := p.fromRepo(t)
-	s, err := fsync.ParsePartial(files)
-	if err != nil && !p.warned[h] {
+	if c.err != nil && !p.warned[h] {
 		if p.warned == nil {
 			p.warned = map[gitstate.Hash]bool{}
 		}
 		p.warned[h] = true
 		fmt.Fprintf(p.st.Err, "fcsync: warning: the sync point %s holds files fcsync cannot read; those resources are treated as never synced:\n  %s\n",
-			short(h), strings.ReplaceAll(err.Error(), "\n", "\n  "))
+			short(h), strings.ReplaceAll(c.err.Error(), "\n", "\n  "))
 	}
-	return s, files, nil
+	return c.state, c.files, nil
 }
 
 // Deploy commits of a scoped push name their scope in trailers, one line

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -32,12 +33,7 @@ func (r *Repo) looseObject(h Hash, typ string) (data []byte, ok bool, err error)
 	if err != nil {
 		return nil, false, fmt.Errorf("gitstate: object %s: %w", short(h), err)
 	}
-	zr, err := zlib.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, false, fmt.Errorf("gitstate: object %s: %w", short(h), err)
-	}
-	defer zr.Close()
-	all, err := io.ReadAll(zr)
+	all, err := inflate(raw)
 	if err != nil {
 		return nil, false, fmt.Errorf("gitstate: object %s: %w", short(h), err)
 	}
@@ -87,4 +83,30 @@ func (r *Repo) looseTree(h Hash) ([]treeEntry, bool, error) {
 		data = data[nul+21:]
 	}
 	return out, true, nil
+}
+
+// zlibReaders are reused: a new zlib reader allocates its 32 KB window,
+// which for thousands of small objects cost more than inflating them.
+var zlibReaders sync.Pool
+
+func inflate(raw []byte) ([]byte, error) {
+	src := bytes.NewReader(raw)
+	var zr io.ReadCloser
+	if r, ok := zlibReaders.Get().(io.ReadCloser); ok {
+		if err := r.(zlib.Resetter).Reset(src, nil); err != nil {
+			return nil, err
+		}
+		zr = r
+	} else {
+		r, err := zlib.NewReader(src)
+		if err != nil {
+			return nil, err
+		}
+		zr = r
+	}
+	out, err := io.ReadAll(zr)
+	if err == nil {
+		zlibReaders.Put(zr)
+	}
+	return out, err
 }
