@@ -140,6 +140,11 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 		}
 		id, ok := fc.ParseFile(p)
 		if !ok {
+			if strings.HasPrefix(p, "services/") || strings.HasPrefix(p, "domains/") {
+				// A file fcsync would ignore is a setting the user thinks
+				// is deployed (a guessed aliases/prod.yaml): say so.
+				add(&FileError{Path: p, Err: errors.New(unknownFileHelp)})
+			}
 			continue
 		}
 		if err := id.Validate(); err != nil {
@@ -205,6 +210,13 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 	}
 	return s, nil
 }
+
+// unknownFileHelp lists the files a project holds under services/ and
+// domains/, for a file that is none of them.
+const unknownFileHelp = "matches no kind of resource fcsync deploys; the project files are " +
+	"services/<service>/service.yaml, services/<service>/functions/<function>/function.yaml, " +
+	"services/<service>/functions/<function>/triggers/<trigger>.yaml, " +
+	"services/<service>/functions/<function>/code/... and domains/<domain>.yaml"
 
 // codeOwner recognises a path under services/<s>/functions/<f>/code/.
 func codeOwner(p string) (fc.ID, bool) {

@@ -23,7 +23,7 @@ func TestParseRoundTripFixture(t *testing.T) {
 		// Files that are neither resources nor code are not the state's.
 		tree["fcsync.yaml"] = filetree.File{Data: []byte("region: x\n")}
 		tree["README.md"] = filetree.File{Data: []byte("# demo\n")}
-		tree["services/svc/notes.txt"] = filetree.File{Data: []byte("[")}
+		tree["docs/notes.txt"] = filetree.File{Data: []byte("[")}
 		got, err := Parse(tree)
 		if err != nil {
 			t.Fatal(err)
@@ -325,4 +325,26 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("render is not stable: %v", err)
 		}
 	})
+}
+
+// A file under services/ or domains/ that is no kind's file is an error
+// naming it (issue 11, item 9): a guessed aliases/prod.yaml must not pass
+// for deployed.
+func TestParseRefusesUnknownProjectFiles(t *testing.T) {
+	t.Parallel()
+	tree, err := Render(fixtureState(), RenderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"services/svc/aliases/prod.yaml", "services/svc/notes.txt", "domains/x/y.yaml", "services/svc/functions/fn/provision.yaml"} {
+		bad := filetree.Tree{}
+		for k, v := range tree {
+			bad[k] = v
+		}
+		bad[p] = filetree.File{Data: []byte("versionId: \"1\"\n")}
+		_, err := Parse(bad)
+		if err == nil || !strings.Contains(err.Error(), p+": matches no kind of resource") {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
 }
