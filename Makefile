@@ -6,8 +6,10 @@ NODEDIR := conformance/node
 
 .PHONY: build demo test deps node-deps bench fuzz vet clean
 
+VERSION := $(shell git describe --always --dirty 2>/dev/null)
+
 build:
-	$(GO) build -o $(BIN)/ ./cmd/fcsync ./cmd/fc-emulator ./cmd/fc-console
+	$(GO) build -ldflags "-X github.com/fcsync/fcsync/cli.buildVersion=$(VERSION)" -o $(BIN)/ ./cmd/fcsync ./cmd/fc-emulator ./cmd/fc-console
 
 # The walkthrough of the seed article's three cases against fc-emulator.
 demo: build

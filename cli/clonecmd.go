@@ -18,7 +18,9 @@ func cloneCommand(st Streams) *cli.Command {
 		Usage:     "new project from what is online (all services when none is named)",
 		ArgsUsage: "DIR",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "region", Required: true, Usage: "FC region, e.g. cn-hangzhou"},
+			// Not Required: urfave/cli then reports a missing --region as
+			// an unknown command named after DIR.
+			&cli.StringFlag{Name: "region", Usage: "FC region, e.g. cn-hangzhou (required)"},
 			&cli.StringFlag{Name: "account-id", Usage: "Alibaba Cloud account id (else ALIBABA_CLOUD_ACCOUNT_ID)"},
 			&cli.StringSliceFlag{Name: "service", Usage: "import this service (repeatable)"},
 		},
@@ -26,6 +28,9 @@ func cloneCommand(st Streams) *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("clone: exactly one DIR expected")
+			}
+			if c.String("region") == "" {
+				return usagef("clone: --region is required, e.g. fcsync clone --region cn-hangzhou %s", c.Args().First())
 			}
 			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service")}
 			return runClone(c, st, c.Args().First(), cfg)

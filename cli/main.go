@@ -142,12 +142,17 @@ func newApp(st Streams) *cli.App {
 			diffCommand(st),
 			logCommand(st),
 			validateCommand(st),
+			exitCodesCommand(st),
+			completionCommand(st),
 		},
-		ExitErrHandler: func(*cli.Context, error) {}, // Main maps errors to codes
+		EnableBashCompletion: true,
+		Version:              version(),
+		ExitErrHandler:       func(*cli.Context, error) {}, // Main maps errors to codes
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return withCode(ExitUsage, err)
 		},
-		HideHelpCommand: true,
+		HideHelpCommand: false,
 	}
+	limitArgs(app.Commands)
 	return app
 }
