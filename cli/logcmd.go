@@ -30,6 +30,9 @@ type logEntry struct {
 	Date    time.Time `json:"date"`
 	Subject string    `json:"subject"`
 	Body    string    `json:"body,omitempty"`
+	// Deployed is, for a deploy, the subject of the local commit it
+	// deployed: why the change was made, beside what it changed.
+	Deployed string `json:"deployed,omitempty"`
 }
 
 func (p *project) runLog(c *cli.Context) error {
@@ -59,6 +62,9 @@ func (p *project) runLog(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(commits) == 0 && rel != "" {
+		return usagef("log: %s: no change recorded on %s; the path was never part of the online state", rel, p.liveBranch())
+	}
 	entries := make([]logEntry, 0, len(commits))
 	for _, cm := range commits {
 		subject, body, _ := strings.Cut(cm.Message, "\n")
@@ -73,12 +79,18 @@ func (p *project) runLog(c *cli.Context) error {
 		case len(cm.Parents) > 1:
 			kind = "deploy"
 		}
-		entries = append(entries, logEntry{
+		e := logEntry{
 			Commit: cm.Hash.String(), Kind: kind,
 			Author:  fmt.Sprintf("%s <%s>", cm.Author.Name, cm.Author.Email),
 			Date:    cm.Author.When,
 			Subject: subject, Body: strings.TrimSpace(body),
-		})
+		}
+		if kind == "deploy" {
+			if local, err := p.repo.ReadCommit(cm.Parents[1]); err == nil {
+				e.Deployed, _, _ = strings.Cut(local.Message, "\n")
+			}
+		}
+		entries = append(entries, e)
 	}
 	if format == "json" {
 		return json.NewEncoder(p.st.Out).Encode(map[string]any{"branch": p.liveBranch(), "commits": entries})
@@ -86,6 +98,9 @@ func (p *project) runLog(c *cli.Context) error {
 	for _, e := range entries {
 		fmt.Fprintf(p.st.Out, "%s %s  %s  %s\n", p.color(colorYellow, e.Commit[:10]), e.Date.Format("2006-01-02 15:04:05 -0700"), e.Kind, e.Author)
 		fmt.Fprintf(p.st.Out, "    %s\n", e.Subject)
+		if e.Deployed != "" {
+			fmt.Fprintf(p.st.Out, "    deployed: %s\n", e.Deployed)
+		}
 		for _, line := range strings.Split(e.Body, "\n") {
 			if line != "" {
 				fmt.Fprintf(p.st.Out, "    %s\n", line)
