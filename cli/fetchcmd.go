@@ -93,11 +93,14 @@ func (p *project) fetchOnce(c *cli.Context, etags bool) (*fetchResult, error) {
 	}
 	domains := trackedDomains(local, live.state)
 	services := p.trackedServices(local, live.state)
-	if len(services) == 0 {
-		fmt.Fprintln(p.st.Err, "fcsync: no services tracked yet: name them in fcsync.yaml (services: [...]) or create services/<name>/service.yaml")
+	// A new project tracks nothing yet: it reads every service of the
+	// region, so that init then pull imports what is online, as clone does.
+	all := len(services) == 0
+	if all {
+		fmt.Fprintf(p.st.Err, "fcsync: no services tracked yet: reading every service of %s (name some in fcsync.yaml, services: [...], to track only those)\n", p.cfg.Region)
 	}
 	raw, err := readOnline(ctxOf(c), client, p.concurrency, readOptions{
-		services: services,
+		services: services, allServices: all,
 		domains:  domains,
 		prev:     live.state,
 		etags:    etags,
