@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	gosync "sync"
 
 	"github.com/urfave/cli/v2"
@@ -227,4 +228,31 @@ func (p *project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync
 		return nil
 	})
 	return out, err
+}
+
+// endpoints lists the addresses a state's HTTP triggers and custom
+// domains answer on, one "resource: URL" line each, in resource order.
+func endpoints(s *fsync.State) []string {
+	var out []string
+	for _, id := range s.IDs() {
+		r := s.Resources[id]
+		switch id.Kind {
+		case fc.KindTrigger:
+			if u, _ := r.Status["urlInternet"].(string); u != "" {
+				out = append(out, id.String()+": "+u)
+			}
+			if u, _ := r.Status["urlIntranet"].(string); u != "" && u != r.Status["urlInternet"] {
+				out = append(out, id.String()+": "+u+" (intranet)")
+			}
+		case fc.KindDomain:
+			proto, _ := r.Spec["protocol"].(string) // "HTTP" or "HTTP,HTTPS"
+			if proto == "" {
+				proto = "HTTP"
+			}
+			for _, scheme := range strings.Split(proto, ",") {
+				out = append(out, id.String()+": "+strings.ToLower(strings.TrimSpace(scheme))+"://"+id.Name)
+			}
+		}
+	}
+	return out
 }

@@ -158,6 +158,15 @@ func (p *project) runPush(c *cli.Context) error {
 	}
 	if applyErr == nil {
 		fmt.Fprintf(p.st.Out, "Deployed %d operations; %s is now %s.\n", len(applied), p.liveBranch(), short(deploy))
+		created := fsync.NewState()
+		for _, a := range applied {
+			if a.op.Action == fsync.ActionCreate && a.result != nil {
+				created.Resources[a.op.ID] = a.result
+			}
+		}
+		for _, u := range endpoints(created) {
+			fmt.Fprintf(p.st.Out, "  %s\n", u)
+		}
 		return p.repo.RemoveGitFile(intentFile)
 	}
 	// What was not acknowledged may still have reached FC (a lost answer,

@@ -17,6 +17,7 @@ func statusCommand(st Streams) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "offline", Usage: "compare with the live branch as last fetched instead of reading FC"},
 			&cli.BoolFlag{Name: "exit-code", Usage: "exit 3 when online changes are not merged, 5 when only local changes are not deployed"},
+			&cli.BoolFlag{Name: "urls", Usage: "also list the URLs of HTTP triggers and custom domains"},
 			outputFlag(),
 		},
 		OnUsageError: onUsageError,
@@ -63,11 +64,21 @@ func (p *project) runStatus(c *cli.Context) error {
 		if shown == nil {
 			shown = []fsync.Entry{}
 		}
-		if err := json.NewEncoder(p.st.Out).Encode(map[string]any{"resources": shown, "syncPoint": sp.ok}); err != nil {
+		doc := map[string]any{"resources": shown, "syncPoint": sp.ok}
+		if c.Bool("urls") {
+			doc["urls"] = append([]string{}, endpoints(online)...)
+		}
+		if err := json.NewEncoder(p.st.Out).Encode(doc); err != nil {
 			return err
 		}
 	} else {
 		p.printStatus(sp, shown, len(entries))
+		if urls := endpoints(online); c.Bool("urls") && len(urls) > 0 {
+			fmt.Fprintln(p.st.Out, "URLs:")
+			for _, u := range urls {
+				fmt.Fprintf(p.st.Out, "  %s\n", u)
+			}
+		}
 	}
 	if c.Bool("exit-code") {
 		return silentExit(code)
