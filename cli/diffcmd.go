@@ -42,6 +42,9 @@ func (p *project) runDiff(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := p.refuseUnmerged(); err != nil {
+		return err
+	}
 	local, _, err := p.readWorktree()
 	if err != nil {
 		return err

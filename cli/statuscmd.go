@@ -30,6 +30,9 @@ func (p *project) runStatus(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := p.refuseUnmerged(); err != nil {
+		return err
+	}
 	local, _, err := p.readWorktree()
 	if err != nil {
 		if busy, _ := p.repo.MergeInProgress(); busy {
@@ -153,4 +156,24 @@ func (p *project) onlineForReading(c *cli.Context, local *fsync.State, readFC bo
 	}
 	p.st.scrub.Add(fsync.SecretValues(raw, p.cfg.SecretPatterns)...)
 	return p.redact(raw, live.salt, live.state), nil
+}
+
+// refuseUnmerged stops status and diff while a merge has conflicts left:
+// the files hold conflict markers, which are no YAML, and what the user
+// needs is the list of files to resolve, as git status gives it (exit 4).
+func (p *project) refuseUnmerged() error {
+	paths, err := p.repo.UnmergedPaths(p.prefix)
+	if err != nil || len(paths) == 0 {
+		return err
+	}
+	fmt.Fprintf(p.st.Out, "A merge is in progress with %d unmerged files:\n", len(paths))
+	for _, rp := range paths {
+		rel := rp
+		if p.prefix != "" {
+			rel = strings.TrimPrefix(rp, p.prefix+"/")
+		}
+		fmt.Fprintf(p.st.Out, "  %s\n", p.color(colorRed, "both modified  "+p.userPath(rel)))
+	}
+	fmt.Fprintln(p.st.Out, "Resolve the conflict markers, then git add and git commit (or git merge --abort).")
+	return silentExit(ExitConflict)
 }

@@ -152,3 +152,23 @@ func treeMode(m filemode.FileMode) (filetree.Mode, bool) {
 	}
 	return 0, false
 }
+
+// UnmergedPaths lists the paths the index holds in conflict (stages 1-3),
+// under prefix, once each, sorted: what git status calls unmerged.
+func (r *Repo) UnmergedPaths(prefix string) ([]string, error) {
+	idx, err := r.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range idx.Entries {
+		if e.Stage == stageMerged || seen[e.Name] || prefix != "" && !strings.HasPrefix(e.Name, prefix+"/") {
+			continue
+		}
+		seen[e.Name] = true
+		out = append(out, e.Name)
+	}
+	sort.Strings(out)
+	return out, nil
+}
