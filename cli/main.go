@@ -142,6 +142,8 @@ func newApp(st Streams) *cli.App {
 			diffCommand(st),
 			logCommand(st),
 			validateCommand(st),
+			importCommand(st),
+			exportCommand(st),
 			exitCodesCommand(st),
 			completionCommand(st),
 		},

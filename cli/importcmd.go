@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
+	fsync "github.com/fcsync/fcsync/sync"
+	"github.com/fcsync/fcsync/sync/sdevs"
+)
+
+func importCommand(st Streams) *cli.Command {
+	return &cli.Command{
+		Name:         "import",
+		Usage:        "convert a Serverless Devs project (s.yaml) into this project's files",
+		ArgsUsage:    "s.yaml",
+		OnUsageError: onUsageError,
+		Action:       projectAction(st, writesRepo, (*project).runImport),
+	}
+}
+
+func exportCommand(st Streams) *cli.Command {
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "write this project as a Serverless Devs project (s.yaml)",
+		ArgsUsage: "[s.yaml]",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "force", Usage: "overwrite the file if it exists"},
+		},
+		OnUsageError: onUsageError,
+		Action:       projectAction(st, readsOnly, (*project).runExport),
+	}
+}
+
+// runImport writes the project files of an s.yaml into the project. It
+// never overwrites a file: importing is for starting, merging is pull's.
+func (p *project) runImport(c *cli.Context) error {
+	file := c.Args().First()
+	if file == "" {
+		return usagef("import: name the s.yaml to import")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	base := filepath.Dir(file)
+	res, err := sdevs.Import(data, func(id fc.ID, uri string) (filetree.Tree, error) {
+		return readCodeURI(id, filepath.Join(base, filepath.FromSlash(uri)))
+	})
+	if err != nil {
+		return withCode(ExitUsage, fmt.Errorf("%s: %w", file, err))
+	}
+	if res.Region != p.cfg.Region {
+		return usagef("import: %s deploys to %s, this project to %s (%s)", file, res.Region, p.cfg.Region, configFile)
+	}
+	files, err := fsync.Render(res.State, fsync.RenderOptions{})
+	if err != nil {
+		return err
+	}
+	var exists []string
+	for _, rel := range files.Paths() {
+		if _, err := os.Lstat(filepath.Join(p.dir, filepath.FromSlash(rel))); err == nil {
+			exists = append(exists, rel)
+		}
+	}
+	if len(exists) > 0 {
+		return usagef("import: these files exist already, nothing was written (fcsync pull merges online changes; import only starts a project):\n  %s", strings.Join(exists, "\n  "))
+	}
+	for _, rel := range files.Paths() {
+		f := files[rel]
+		abs := filepath.Join(p.dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if f.Mode == filetree.Executable {
+			mode = 0o755
+		}
+		if err := os.WriteFile(abs, f.Data, mode); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(p.st.Out, "Imported %d resources (%d files) from %s.\n", len(res.State.Resources), len(files), file)
+	if len(res.Notes) > 0 {
+		fmt.Fprintln(p.st.Out, "Not converted:")
+		for _, n := range res.Notes {
+			fmt.Fprintf(p.st.Out, "  %s\n", n)
+		}
+	}
+	fmt.Fprintln(p.st.Out, "Next: fcsync validate, git add and commit, then fcsync push.")
+	return nil
+}
+
+// readCodeURI reads a codeUri: a folder of regular files, or a zip.
+func readCodeURI(id fc.ID, path string) (filetree.Tree, error) {
+	if strings.HasSuffix(strings.ToLower(path), ".zip") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return fsync.UnpackZip(id, data, fsync.DefaultZipLimits)
+	}
+	out := filetree.Tree{}
+	err := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(path, p)
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s: not a regular file (links are not imported)", p)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		mode := filetree.Regular
+		if info.Mode()&0o111 != 0 {
+			mode = filetree.Executable
+		}
+		out[filepath.ToSlash(rel)] = filetree.File{Data: data, Mode: mode}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no such folder or zip")
+	}
+	return out, err
+}
+
+func (p *project) runExport(c *cli.Context) error {
+	file := c.Args().First()
+	if file == "" {
+		file = filepath.Join(p.dir, "s.yaml")
+	}
+	if _, err := os.Stat(file); err == nil && !c.Bool("force") {
+		return usagef("export: %s exists; pass --force to overwrite it", file)
+	}
+	local, _, err := p.readWorktree()
+	if err != nil {
+		return err
+	}
+	absFile, err := filepath.Abs(file)
+	if err != nil {
+		return err
+	}
+	data, err := sdevs.Export(local, p.cfg.Region, filepath.Base(p.dir), func(id fc.ID) string {
+		rel, err := filepath.Rel(filepath.Dir(absFile), filepath.Join(p.dir, filepath.FromSlash(id.CodeDir())))
+		if err != nil {
+			return id.CodeDir()
+		}
+		if rel = filepath.ToSlash(rel); !strings.HasPrefix(rel, "../") {
+			rel = "./" + rel
+		}
+		return rel
+	})
+	if err != nil {
+		return withCode(ExitUsage, fmt.Errorf("export: %w", err))
+	}
+	if err := os.MkdirAll(filepath.Dir(absFile), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(p.st.Out, "Wrote %s (%d resources).\n", file, len(local.Resources))
+	return nil
+}
