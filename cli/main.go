@@ -130,6 +130,7 @@ func newApp(st Streams) *cli.App {
 			&cli.StringFlag{Name: "endpoint", Usage: "FC endpoint URL, e.g. http://127.0.0.1:9000", EnvVars: []string{"FC_ENDPOINT"}},
 			&cli.IntFlag{Name: "concurrency", Value: 8, Usage: "parallel FC API calls"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour output (also NO_COLOR)"},
+			&cli.StringFlag{Name: "profile", Usage: "credentials profile of ~/.alibabacloud/credentials or ~/.aliyun/config.json", EnvVars: []string{"ALIBABA_CLOUD_PROFILE"}},
 			&cli.BoolFlag{Name: "debug", Usage: "trace every FC API call on standard error (credentials and secrets redacted)"},
 		},
 		Commands: []*cli.Command{

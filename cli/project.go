@@ -112,6 +112,11 @@ func newProject(c *cli.Context, st Streams, repo *gitstate.Repo, dir string, cfg
 	if conc < 1 {
 		return nil, usagef("--concurrency must be at least 1")
 	}
+	if c.IsSet("profile") {
+		// The credential chain reads the profile where every Alibaba
+		// Cloud tool does.
+		os.Setenv(fc.EnvProfile, c.String("profile"))
+	}
 	noColorEnv := os.Getenv("NO_COLOR") != "" // no-color.org: set and not empty
 	if st.scrub == nil {
 		st = st.withScrubber()

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alibabacloud-go/tea/tea"
 	"github.com/aliyun/credentials-go/credentials"
 )
 
@@ -89,24 +88,16 @@ func ResolveConfig(endpoint, region, accountID string) (Config, error) {
 	return cfg, nil
 }
 
-// ResolveCredential returns the credential of the official Alibaba Cloud
-// chain. ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/_SECURITY_TOKEN are read here
-// first because credentials-go v1.3.1's environment provider ignores the
-// security token; profiles, OIDC and the ECS RAM role follow from the
-// library's default chain.
+// ResolveCredential returns the first credential of the chain described
+// in credentials.go.
 func ResolveCredential() (credentials.Credential, error) {
-	id, secret := os.Getenv(EnvAccessKeyID), os.Getenv(EnvAccessKeySecret)
-	if id != "" && secret != "" {
-		c := &credentials.Config{Type: tea.String("access_key"), AccessKeyId: tea.String(id), AccessKeySecret: tea.String(secret)}
-		if token := os.Getenv(EnvSecurityToken); token != "" {
-			c.Type, c.SecurityToken = tea.String("sts"), tea.String(token)
-		}
-		return credentials.NewCredential(c)
-	}
-	cred, err := credentials.NewCredential(nil)
+	cfg, source, err := credentialChain()
 	if err != nil {
-		return nil, fmt.Errorf("credentials: none found (set %s and %s, or configure a credentials profile): %w",
-			EnvAccessKeyID, EnvAccessKeySecret, err)
+		return nil, err
+	}
+	cred, err := credentials.NewCredential(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("credentials from %s: %w", source, err)
 	}
 	return cred, nil
 }
