@@ -101,9 +101,9 @@ func (p *project) fetchOnce(c *cli.Context, etags bool) (*fetchResult, error) {
 	}
 	raw, err := readOnline(ctxOf(c), client, p.concurrency, readOptions{
 		services: services, allServices: all,
-		domains:  domains,
-		prev:     live.state,
-		etags:    etags,
+		domains: domains,
+		prev:    live.state,
+		etags:   etags,
 	})
 	if err != nil {
 		return nil, err

@@ -40,8 +40,8 @@ type Result struct {
 }
 
 type doc struct {
-	Edition  string                       `yaml:"edition"`
-	Vars     map[string]any               `yaml:"vars"`
+	Edition  string         `yaml:"edition"`
+	Vars     map[string]any `yaml:"vars"`
 	Services map[string]struct {
 		Component string         `yaml:"component"`
 		Props     map[string]any `yaml:"props"`
