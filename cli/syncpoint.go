@@ -55,7 +55,22 @@ func (p *project) syncPoint() (*syncPoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	done := map[fc.ID]bool{} // resources whose sync point is settled
+	// settled says whether a newer sync point already decided a resource:
+	// one it held, or one in the scope of a newer scoped deploy, even when
+	// that deploy's commits hold it nowhere (a trigger the deploy deleted).
+	done := map[fc.ID]bool{}
+	var scopes []func(fc.ID) bool
+	settled := func(id fc.ID) bool {
+		if done[id] {
+			return true
+		}
+		for _, in := range scopes {
+			if in(id) {
+				return true
+			}
+		}
+		return false
+	}
 	for i := 0; i < maxScopedDeploys; i++ {
 		at, ok, err := p.repo.SyncPointAt(head, tip)
 		if err != nil || !ok {
@@ -68,12 +83,13 @@ func (p *project) syncPoint() (*syncPoint, error) {
 		if !sp.ok {
 			sp.ok, sp.r = true, at.R
 		}
-		if err := p.addSyncPoint(sp, at, scope, done); err != nil {
+		if err := p.addSyncPoint(sp, at, scope, settled, done); err != nil {
 			return nil, err
 		}
 		if scope == nil {
 			return sp, nil
 		}
+		scopes = append(scopes, scope)
 		// The resources outside the scoped deploy keep the sync point that
 		// local work had before it.
 		c, err := p.repo.ReadCommit(at.R)
@@ -87,7 +103,7 @@ func (p *project) syncPoint() (*syncPoint, error) {
 
 // addSyncPoint adds to sp the resources of one sync point that scope
 // holds (nil: all) and that no newer sync point settled.
-func (p *project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope func(fc.ID) bool, done map[fc.ID]bool) error {
+func (p *project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope, settled func(fc.ID) bool, done map[fc.ID]bool) error {
 	r, rFiles, err := p.readSyncCommit(at.R)
 	if err != nil {
 		return err
@@ -97,7 +113,7 @@ func (p *project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope func(
 	if err != nil {
 		return err
 	}
-	take := func(id fc.ID) bool { return !done[id] && (scope == nil || scope(id)) }
+	take := func(id fc.ID) bool { return !settled(id) && (scope == nil || scope(id)) }
 	for _, id := range fsync.UnionIDs(r, l) {
 		if !take(id) {
 			continue
