@@ -89,7 +89,7 @@ func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
 	if err != nil {
 		return err
 	}
-	if sp.ok && sp.r == tip && len(result.Files) == 0 {
+	if sp.ok && sp.r == tip && len(result.Files) == 0 && !sp.scoped {
 		// The sync point is the live tip and nothing of it is missing
 		// locally. (Even at the tip, a deploy may record resources made in
 		// the console that local never had; those still merge in.)

@@ -27,7 +27,11 @@ import (
 // the sync point before that deploy held. r is the newest sync point's live
 // commit, for messages.
 type syncPoint struct {
-	ok        bool
+	ok bool
+	// scoped is set when a scoped push made the newest sync point, so that
+	// some resources have an older one: a pull must then record a merge
+	// even when it changes no file, to move them all to the live tip.
+	scoped    bool
 	branch    string
 	head      gitstate.Hash // zero on an unborn branch
 	r         gitstate.Hash
@@ -90,6 +94,7 @@ func (p *project) syncPoint() (*syncPoint, error) {
 			return sp, nil
 		}
 		scopes = append(scopes, scope)
+		sp.scoped = true
 		// The resources outside the scoped deploy keep the sync point that
 		// local work had before it.
 		c, err := p.repo.ReadCommit(at.R)
