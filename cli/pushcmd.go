@@ -307,7 +307,9 @@ func findDrift(sp *syncPoint, local, online *fsync.State, scope func(fc.ID) bool
 		}
 		b, o := sp.base.Resources[id], online.Resources[id]
 		switch {
-		case b == nil && o != nil && local.Resources[id] != nil:
+		case o != nil && local.Resources[id] != nil && (b == nil || sp.baseLocal.Resources[id] == nil):
+			// Not at the sync point, or recorded by a deploy while local
+			// never had it (made in the console, never pulled): case 3.
 			out = append(out, driftItem{ID: id, Reason: "exists online but was never deployed from or pulled into this repository"})
 		case b == nil && o != nil:
 			// Like a commit on the remote that a git push has not

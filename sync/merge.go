@@ -285,6 +285,11 @@ func (m *pullMerge) deleteLocalBelow(id fc.ID) error {
 // its code.
 func (m *pullMerge) fields(id fc.ID) error {
 	r, l := resourceOf(m.in.Base, id), resourceOf(m.in.BaseLocal, id)
+	if l == nil {
+		// Local never had it at the sync point (a deploy recorded it
+		// online only): it merges with an empty base, as case 3 does.
+		r = nil
+	}
 	reason := "changed online and locally"
 	if r == nil {
 		reason = "differs online and locally, never synced"

@@ -27,6 +27,9 @@ func (a fileOpt) equal(b fileOpt) bool { return a.ok == b.ok && (!a.ok || a.f.Eq
 // text; binary files and modify/delete pairs conflict.
 func (m *pullMerge) code(id fc.ID) {
 	b := codeOf(m.in.Base, id)
+	if resourceOf(m.in.BaseLocal, id) == nil {
+		b = nil // never local's at the sync point: an empty base, as in fields
+	}
 	o, l := codeOf(m.in.Online, id), codeOf(m.in.Local, id)
 	seen := map[string]bool{}
 	for _, t := range []filetree.Tree{b, o, l} {

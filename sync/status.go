@@ -72,6 +72,10 @@ func Status(base, baseLocal, local, online *State) []Entry {
 			}
 		case b != nil && o == nil:
 			e.Category = DeletedOnline
+		case b != nil && l != nil && o != nil && baseLocal.Resources[id] == nil:
+			// Recorded by a deploy while online only, never pulled, and
+			// now created locally too: case 3.
+			e.Category = NotSynced
 		case b != nil && l != nil && o != nil:
 			e.Local = localChanges(id, b, l, base.Code[id], local.Code[id])
 			e.Online = onlineChanges(b, o)
