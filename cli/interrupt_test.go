@@ -25,29 +25,18 @@ type hangingProxy struct {
 
 func (p *hangingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	out, err := http.NewRequest(r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		panic(err)
-	}
-	out.Header, out.Host = r.Header.Clone(), r.Host
-	resp, err := http.DefaultTransport.RoundTrip(out)
+	resp, data, err := roundTrip(p.target, r, body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
 	if !p.once && r.Method == p.method && strings.HasSuffix(r.URL.Path, p.pathEnd) {
 		p.once = true
 		close(p.applied)
 		<-p.release
 		return
 	}
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(resp.StatusCode)
-	w.Write(data)
+	answer(w, resp, data)
 }
 
 // A push killed while its update is in flight (the update reached FC, the

@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -126,21 +125,5 @@ func (p *hookProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.done = true
 		p.before()
 	}
-	body, _ := io.ReadAll(r.Body)
-	out, err := http.NewRequest(r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		panic(err)
-	}
-	out.Header, out.Host = r.Header.Clone(), r.Host
-	resp, err := http.DefaultTransport.RoundTrip(out)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(resp.StatusCode)
-	io.Copy(w, resp.Body)
+	forward(w, r, p.target)
 }

@@ -49,19 +49,11 @@ func (p *flakyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"ErrorCode":"InternalServerError","ErrorMessage":"lost"}`)
 		return
 	}
-	out, err := http.NewRequest(r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		panic(err)
-	}
-	out.Header = r.Header.Clone()
-	out.Host = r.Host
-	resp, err := http.DefaultTransport.RoundTrip(out)
+	resp, data, err := roundTrip(p.target, r, body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
 	if match && n == 1 {
 		// Applied; the answer never arrives.
 		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
@@ -69,11 +61,7 @@ func (p *flakyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(resp.StatusCode)
-	w.Write(data)
+	answer(w, resp, data)
 }
 
 // run runs fcsync in process and returns its output and exit code.
