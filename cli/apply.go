@@ -54,9 +54,11 @@ func (p *project) apply(c *cli.Context, plan *fsync.Plan, online *fsync.State) (
 			if err != nil {
 				return err
 			}
+			// The lock also serialises the progress line: p.st.Out is shared
+			// by the parallel operations and need not be safe for that.
 			mu.Lock()
+			defer mu.Unlock()
 			applied = append(applied, appliedOp{op: op, result: result})
-			mu.Unlock()
 			fmt.Fprintf(p.st.Out, "  %s %s: done\n", op.Action, op.ID)
 			return nil
 		})
