@@ -193,6 +193,11 @@ func (p *project) repoPath(rel string) string {
 // directory when that is inside the project, for messages the user can
 // paste; from elsewhere the project-relative path is clearer.
 func (p *project) userPath(rel string) string {
+	return filetree.Quote(p.localPath(rel))
+}
+
+// localPath is userPath unquoted.
+func (p *project) localPath(rel string) string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return rel

@@ -190,26 +190,39 @@ func (p *project) refuseDirty(files []gitstate.MergeFile) error {
 	if len(hit) == 0 {
 		return nil
 	}
-	return fmt.Errorf("pull: uncommitted changes in files the merge must change:\n  %s\ncommit or stash them, then pull again; nothing was changed", strings.Join(hit, "\n  "))
+	return fmt.Errorf("pull: uncommitted changes in files the merge must change:\n  %s\ncommit or stash them, then pull again; nothing was changed", filetree.QuoteList(hit, "\n  "))
 }
 
 // groupByResource joins consecutive merge notes about one resource
 // ("function s/f: memorySize ...", "function s/f: timeout ...") into one
 // line, the way online-change commits summarise a resource.
+//
+// A resource lists at most filetree.MaxListed changes, then "and 99,970
+// more changes": a pull of 100,000 files must not print a megabyte-long
+// line, nor write one into the merge commit's message.
 func groupByResource(lines []string) []string {
 	var out []string
-	last := ""
+	last, n := "", 0
+	flush := func() {
+		if n > filetree.MaxListed {
+			out[len(out)-1] += fmt.Sprintf("; and %s more changes", filetree.Thousands(n-filetree.MaxListed))
+		}
+	}
 	for _, line := range lines {
 		res, what, ok := strings.Cut(line, ": ")
 		if ok && res == last {
-			out[len(out)-1] += "; " + what
+			if n++; n <= filetree.MaxListed {
+				out[len(out)-1] += "; " + what
+			}
 			continue
 		}
+		flush()
 		out = append(out, line)
-		last = ""
+		last, n = "", 1
 		if ok {
 			last = res
 		}
 	}
+	flush()
 	return out
 }

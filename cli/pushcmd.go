@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
 )
@@ -252,7 +253,7 @@ func (p *project) commitIfDirty(message string) (validated bool, err error) {
 		return false, nil
 	}
 	if message == "" {
-		return false, fmt.Errorf("push: uncommitted changes in the project:\n  %s\npush deploys what is committed: commit them, or pass -m MESSAGE to commit them first", strings.Join(dirty, "\n  "))
+		return false, fmt.Errorf("push: uncommitted changes in the project:\n  %s\npush deploys what is committed: commit them, or pass -m MESSAGE to commit them first", filetree.QuoteList(dirty, "\n  "))
 	}
 	// A project that cannot be deployed is not committed either.
 	_, files, err := p.readWorktree()
@@ -345,7 +346,11 @@ func (p *project) printDrift(drift []driftItem) {
 		fmt.Fprintf(w, "  %s (%s): %s\n", d.ID, p.userPath(d.ID.File()), d.Reason)
 		fmt.Fprint(w, indent(describeChanges(d.Changes), "  "))
 		for _, c := range d.Changes {
-			for _, f := range c.CodeFiles {
+			for i, f := range c.CodeFiles {
+				if i == filetree.MaxListed {
+					fmt.Fprintf(w, "      and %s more files\n", filetree.Thousands(len(c.CodeFiles)-i))
+					break
+				}
 				fmt.Fprintf(w, "      code changed online: %s\n", p.userPath(c.ID.CodeDir()+"/"+f))
 			}
 		}

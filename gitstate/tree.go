@@ -196,7 +196,7 @@ type dirNode struct {
 func (r *Repo) writeEntries(entries map[string]entry) (Hash, error) {
 	root := &dirNode{files: map[string]entry{}, dirs: map[string]*dirNode{}}
 	for p, e := range entries {
-		if err := validPath(p); err != nil {
+		if err := validEntry(p, e.mode); err != nil {
 			return ZeroHash, err
 		}
 		parts := strings.Split(p, "/")
@@ -261,15 +261,14 @@ func (r *Repo) writeDir(n *dirNode) (Hash, error) {
 }
 
 // validPath rejects paths git would refuse or that would escape the work
-// tree: empty, absolute, with empty, ".", ".." or ".git" elements.
-func validPath(p string) error {
-	if p == "" || strings.HasPrefix(p, "/") || strings.ContainsRune(p, 0) {
-		return fmt.Errorf("gitstate: invalid path %q", p)
-	}
-	for _, el := range strings.Split(p, "/") {
-		if el == "" || el == "." || el == ".." || strings.EqualFold(el, ".git") {
-			return fmt.Errorf("gitstate: invalid path %q", p)
-		}
+// tree (filetree.CheckPath: empty, absolute, ".", ".." or .git elements in
+// any spelling git knows), so that no commit fcsync writes fails
+// git fsck --strict or a checkout on Windows or macOS.
+func validPath(p string) error { return validEntry(p, filetree.Regular) }
+
+func validEntry(p string, mode filetree.Mode) error {
+	if err := filetree.CheckPath(p, mode); err != nil {
+		return fmt.Errorf("%s %w", filetree.Quote(p), err)
 	}
 	return nil
 }

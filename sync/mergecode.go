@@ -48,7 +48,7 @@ func (m *pullMerge) codeFile(id fc.ID, p string, base, online, local fileOpt) {
 	case base.equal(online), local.equal(online):
 		return
 	case base.equal(local):
-		m.note(id, "code/"+p)
+		m.note(id, filetree.Quote("code/"+p))
 		m.setCodeFile(path, online)
 		return
 	}
@@ -67,7 +67,7 @@ func (m *pullMerge) codeFile(id fc.ID, p string, base, online, local fileOpt) {
 			mode = online.f.Mode
 		}
 		if conflicts == 0 {
-			m.note(id, "code/"+p+": merged")
+			m.note(id, filetree.Quote("code/"+p)+": merged")
 			m.setFile(path, &filetree.File{Data: merged, Mode: mode})
 			return
 		}
@@ -77,14 +77,14 @@ func (m *pullMerge) codeFile(id fc.ID, p string, base, online, local fileOpt) {
 	}
 	switch m.in.Resolve {
 	case ResolveOnline:
-		m.note(id, "code/"+p+": "+reason+": resolved to online")
+		m.note(id, filetree.Quote("code/"+p)+": "+reason+": resolved to online")
 		if text, ok := resolveText(base, local, online, true); ok {
 			m.setFile(path, &filetree.File{Data: text, Mode: online.f.Mode})
 			return
 		}
 		m.setCodeFile(path, online)
 	case ResolveLocal:
-		m.note(id, "code/"+p+": "+reason+": resolved to local")
+		m.note(id, filetree.Quote("code/"+p)+": "+reason+": resolved to local")
 		if text, ok := resolveText(base, local, online, false); ok {
 			m.setFile(path, &filetree.File{Data: text, Mode: local.f.Mode})
 		}

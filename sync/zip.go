@@ -43,7 +43,8 @@ const maxSymlinkHops = 40
 
 // UnpackZip unpacks a function's code zip into a tree relative to its code/
 // folder. It refuses, with an error naming the function, entries whose name
-// is absolute (/x, C:x, \\x) or uses backslashes or ".." elements, symlinks
+// is absolute (/x, C:x, \\x) or uses backslashes or ".." elements, that git
+// refuses (a .git folder in any spelling: filetree.CheckPath), symlinks
 // that resolve outside the folder (following the archive's own symlinks),
 // duplicate names (also after cleaning "a/./b" to "a/b"), a file that is also
 // another entry's folder, and archives beyond lim. Modes come from the
@@ -72,6 +73,11 @@ func UnpackZip(id fc.ID, data []byte, lim ZipLimits) (filetree.Tree, error) {
 			return nil, fail("entry %q %v", f.Name, err)
 		}
 		mode := f.Mode()
+		if name != "" {
+			if err := filetree.CheckPath(name, entryMode(mode)); err != nil {
+				return nil, fail("entry %q %v", f.Name, err)
+			}
+		}
 		if mode.IsDir() {
 			if name != "" {
 				dirs[name] = f.Name
@@ -92,14 +98,7 @@ func UnpackZip(id fc.ID, data []byte, lim ZipLimits) (filetree.Tree, error) {
 			return nil, fmt.Errorf("%s: code zip: entry %q: %w", id, f.Name, err)
 		}
 		budget -= int64(len(content))
-		file := filetree.File{Data: content, Mode: filetree.Regular}
-		switch {
-		case mode&fs.ModeSymlink != 0:
-			file.Mode = filetree.Symlink
-		case mode&0o111 != 0:
-			file.Mode = filetree.Executable
-		}
-		tree[name] = file
+		tree[name] = filetree.File{Data: content, Mode: entryMode(mode)}
 		for d := path.Dir(name); d != "."; d = path.Dir(d) {
 			dirs[d] = f.Name
 		}
@@ -118,6 +117,17 @@ func UnpackZip(id fc.ID, data []byte, lim ZipLimits) (filetree.Tree, error) {
 		}
 	}
 	return tree, nil
+}
+
+// entryMode is the tree mode of an archive entry's mode bits.
+func entryMode(mode fs.FileMode) filetree.Mode {
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return filetree.Symlink
+	case mode&0o111 != 0:
+		return filetree.Executable
+	}
+	return filetree.Regular
 }
 
 var errEscapes = errors.New("escapes the code folder")

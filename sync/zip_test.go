@@ -78,6 +78,16 @@ func TestUnpackZipRefuses(t *testing.T) {
 			`entry "a/./b" is a duplicate of "a/b"`},
 		{"file is a folder", []zipEntry{{name: "a", data: "1"}, {name: "a/b", data: "2"}},
 			`entry "a/b" is inside "a", which is a file`},
+		// .git spelled as Windows and macOS read it (issue 9, hole 1).
+		{"dotgit", []zipEntry{{name: ".git/config", data: "x"}}, `entry ".git/config" names the .git folder`},
+		{"dotgit space", []zipEntry{{name: ".git /HEAD", data: "x"}}, `entry ".git /HEAD" names the .git folder (as ".git "`},
+		{"dotgit dot", []zipEntry{{name: ".git./config", data: "x"}}, `entry ".git./config" names the .git folder`},
+		{"dotgit short name", []zipEntry{{name: "git~1/config", data: "x"}}, `entry "git~1/config" names the .git folder`},
+		{"dotgit zwnj", []zipEntry{{name: ".g\u200cit/config", data: "x"}}, `entry ".g\u200cit/config" names the .git folder`},
+		{"dotgit case", []zipEntry{{name: "lib/.GiT/hooks/post-checkout", data: "x"}}, `names the .git folder`},
+		{"dotgit folder entry", []zipEntry{{name: "GIT~1/", mode: fs.ModeDir | 0o755}}, `entry "GIT~1/" names the .git folder`},
+		{"gitmodules symlink", []zipEntry{{name: ".gitmodules", data: "x", mode: fs.ModeSymlink | 0o777}},
+			`entry ".gitmodules" is a symlink named like .gitmodules`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,6 +213,7 @@ func FuzzUnpackZip(f *testing.F) {
 	f.Add(makeZip(f, zipEntry{name: "../evil", data: "x"}))
 	f.Add(makeZip(f, zipEntry{name: "l", data: "../x", mode: fs.ModeSymlink | 0o777}))
 	f.Add(PackZip(filetree.Tree{"x": {Data: []byte("1"), Mode: filetree.Executable}}))
+	f.Add(makeZip(f, zipEntry{name: ".git /HEAD", data: "x"}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tree, err := UnpackZip(testFn, data, ZipLimits{MaxTotalSize: 1 << 20, MaxEntries: 1000})
 		if err != nil {
@@ -211,6 +222,9 @@ func FuzzUnpackZip(f *testing.F) {
 		for p, file := range tree {
 			if p == "" || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") || strings.Contains(p, "\\") {
 				t.Fatalf("unsafe path %q accepted", p)
+			}
+			if err := filetree.CheckPath(p, file.Mode); err != nil {
+				t.Fatalf("path %q accepted although %v", p, err)
 			}
 			if file.Mode == filetree.Symlink && checkSymlink(tree, p) != nil {
 				t.Fatalf("escaping symlink %q accepted", p)
