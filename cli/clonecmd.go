@@ -81,7 +81,7 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) error {
 	}
 	live := &liveState{state: fsync.NewState(), salt: p.defaultSalt()}
 	p.st.scrub.Add(fsync.SecretValues(raw, p.cfg.SecretPatterns)...)
-	online := p.redact(raw, live.salt)
+	online, _ := p.admit(p.redact(raw, live.salt), nil)
 	tip, _, err := p.recordOnline(live, online)
 	if err != nil {
 		return err

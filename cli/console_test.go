@@ -19,7 +19,8 @@ writes N          (asserts the emulator served N write calls)
 calls-total N     (asserts the emulator served N API calls in all)
 reset-stats
 domain-key DOMAIN  (prints the private key the emulator holds, which reads blank)
-faults JSON       (emulator.Faults, e.g. {"failNth":{"UpdateFunction":1}})`
+faults JSON       (emulator.Faults, e.g. {"failNth":{"UpdateFunction":1}})
+inject PATH JSON  (emulator.Inject: SVC[/FN[/TRIGGER]] attributes taken verbatim)`
 
 // cmdConsole is the scripts' stand-in for the FC web console: every edit
 // goes through the official Go SDK to the script's emulator.

@@ -37,6 +37,7 @@ type fetchResult struct {
 	raw     *fsync.State  // online now, with secret values: never print or render it
 	online  *fsync.State  // online now, redacted
 	changes []fsync.ResourceChange
+	refused []*fsync.Refusal // online resources not recorded (Admit)
 }
 
 // fetch reads the online state of the project's tracked resources and
@@ -113,12 +114,12 @@ func (p *project) fetchOnce(c *cli.Context, etags bool) (*fetchResult, error) {
 	if err := p.recoverIntent(live, raw); err != nil {
 		return nil, err
 	}
-	online := p.redact(raw, live.salt, live.state)
+	online, refused := p.admit(p.redact(raw, live.salt, live.state), live.state)
 	_, changes, err := p.recordOnline(live, online)
 	if err != nil {
 		return nil, err
 	}
-	return &fetchResult{live: live, before: before, raw: raw, online: online, changes: changes}, nil
+	return &fetchResult{live: live, before: before, raw: raw, online: online, changes: changes, refused: refused}, nil
 }
 
 func (r *fetchResult) print(p *project) {

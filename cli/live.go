@@ -54,6 +54,16 @@ func (p *project) redact(raw *fsync.State, salt string, names ...*fsync.State) *
 	return s
 }
 
+// admit keeps out of the live branch what cannot be recorded (Admit),
+// saying so on stderr, and returns what can be, with the refusals.
+func (p *project) admit(online, prev *fsync.State) (*fsync.State, []*fsync.Refusal) {
+	ok, refused := fsync.Admit(online, prev)
+	for _, r := range refused {
+		fmt.Fprintf(p.st.Err, "fcsync: warning: %v\n", r)
+	}
+	return ok, refused
+}
+
 // liveTree renders a redacted online state as the live branch's tree.
 func (p *project) liveTree(online *fsync.State, salt string) (filetree.Tree, error) {
 	files, err := fsync.Render(online, fsync.RenderOptions{Live: true, Salt: salt})

@@ -143,6 +143,14 @@ func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosyn
 		return err
 	}
 	code, err := fsync.UnpackZip(f.ID, zip, fsync.DefaultZipLimits)
+	if errors.Is(err, fsync.ErrUnsafeZip) {
+		// One hostile archive is refused for its function alone (Admit);
+		// the rest of the online state is still read and recorded.
+		mu.Lock()
+		st.Refuse(f.ID, err)
+		mu.Unlock()
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,7 @@ type project struct {
 
 	warned  map[gitstate.Hash]bool          // sync point commits already reported unreadable
 	commits map[gitstate.Hash]*parsedCommit // see parseCommit
+	warnedMsgs map[string]bool // warnings already printed by this command (warnOnce)
 }
 
 // findProject locates the project folder: --dir, or the nearest folder
@@ -260,6 +261,32 @@ func (p *project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
 	return c, nil
 }
 
+// readHistory parses a commit fcsync recorded (the live branch, a sync
+// point) the way ParseRecorded does: what an older fcsync recorded and
+// cannot be read back is left out with a warning, never a wedge.
+func (p *project) readHistory(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
+	if h.IsZero() {
+		return fsync.NewState(), filetree.Tree{}, nil
+	}
+	t, err := p.repo.ReadTree(h)
+	if err != nil {
+		return nil, nil, err
+	}
+	files := p.fromRepo(t)
+	s, problems := fsync.ParseRecorded(files)
+	for _, e := range problems {
+		msg := fmt.Sprintf("commit %s: %v: left out of what fcsync reads from it", short(h), e)
+		if p.warnedMsgs == nil {
+			p.warnedMsgs = map[string]bool{}
+		}
+		if !p.warnedMsgs[msg] {
+			p.warnedMsgs[msg] = true
+			fmt.Fprintf(p.st.Err, "fcsync: warning: %s\n", msg)
+		}
+	}
+	return s, files, nil
+}
+
 // readWorktree parses the project files on disk.
 func (p *project) readWorktree() (*fsync.State, filetree.Tree, error) {
 	t, err := p.repo.ReadWorktree(p.prefix)
@@ -317,7 +344,7 @@ func (p *project) liveTip() (gitstate.Hash, *fsync.State, filetree.Tree, error) 
 	if err != nil {
 		return tip, nil, nil, err
 	}
-	s, files, err := p.readCommit(tip)
+	s, files, err := p.readHistory(tip)
 	return tip, s, files, err
 }
 

@@ -74,6 +74,9 @@ func (p *project) runPush(c *cli.Context) error {
 	if len(res.changes) > 0 {
 		fmt.Fprintf(p.st.Err, "Recorded online changes on %s (%s).\n", p.liveBranch(), short(res.live.tip))
 	}
+	if err := refusedInScope(res.refused, scope); err != nil {
+		return err
+	}
 	if sp, err = p.syncPoint(); err != nil {
 		return err
 	}
@@ -462,4 +465,20 @@ func notApplied(plan *fsync.Plan, applied []appliedOp) []fsync.Op {
 		}
 	}
 	return out
+}
+
+// refusedInScope stops a push that would write a resource whose online
+// state fcsync could not record: it cannot tell what the push would
+// overwrite there.
+func refusedInScope(refused []*fsync.Refusal, scope func(fc.ID) bool) error {
+	var ids []string
+	for _, r := range refused {
+		if scope == nil || scope(r.ID) {
+			ids = append(ids, r.ID.String())
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return fmt.Errorf("push: online state not recorded for %s (see the warnings above): nothing was changed online; fix it online, or push the rest with --service or --function", strings.Join(ids, ", "))
 }

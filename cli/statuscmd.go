@@ -155,7 +155,8 @@ func (p *project) onlineForReading(c *cli.Context, local *fsync.State, readFC bo
 		return nil, err
 	}
 	p.st.scrub.Add(fsync.SecretValues(raw, p.cfg.SecretPatterns)...)
-	return p.redact(raw, live.salt, live.state), nil
+	online, _ := p.admit(p.redact(raw, live.salt, live.state), live.state)
+	return online, nil
 }
 
 // refuseUnmerged stops status and diff while a merge has conflicts left:

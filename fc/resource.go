@@ -14,6 +14,7 @@ import (
 	"math"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -198,7 +199,8 @@ func (id ID) Validate() error {
 // Spec holds the fields a user manages, with the API's JSON names, values
 // normalised by Normalize. It excludes the name fields (the ID carries them)
 // and the server-owned fields. For triggers, Spec["triggerConfig"] is always a
-// decoded object, never the JSON string the 2021-04-06 API sends.
+// decoded object, never the JSON string the 2021-04-06 API sends (unless FC
+// sent one that is not an object, which sync.Admit refuses to record).
 //
 // Status holds the server-owned fields (ids, createdTime, lastModifiedTime,
 // codeChecksum, codeSize, trigger URLs, ...), also normalised.
@@ -223,7 +225,8 @@ func (r *Resource) LastModified() string {
 
 // Split divides an API object into its Spec and Status parts, leaving out
 // top-level nulls. obj must already be normalised. A trigger's triggerConfig
-// given as a JSON string is decoded into an object. The nested customContainerConfig.accelerationInfo,
+// given as a JSON string is decoded (into an object, unless FC holds
+// something else there). The nested customContainerConfig.accelerationInfo,
 // which FC computes, goes to Status.
 func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
 	spec, status = map[string]any{}, map[string]any{}
@@ -245,10 +248,14 @@ func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) 
 				delete(spec, "triggerConfig")
 			} else {
 				var cfg any
-				if err := json.Unmarshal([]byte(s), &cfg); err != nil {
-					return nil, nil, fmt.Errorf("triggerConfig is not JSON: %w", err)
+				dec := json.NewDecoder(strings.NewReader(s))
+				dec.UseNumber() // every digit, as for the rest of the answer
+				if dec.Decode(&cfg) == nil && !dec.More() {
+					spec["triggerConfig"] = Normalize(cfg)
 				}
-				spec["triggerConfig"] = Normalize(cfg)
+				// Otherwise the string stays as FC sent it: one trigger
+				// must not fail the list it came in, and sync.Admit refuses
+				// to record it, naming the trigger.
 			}
 		}
 	}
@@ -272,6 +279,7 @@ func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) 
 // Normalize converts a value decoded from JSON or YAML into the canonical
 // form used for comparison throughout fcsync:
 //   - integers (json.Number without fraction, int, int64, uint64, a float64 with no fraction) -> int64
+//   - a json.Number integer beyond int64, or a number beyond float64 -> json.Number, as written
 //   - other numbers -> float64
 //   - map[string]any and map[any]any -> map[string]any (keys stringified)
 //   - []any -> []any, elements normalised
@@ -302,9 +310,15 @@ func Normalize(v any) any {
 		if i, err := x.Int64(); err == nil {
 			return i
 		}
+		if IsBigInt(string(x)) {
+			// Beyond int64: kept as written, every digit, and sent back so.
+			return json.Number(strings.TrimPrefix(string(x), "+"))
+		}
 		f, err := x.Float64()
 		if err != nil {
-			return x.String()
+			// Beyond float64 (1e400): kept as written rather than turned
+			// into a string or an infinity that would read back otherwise.
+			return x
 		}
 		return Normalize(f)
 	case map[string]any:
@@ -333,4 +347,20 @@ func Normalize(v any) any {
 		return l
 	}
 	return v
+}
+
+// IsBigInt reports whether s is a decimal integer literal ("-123", "+7")
+// too large for int64: Normalize keeps such numbers as json.Number.
+func IsBigInt(s string) bool {
+	d := strings.TrimLeft(s, "+-")
+	if d == "" || len(s)-len(d) > 1 {
+		return false
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return false
+		}
+	}
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err != nil
 }

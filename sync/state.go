@@ -20,9 +20,13 @@ import (
 // Code holds each function's code files, relative to its code/ folder, with
 // the files that code/.fcignore excludes already removed. A function with no
 // entry in Code has no zip code (a custom-container function).
+//
+// Refused holds, for a state read from FC, the resources that cannot be
+// recorded as they are (State.Refuse, Admit).
 type State struct {
 	Resources map[fc.ID]*fc.Resource
 	Code      map[fc.ID]filetree.Tree
+	Refused   map[fc.ID]error
 }
 
 // NewState returns an empty state.
@@ -52,6 +56,9 @@ func (s *State) Clone() *State {
 	}
 	for id, t := range s.Code {
 		out.Code[id] = t
+	}
+	for id, err := range s.Refused {
+		out.Refuse(id, err)
 	}
 	return out
 }

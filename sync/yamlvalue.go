@@ -1,8 +1,10 @@
 package sync
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +88,12 @@ func valueNode(v any) *yaml.Node {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(x, 10)}
 	case float64:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: formatFloat(x)}
+	case json.Number:
+		// A number beyond int64 or float64, written as FC sent it so that it
+		// reads back with every digit (nodeValue). YAML resolves a long
+		// integer as a float, so that tag keeps it plain; "1e400" needs its
+		// explicit !!float.
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: string(x)}
 	case string:
 		return strNode(x)
 	case map[string]any:
@@ -156,10 +164,110 @@ func formatFloat(f float64) string {
 // nodeValue decodes a yaml.v3 node into a normalised value (fc.Normalize).
 // Timestamp-looking plain scalars stay strings, as yaml.v3 decodes them into
 // an interface.
+//
+// Numbers beyond int64 (every digit kept) or float64 (1e400) become
+// json.Number, as fc.Normalize makes them from FC's JSON: yaml.v3 alone
+// would round the first and fail on the second.
 func nodeValue(n *yaml.Node) (any, error) {
+	if !hasBigNumber(n, 0) {
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, err
+		}
+		return fc.Normalize(v), nil
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return nodeValue(n.Content[0])
+	case yaml.AliasNode:
+		return nodeValue(n.Alias)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := nodeValue(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].ShortTag() == "!!merge" {
+				// A merge key: leave it to yaml.v3, which knows the rules,
+				// at the cost of rounding the big numbers of this mapping.
+				var v any
+				if err := n.Decode(&v); err != nil {
+					return nil, err
+				}
+				return fc.Normalize(v), nil
+			}
+			k, err := nodeValue(n.Content[i])
+			if err != nil {
+				return nil, err
+			}
+			v, err := nodeValue(n.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			out[fmt.Sprint(k)] = v
+		}
+		return out, nil
+	}
+	if isBigNumber(n) {
+		return json.Number(strings.TrimPrefix(n.Value, "+")), nil
+	}
 	var v any
 	if err := n.Decode(&v); err != nil {
 		return nil, err
 	}
 	return fc.Normalize(v), nil
 }
+
+// hasBigNumber reports whether n holds a number isBigNumber accepts.
+// Aliases are followed a bounded depth, as a guard against alias bombs.
+func hasBigNumber(n *yaml.Node, depth int) bool {
+	if n == nil || depth > 100 {
+		return false
+	}
+	if n.Kind == yaml.AliasNode {
+		return hasBigNumber(n.Alias, depth+1)
+	}
+	if isBigNumber(n) {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasBigNumber(c, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// isBigNumber recognises a scalar that YAML reads as a number but that
+// neither int64 nor float64 holds exactly: a decimal integer beyond int64,
+// or a float literal beyond float64's range.
+func isBigNumber(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return false
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+	default:
+		return false
+	}
+	if fc.IsBigInt(n.Value) {
+		return true
+	}
+	if !floatLiteralRE.MatchString(n.Value) {
+		return false
+	}
+	_, err := strconv.ParseFloat(n.Value, 64)
+	return err != nil
+}
+
+var floatLiteralRE = regexp.MustCompile(`^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$`)

@@ -8,7 +8,8 @@ import (
 )
 
 // serveControl answers the emulator's own endpoints, which need no
-// signature: stats, faults, health, and the code downloads GetFunctionCode
+// signature: stats, faults, health, injected raw values (Inject), and the
+// code downloads GetFunctionCode
 // points at.
 func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, requestID string) {
 	path := strings.TrimPrefix(r.URL.Path, "/_emulator")
@@ -33,6 +34,8 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, requestI
 		w.WriteHeader(http.StatusNoContent)
 	case path == "/healthz" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+	case strings.HasPrefix(path, "/inject/") && r.Method == http.MethodPatch:
+		e.serveInject(w, r, requestID, strings.TrimPrefix(path, "/inject/"))
 	case strings.HasPrefix(path, "/code/") && r.Method == http.MethodGet:
 		e.serveCode(w, r, requestID, strings.TrimPrefix(path, "/code/"))
 	default:

@@ -1,0 +1,136 @@
+package sync
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
+)
+
+// ErrUnrecordable is matched by errors.Is for every resource Admit refuses.
+var ErrUnrecordable = errors.New("online resource cannot be recorded")
+
+// Refusal is one resource Admit refused; its message names the resource.
+type Refusal struct {
+	ID  fc.ID
+	Err error
+}
+
+func (r *Refusal) Error() string {
+	return fmt.Sprintf("%s: not recorded: %s", r.ID, strings.TrimPrefix(r.Err.Error(), r.ID.String()+": "))
+}
+func (r *Refusal) Unwrap() error        { return r.Err }
+func (r *Refusal) Is(target error) bool { return target == ErrUnrecordable }
+
+// Admit returns the part of an online state that can be recorded: every
+// resource whose files read back exactly as FC gave it (Render then Parse
+// give the same Spec: a triggerConfig that is not an object, for instance,
+// does not) and whose code paths git accepts, plus the refusals that online
+// carries already (Refuse: an unsafe code zip). A refused resource keeps
+// its previous recorded version from prev when it has one, so that the
+// rest of the state can be recorded without pretending it was deleted;
+// otherwise it is left out, with the resources inside it. One hostile
+// value online thus never stops the rest, nor wedges a repository.
+//
+// The refusals, one per refused resource in fc.ID order, name the
+// resource and the problem; they match ErrUnrecordable.
+func Admit(online, prev *State) (*State, []*Refusal) {
+	out := online.Clone()
+	why := map[fc.ID]error{}
+	for id, err := range online.Refused {
+		why[id] = err
+	}
+	for _, id := range online.IDs() {
+		if why[id] != nil {
+			continue
+		}
+		if err := recordable(id, online.Resources[id], online.Code[id]); err != nil {
+			why[id] = err
+		}
+	}
+	out.Refused = nil
+	var errs []*Refusal
+	for _, id := range online.IDs() {
+		err := why[id]
+		if err == nil {
+			continue
+		}
+		delete(out.Resources, id)
+		delete(out.Code, id)
+		old := (*fc.Resource)(nil)
+		if prev != nil {
+			old = prev.Resources[id]
+		}
+		if old != nil && recordable(id, old, prev.Code[id]) == nil {
+			c := *old
+			out.Resources[id] = &c
+			if code, ok := prev.Code[id]; ok {
+				out.Code[id] = code
+			}
+			err = fmt.Errorf("%w; the live branch keeps its previous version", err)
+		}
+		errs = append(errs, &Refusal{id, err})
+	}
+	// No resource without its parent: what sat inside a resource that is
+	// now left out goes too.
+	for _, id := range out.IDs() {
+		for p, ok := id.Parent(); ok; p, ok = p.Parent() {
+			if out.Resources[p] == nil {
+				delete(out.Resources, id)
+				delete(out.Code, id)
+				errs = append(errs, &Refusal{id, fmt.Errorf("%s is not recorded", p)})
+				break
+			}
+		}
+	}
+	return out, errs
+}
+
+// Refuse marks a resource of s as one that cannot be recorded, for Admit.
+func (s *State) Refuse(id fc.ID, err error) {
+	if s.Refused == nil {
+		s.Refused = map[fc.ID]error{}
+	}
+	s.Refused[id] = err
+}
+
+// recordable reports why a resource cannot be written to a live-branch
+// tree and read back the same, or nil.
+func recordable(id fc.ID, r *fc.Resource, code filetree.Tree) error {
+	if err := id.Validate(); err != nil {
+		return err
+	}
+	data, err := encodeSpec(id.Kind, r.Spec)
+	if err != nil {
+		return fmt.Errorf("its configuration cannot be written as YAML: %v", err)
+	}
+	back, err := parseSpec(id.Kind, id.File(), data)
+	if err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			err = fe.Err // the file does not exist yet: its name says nothing
+		}
+		return fmt.Errorf("its configuration would not read back: %v", err)
+	}
+	want, _ := fc.Normalize(r.Spec).(map[string]any)
+	if want == nil {
+		want = map[string]any{}
+	}
+	for _, k := range sortedKeysOfBoth(want, back) {
+		if !reflect.DeepEqual(want[k], back[k]) {
+			return fmt.Errorf("its field %s would read back as %s, not %s", filetree.Quote(k), FormatValue(back[k]), FormatValue(want[k]))
+		}
+	}
+	for _, p := range code.Paths() {
+		if !validCodePath(p) {
+			return fmt.Errorf("code file %s: invalid path", filetree.Quote(p))
+		}
+		if err := filetree.CheckPath(p, code[p].Mode); err != nil {
+			return fmt.Errorf("code file %s %v", filetree.Quote(p), err)
+		}
+	}
+	return nil
+}
