@@ -275,14 +275,7 @@ func (p *project) readHistory(h gitstate.Hash) (*fsync.State, filetree.Tree, err
 	files := p.fromRepo(t)
 	s, problems := fsync.ParseRecorded(files)
 	for _, e := range problems {
-		msg := fmt.Sprintf("commit %s: %v: left out of what fcsync reads from it", short(h), e)
-		if p.warnedMsgs == nil {
-			p.warnedMsgs = map[string]bool{}
-		}
-		if !p.warnedMsgs[msg] {
-			p.warnedMsgs[msg] = true
-			fmt.Fprintf(p.st.Err, "fcsync: warning: %s\n", msg)
-		}
+		p.warnOnce(fmt.Sprintf("commit %s: %v: left out of what fcsync reads from it", short(h), e))
 	}
 	return s, files, nil
 }
@@ -300,6 +293,7 @@ func (p *project) readWorktree() (*fsync.State, filetree.Tree, error) {
 	}
 	// Secrets a project file holds in plain text are hidden from output.
 	p.st.scrub.Add(fsync.SecretValues(s, p.cfg.SecretPatterns)...)
+	p.warnNestedGit(s)
 	return s, files, nil
 }
 

@@ -63,6 +63,10 @@ func (p *project) runPush(c *cli.Context) error {
 			return err
 		}
 	}
+	if err := fsync.CheckLocalCode(local); err != nil {
+		return p.locateError(err)
+	}
+	p.warnNestedGit(local)
 	p.warnPlainSecrets(local)
 
 	// Step 1: read online and record drift before anything else, so that

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/fcsync/fcsync/filetree"
+	fsync "github.com/fcsync/fcsync/sync"
+)
+
+// warnNestedGit says which git folders sit inside the functions' code
+// folders on disk. git keeps a nested repository out of this one (at most a
+// submodule link), so fcsync neither records nor deploys what is in it; a
+// user who copied a project in with its .git would otherwise wonder where
+// the code went.
+func (p *project) warnNestedGit(local *fsync.State) {
+	for _, id := range local.IDs() {
+		dir := id.CodeDir()
+		if dir == "" {
+			continue
+		}
+		root := filepath.Join(p.dir, filepath.FromSlash(dir))
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			if path == root || !filetree.IsDotGit(d.Name()) {
+				return nil
+			}
+			rel, _ := filepath.Rel(p.dir, path)
+			p.warnOnce(fmt.Sprintf("%s: a git folder inside the code of %s: git and fcsync leave out the folder that holds it, so none of its files are deployed",
+				p.userPath(filepath.ToSlash(rel)), id))
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		})
+		if err != nil {
+			p.warnOnce(fmt.Sprintf("%s: %v", p.userPath(dir), err))
+		}
+	}
+}
+
+// warnOnce prints a warning unless this command printed it already.
+func (p *project) warnOnce(msg string) {
+	if p.warnedMsgs == nil {
+		p.warnedMsgs = map[string]bool{}
+	}
+	if !p.warnedMsgs[msg] {
+		p.warnedMsgs[msg] = true
+		fmt.Fprintf(p.st.Err, "fcsync: warning: %s\n", msg)
+	}
+}
