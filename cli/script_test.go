@@ -125,9 +125,10 @@ func server(ts *testscript.TestScript) *emulator.Server {
 }
 
 // cmdMkzip writes a zip for the zip-safety scenarios, entry names
-// unchecked:
+// unchecked; a name in double quotes is a Go string literal ("a\nb"), and
+// many:N:PREFIX adds N small files PREFIX0 ... PREFIX<N-1>:
 //
-//	mkzip OUT.zip name=content ... [symlink:name=target] [dir:DIR]
+//	mkzip OUT.zip name=content ... [symlink:name=target] [dir:DIR] [many:N:PREFIX]
 func cmdMkzip(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: mkzip OUT.zip entry...")
@@ -140,11 +141,27 @@ func cmdMkzip(ts *testscript.TestScript, neg bool, args []string) {
 			entries = append(entries, es...)
 			continue
 		}
+		if spec, ok := strings.CutPrefix(a, "many:"); ok {
+			n, prefix, _ := strings.Cut(spec, ":")
+			for i := range atoi(ts, n) {
+				entries = append(entries, fcconsole.ZipEntry{Name: fmt.Sprintf("%s%d", prefix, i), Data: []byte{byte('a' + i%26)}})
+			}
+			continue
+		}
 		link := false
 		if rest, ok := strings.CutPrefix(a, "symlink:"); ok {
 			a, link = rest, true
 		}
 		name, content, ok := strings.Cut(a, "=")
+		if strings.HasPrefix(a, `"`) {
+			end := strings.Index(a[1:], `"=`) + 1
+			if end <= 0 {
+				ts.Fatalf("mkzip: entry %q: want \"name\"=content", a)
+			}
+			unq, err := strconv.Unquote(a[:end+1])
+			ts.Check(err)
+			name, content, ok = unq, a[end+2:], true
+		}
 		if !ok {
 			ts.Fatalf("mkzip: entry %q: want name=content", a)
 		}
