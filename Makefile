@@ -38,10 +38,14 @@ bench: build
 	$(GO) build -o $(BIN)/ ./cmd/fcsync-bench
 	$(BIN)/fcsync-bench -fcsync $(BIN)/fcsync -json $(BIN)/bench.json $(BENCH_FLAGS)
 
+# Each fuzzer for FUZZTIME (plain go test runs their seed corpora, crashers
+# included, under testdata/fuzz). `make fuzz FUZZTIME=10m` for a long run.
+FUZZTIME ?= 30s
+FUZZERS  := FuzzUnpackZip FuzzParse FuzzMergeText FuzzRenderParse FuzzCheckPath
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzUnpackZip -fuzztime 30s ./sync/
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./sync/
-	$(GO) test -run '^$$' -fuzz FuzzMergeText -fuzztime 30s ./sync/
+	@for f in $(FUZZERS); do \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./sync/ || exit 1; \
+	done
 
 clean:
 	rm -rf $(BIN) $(NODEDIR)/node_modules

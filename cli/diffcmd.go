@@ -119,12 +119,12 @@ func side(t filetree.Tree, rel string) *filetree.File {
 // /dev/null with git's hunk header for it (@@ -1,N +0,0 @@), which
 // difflib does not write.
 func unified(rel string, a, b *filetree.File, fromLabel, toLabel string) string {
-	from, to := path.Join(fromLabel, rel), path.Join(toLabel, rel)
+	from, to := filetree.Quote(path.Join(fromLabel, rel)), filetree.Quote(path.Join(toLabel, rel))
 	switch {
 	case a == nil && b == nil:
 		return ""
 	case a != nil && b != nil && (fsync.IsBinary(a.Data) || fsync.IsBinary(b.Data)):
-		return fmt.Sprintf("Binary file %s differs (%s, %s)\n", rel, fromLabel, toLabel)
+		return fmt.Sprintf("Binary file %s differs (%s, %s)\n", filetree.Quote(rel), fromLabel, toLabel)
 	case a == nil:
 		return wholeFile(b, "/dev/null", to, '+')
 	case b == nil:
@@ -138,7 +138,7 @@ func unified(rel string, a, b *filetree.File, fromLabel, toLabel string) string 
 		Context:  3,
 	})
 	if text == "" && a.Mode != b.Mode {
-		text = fmt.Sprintf("mode of %s changed (%s, %s)\n", rel, fromLabel, toLabel)
+		text = fmt.Sprintf("mode of %s changed (%s, %s)\n", filetree.Quote(rel), fromLabel, toLabel)
 	}
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		text += "\n"

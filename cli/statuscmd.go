@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fcsync/fcsync/filetree"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
@@ -109,10 +110,10 @@ func (p *project) printStatus(sp *syncPoint, shown []fsync.Entry, total int) {
 	for _, e := range shown {
 		var detail []string
 		if len(e.Local) > 0 {
-			detail = append(detail, "local: "+strings.Join(e.Local, ", "))
+			detail = append(detail, "local: "+quoteAll(e.Local))
 		}
 		if len(e.Online) > 0 {
-			detail = append(detail, "online: "+strings.Join(e.Online, ", "))
+			detail = append(detail, "online: "+quoteAll(e.Online))
 		}
 		line := fmt.Sprintf("  %-*s  %s", width, e.Category, p.userPath(e.Path))
 		if len(detail) > 0 {
@@ -177,4 +178,22 @@ func (p *project) refuseUnmerged() error {
 	}
 	fmt.Fprintln(p.st.Out, "Resolve the conflict markers, then git add and git commit (or git merge --abort).")
 	return silentExit(ExitConflict)
+}
+
+// quoteAll lists field names as git quotes paths, at most
+// filetree.MaxListed of them.
+func quoteAll(names []string) string {
+	n := len(names)
+	if n > filetree.MaxListed {
+		names = names[:filetree.MaxListed]
+	}
+	q := make([]string, len(names))
+	for i, s := range names {
+		q[i] = filetree.Quote(s)
+	}
+	out := strings.Join(q, ", ")
+	if n > len(names) {
+		out += fmt.Sprintf(" and %s more", filetree.Thousands(n-len(names)))
+	}
+	return out
 }

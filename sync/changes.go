@@ -187,11 +187,13 @@ func changeParts(c ResourceChange) []string {
 	for _, f := range c.Fields {
 		switch {
 		case f.Secret:
-			parts = append(parts, f.Field+": (secret changed)")
+			parts = append(parts, filetree.Quote(f.Field)+": (secret changed)")
 		case f.Field == "codeChecksum" && c.ID.Kind == fc.KindFunction:
 			parts = append(parts, "code: repacked, same files")
 		default:
-			parts = append(parts, fmt.Sprintf("%s %s -> %s", f.Field, FormatValue(f.Old), FormatValue(f.New)))
+			// Field names come from FC's answer: quoted, so that a name
+			// holding a newline cannot forge a line of the commit message.
+			parts = append(parts, fmt.Sprintf("%s %s -> %s", filetree.Quote(f.Field), FormatValue(f.Old), FormatValue(f.New)))
 		}
 	}
 	if n := len(c.CodeFiles); n == 1 {
