@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"path/filepath"
 
-	"github.com/fcsync/fcsync/filetree"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
@@ -29,7 +28,10 @@ func (p *project) warnNestedGit(local *fsync.State) {
 				}
 				return err
 			}
-			if path == root || !filetree.IsDotGit(d.Name()) {
+			// Exactly ".git": the name git (and fcsync's work-tree reader)
+			// takes for a nested repository. Other spellings are refused
+			// as paths (filetree.CheckPath), not left out.
+			if path == root || d.Name() != ".git" {
 				return nil
 			}
 			rel, _ := filepath.Rel(p.dir, path)

@@ -262,10 +262,15 @@ func (p *project) commitIfDirty(message string) (validated bool, err error) {
 	if message == "" {
 		return false, fmt.Errorf("push: uncommitted changes in the project:\n  %s\npush deploys what is committed: commit them, or pass -m MESSAGE to commit them first", filetree.QuoteList(dirty, "\n  "))
 	}
-	// A project that cannot be deployed is not committed either.
-	_, files, err := p.readWorktree()
+	// A project that cannot be deployed is not committed either; what push
+	// would refuse after committing is refused before, naming the file,
+	// rather than committed (or refused by git's own rules).
+	wt, files, err := p.readWorktree()
 	if err != nil {
 		return false, err
+	}
+	if err := fsync.CheckLocalCode(wt); err != nil {
+		return false, p.locateError(err)
 	}
 	if err := p.validate(files); err != nil {
 		return false, err

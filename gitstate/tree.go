@@ -268,7 +268,7 @@ func validPath(p string) error { return validEntry(p, filetree.Regular) }
 
 func validEntry(p string, mode filetree.Mode) error {
 	if err := filetree.CheckPath(p, mode); err != nil {
-		return fmt.Errorf("%s %w", filetree.Quote(p), err)
+		return fmt.Errorf("%s: %w", filetree.Quote(p), err)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/fcsync/fcsync/filetree"
 )
 
 // opt is a field's value on one side of a merge; ok is false when the field
@@ -37,7 +39,9 @@ type fieldEdit struct {
 	conflict bool
 }
 
-func (e fieldEdit) dotted() string { return strings.Join(e.path, ".") }
+// dotted names the field for messages, quoted as git quotes paths: the
+// names come from FC's answers and may hold newlines or escape sequences.
+func (e fieldEdit) dotted() string { return filetree.Quote(strings.Join(e.path, ".")) }
 
 // change describes the edit for MergeResult.Changed: "memorySize 128 -> 256".
 func (e fieldEdit) change() string {
