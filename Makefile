@@ -41,7 +41,7 @@ bench: build
 # Each fuzzer for FUZZTIME (plain go test runs their seed corpora, crashers
 # included, under testdata/fuzz). `make fuzz FUZZTIME=10m` for a long run.
 FUZZTIME ?= 30s
-FUZZERS  := FuzzUnpackZip FuzzParse FuzzMergeText FuzzRenderParse FuzzCheckPath
+FUZZERS  := FuzzUnpackZip FuzzParse FuzzMergeText FuzzRenderParse FuzzCheckPath FuzzParseRecorded
 fuzz:
 	@for f in $(FUZZERS); do \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./sync/ || exit 1; \

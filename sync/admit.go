@@ -64,11 +64,13 @@ func Admit(online, prev *State) (*State, []*Refusal) {
 		if prev != nil {
 			old = prev.Resources[id]
 		}
-		if old != nil && recordable(id, old, prev.Code[id]) == nil {
+		if old != nil && recordable(id, old, nil) == nil {
+			// Keeping the previous version, rather than leaving it out,
+			// keeps a pull from reading the refusal as a deletion.
 			c := *old
 			out.Resources[id] = &c
 			if code, ok := prev.Code[id]; ok {
-				out.Code[id] = code
+				out.Code[id] = safeCode(code)
 			}
 			err = fmt.Errorf("%w; the live branch keeps its previous version", err)
 		}
@@ -133,4 +135,16 @@ func recordable(id fc.ID, r *fc.Resource, code filetree.Tree) error {
 		}
 	}
 	return nil
+}
+
+// safeCode drops from a recorded code tree the paths git refuses, which a
+// commit written before fcsync checked them may hold.
+func safeCode(code filetree.Tree) filetree.Tree {
+	out := filetree.Tree{}
+	for p, f := range code {
+		if validCodePath(p) && filetree.CheckPath(p, f.Mode) == nil {
+			out[p] = f
+		}
+	}
+	return out
 }

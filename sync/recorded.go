@@ -27,22 +27,30 @@ func ParseRecorded(t filetree.Tree) (*State, []error) {
 		if err == nil {
 			return s, problems
 		}
+		// Resource files first: LiveFile's own complaint is often only
+		// that it names a resource that did not parse, which pruning
+		// its entries answers.
 		dropped := false
+		var liveErrs []error
 		for _, fe := range fileErrors(err) {
-			problems = append(problems, fe)
 			if fe.Path == LiveFile {
-				delete(t, LiveFile)
-				dropped = true
+				liveErrs = append(liveErrs, fe)
 				continue
 			}
+			problems = append(problems, fe)
 			if dropResource(t, fe.Path) {
 				dropped = true
 			}
 		}
-		pruneLive(t)
-		if !dropped {
+		if dropped {
+			pruneLive(t)
+			continue
+		}
+		if len(liveErrs) == 0 {
 			break
 		}
+		problems = append(problems, liveErrs...)
+		delete(t, LiveFile)
 	}
 	// Unreachable for a tree Parse reads at all; keep nothing rather
 	// than guess.
