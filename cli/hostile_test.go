@@ -178,17 +178,21 @@ func hostileCatalogue() []hostileCase {
 			notOut: `(?m)^function demo/web: deleted`,
 		},
 		{
-			name:   "online value: terminal escape in a value and a field name",
-			online: func(h *hostileEnv) { h.inject("demo/other", `{"description":"\u001b[2J\u001b[31mred","\u001b]0;title\u0007":"x"}`) },
+			name: "online value: terminal escape in a value and a field name",
+			online: func(h *hostileEnv) {
+				h.inject("demo/other", `{"description":"\u001b[2J\u001b[31mred","\u001b]0;title\u0007":"x"}`)
+			},
 			args:   []string{"pull"},
 			out:    q(`description "" -> "\x1b[2J\x1b[31mred"; "\033]0;title\a" (absent) -> "x"`),
 			notOut: "\x1b",
 		},
 		{
-			name:   "online value: empty field name and deep nesting",
-			online: func(h *hostileEnv) { h.inject("demo/other", `{"":1,"deep":`+strings.Repeat("[", 200)+strings.Repeat("]", 200)+`}`) },
-			args:   []string{"pull"},
-			out:    `function demo/other: .*deep`,
+			name: "online value: empty field name and deep nesting",
+			online: func(h *hostileEnv) {
+				h.inject("demo/other", `{"":1,"deep":`+strings.Repeat("[", 200)+strings.Repeat("]", 200)+`}`)
+			},
+			args: []string{"pull"},
+			out:  `function demo/other: .*deep`,
 		},
 		{
 			name: "online value: trigger deleted after a bad one was refused",
@@ -209,11 +213,14 @@ func hostileCatalogue() []hostileCase {
 			out:   `fcsync: services/demo/functions/web/code/passwd: symlink to /etc/passwd escapes the code folder`,
 		},
 		{
-			name:  "local: symlink climbing out",
-			local: func(h *hostileEnv) { h.symlink("services/demo/functions/web/code/up", "../../other/code/index.py"); h.commit() },
-			args:  []string{"push"},
-			exit:  2,
-			out:   `services/demo/functions/web/code/up: symlink to ../../other/code/index.py escapes the code folder`,
+			name: "local: symlink climbing out",
+			local: func(h *hostileEnv) {
+				h.symlink("services/demo/functions/web/code/up", "../../other/code/index.py")
+				h.commit()
+			},
+			args: []string{"push"},
+			exit: 2,
+			out:  `services/demo/functions/web/code/up: symlink to ../../other/code/index.py escapes the code folder`,
 		},
 		{
 			name: "local: git folder inside code",
@@ -238,11 +245,13 @@ func hostileCatalogue() []hostileCase {
 			out:   `services/demo/functions/web/function.yaml:2: `,
 		},
 		{
-			name:  "local: triggerConfig not a mapping",
-			local: func(h *hostileEnv) { h.write("services/demo/functions/web/triggers/http.yaml", "triggerType: http\ntriggerConfig: just a string\n") },
-			args:  []string{"status"},
-			exit:  2,
-			out:   `services/demo/functions/web/triggers/http.yaml:2: triggerConfig must be a mapping, not a single value`,
+			name: "local: triggerConfig not a mapping",
+			local: func(h *hostileEnv) {
+				h.write("services/demo/functions/web/triggers/http.yaml", "triggerType: http\ntriggerConfig: just a string\n")
+			},
+			args: []string{"status"},
+			exit: 2,
+			out:  `services/demo/functions/web/triggers/http.yaml:2: triggerConfig must be a mapping, not a single value`,
 		},
 		{
 			name:  "local: server-owned field",
@@ -252,11 +261,13 @@ func hostileCatalogue() []hostileCase {
 			out:   `services/demo/functions/web/function.yaml:1: codeChecksum is set by Function Compute`,
 		},
 		{
-			name:  "local: two YAML documents",
-			local: func(h *hostileEnv) { h.write("services/demo/functions/web/function.yaml", "memorySize: 1\n---\nmemorySize: 2\n") },
-			args:  []string{"status"},
-			exit:  2,
-			out:   `function.yaml:2: more than one YAML document`,
+			name: "local: two YAML documents",
+			local: func(h *hostileEnv) {
+				h.write("services/demo/functions/web/function.yaml", "memorySize: 1\n---\nmemorySize: 2\n")
+			},
+			args: []string{"status"},
+			exit: 2,
+			out:  `function.yaml:2: more than one YAML document`,
 		},
 		{
 			name: "local: alias bomb",
