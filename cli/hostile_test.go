@@ -86,14 +86,14 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 
 // hostileCase is one entry of the catalogue (issue 9, "hostile input").
 type hostileCase struct {
-	name    string
-	online  func(h *hostileEnv) // console edits after the clone
-	local   func(h *hostileEnv) // project edits after the clone
-	args    []string            // the fcsync command
-	exit    int
-	out     string // must match stdout and stderr together
-	notOut  string // must not match (raw control characters, a leaked value)
-	recorde bool   // a legitimate online change made alongside must be on the live branch afterwards
+	name        string
+	online      func(h *hostileEnv) // console edits after the clone
+	local       func(h *hostileEnv) // project edits after the clone
+	args        []string            // the fcsync command
+	exit        int
+	out         string // must match stdout and stderr together
+	notOut      string // must not match (raw control characters, a leaked value)
+	recordsRest bool   // a legitimate online change made alongside must be on the live branch afterwards
 }
 
 const liveRef = "fcsync/live/cn-hangzhou"
@@ -108,21 +108,21 @@ func file(name string) fcconsole.ZipEntry {
 
 func zipCase(name string, entry []fcconsole.ZipEntry, want string) hostileCase {
 	return hostileCase{
-		name:    "online zip: " + name,
-		online:  func(h *hostileEnv) { h.zip(entry...) },
-		args:    []string{"fetch"},
-		out:     `fcsync: warning: function demo/web: not recorded: code zip: ` + want,
-		recorde: true,
+		name:        "online zip: " + name,
+		online:      func(h *hostileEnv) { h.zip(entry...) },
+		args:        []string{"fetch"},
+		out:         `fcsync: warning: function demo/web: not recorded: code zip: ` + want,
+		recordsRest: true,
 	}
 }
 
 func triggerCase(name, cfg, want string) hostileCase {
 	return hostileCase{
-		name:    "online trigger config: " + name,
-		online:  func(h *hostileEnv) { h.inject("demo/web/http", `{"triggerConfig":`+cfg+`}`) },
-		args:    []string{"pull"},
-		out:     `fcsync: warning: trigger demo/web/http: not recorded: its configuration would not read back: ` + want,
-		recorde: true,
+		name:        "online trigger config: " + name,
+		online:      func(h *hostileEnv) { h.inject("demo/web/http", `{"triggerConfig":`+cfg+`}`) },
+		args:        []string{"pull"},
+		out:         `fcsync: warning: trigger demo/web/http: not recorded: its configuration would not read back: ` + want,
+		recordsRest: true,
 	}
 }
 
@@ -312,7 +312,7 @@ func TestHostileCatalogue(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHostileEnv(t)
 			before := snapshotOutside(t, h.dir, h.proj)
-			if tc.recorde {
+			if tc.recordsRest {
 				h.run("update-function", "demo", "other", `{"memorySize":256}`)
 			}
 			if tc.online != nil {
@@ -332,7 +332,7 @@ func TestHostileCatalogue(t *testing.T) {
 			if tc.notOut != "" && regexp.MustCompile(tc.notOut).Match(out.Bytes()) {
 				t.Errorf("output matches %q:\n%q", tc.notOut, out.String())
 			}
-			if tc.recorde {
+			if tc.recordsRest {
 				if y := gitOut(t, h.proj, "show", liveRef+":services/demo/functions/other/function.yaml"); !strings.Contains(y, "memorySize: 256") {
 					t.Errorf("the rest of the online state was not recorded:\n%s", y)
 				}
