@@ -106,6 +106,14 @@ func file(name string) fcconsole.ZipEntry {
 	return fcconsole.ZipEntry{Name: name, Data: []byte("pwned")}
 }
 
+func manyEntries(n int) []fcconsole.ZipEntry {
+	out := make([]fcconsole.ZipEntry, n)
+	for i := range out {
+		out[i] = fcconsole.ZipEntry{Name: fmt.Sprintf("f%d", i)}
+	}
+	return out
+}
+
 func zipCase(name string, entry []fcconsole.ZipEntry, want string) hostileCase {
 	return hostileCase{
 		name:        "online zip: " + name,
@@ -151,6 +159,7 @@ func hostileCatalogue() []hostileCase {
 		zipCase("HFS zero-width non-joiner", []fcconsole.ZipEntry{file(".g\u200cit/config")}, q(`entry ".g\u200cit/config" names the .git folder`)),
 		zipCase("HFS byte-order mark", []fcconsole.ZipEntry{file(".GI\ufeffT/config")}, q(`entry ".GI\ufeffT/config" names the .git folder`)),
 		zipCase("mixed case", []fcconsole.ZipEntry{file("x/.GiT/config")}, q(`entry "x/.GiT/config" names the .git folder`)),
+		zipCase("more entries than the limit", manyEntries(100_001), q(`100002 entries, more than the limit of 100000`)),
 		zipCase(".gitmodules symlink", []fcconsole.ZipEntry{link(".gitmodules", "index.py")}, q(`entry ".gitmodules" is a symlink named like .gitmodules`)),
 		zipCase(".gitmodules short-name symlink", []fcconsole.ZipEntry{link("GITMOD~1", "index.py")}, q(`entry "GITMOD~1" is a symlink named like .gitmodules`)),
 
@@ -158,6 +167,7 @@ func hostileCatalogue() []hostileCase {
 		triggerCase("a list", `[1,2,3]`, `triggerConfig must be a mapping, not a list`),
 		triggerCase("a number", `42`, `triggerConfig must be a mapping, not a single value`),
 		triggerCase("a boolean", `true`, `triggerConfig must be a mapping, not a single value`),
+		triggerCase("null", `null`, `triggerConfig must be a mapping, not null`),
 		{
 			name:   "online value: integer of 30 digits",
 			online: func(h *hostileEnv) { h.inject("demo/other", `{"timeout":123456789012345678901234567890}`) },

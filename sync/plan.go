@@ -292,6 +292,7 @@ func (p *Plan) Text() string {
 	for _, op := range p.Ops {
 		fmt.Fprintf(&b, "%s %s %s\n", sign[op.Action], op.Action, op.Resource)
 		for _, c := range op.Changes {
+			c.Field = filetree.Quote(c.Field) // a name from a file may hold a newline
 			switch {
 			case c.Secret && c.From != "":
 				fmt.Fprintf(&b, "    %s: (secret value from $%s)\n", c.Field, c.From)
