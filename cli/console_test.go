@@ -90,6 +90,11 @@ func runConsole(ts *testscript.TestScript, args []string) error {
 		}
 		fmt.Fprintln(ts.Stdout(), key)
 		return nil
+	case "inject":
+		if len(args) != 3 {
+			ts.Fatalf("usage: %s", consoleTestUsage)
+		}
+		return srv.Inject(args[1], []byte(args[2]))
 	case "reset-stats":
 		srv.ResetStats()
 		return nil

@@ -20,7 +20,7 @@ func TestInject(t *testing.T) {
 	must[*fcapi.CreateFunctionResponse](t)(api.CreateFunction(tea.String("svc"), &fcapi.CreateFunctionRequest{
 		FunctionName: tea.String("fn"), Runtime: tea.String("custom-container"), Handler: tea.String("x")}))
 	must[*fcapi.CreateTriggerResponse](t)(api.CreateTrigger(tea.String("svc"), tea.String("fn"), &fcapi.CreateTriggerRequest{
-		TriggerName: tea.String("t"), TriggerType: tea.String("http"), TriggerConfig: tea.String(`{"authType":"anonymous"}`)}))
+		TriggerName: tea.String("t"), TriggerType: tea.String("http"), TriggerConfig: tea.String(`{"authType":"anonymous","methods":["GET"]}`)}))
 
 	req, _ := http.NewRequest(http.MethodPatch, s.URL+"/_emulator/inject/svc/fn/t", strings.NewReader(`{"triggerConfig":[1,2,3]}`))
 	resp, err := http.DefaultClient.Do(req)
