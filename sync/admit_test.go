@@ -100,7 +100,10 @@ func FuzzParseRecorded(f *testing.F) {
 	f.Add([]byte("triggerConfig: [1, 2]\n"), []byte("a: [\n"))
 	f.Add([]byte("codeChecksum: x\n"), []byte("---\n---\n"))
 	f.Fuzz(func(t *testing.T, trigger, function []byte) {
-		tree := copyTree(base)
+		tree := filetree.Tree{}
+		for p, f := range base {
+			tree[p] = f
+		}
 		tree["services/svc/functions/fn/triggers/t.yaml"] = filetree.File{Data: trigger}
 		tree["services/svc/functions/fn/function.yaml"] = filetree.File{Data: function}
 		s, _ := ParseRecorded(tree)
