@@ -216,6 +216,18 @@ func hostileCatalogue() []hostileCase {
 		},
 
 		{
+			name: "history: a live commit whose message holds escape sequences",
+			local: func(h *hostileEnv) {
+				tree := gitOut(h.t, h.proj, "rev-parse", liveRef+"^{tree}")
+				parent := gitOut(h.t, h.proj, "rev-parse", liveRef)
+				c := gitOut(h.t, h.proj, "commit-tree", tree, "-p", parent, "-m", "online change: \x1b[2J\x1b]0;pwned\a\n\nfunction demo/web: \x1b[31mred")
+				gitCmd(h.t, h.proj, "update-ref", "refs/heads/"+liveRef, c)
+			},
+			args:   []string{"log"},
+			out:    q(`online change: \033[2J\033]0;pwned\a`) + `(?s).*` + q(`function demo/web: \033[31mred`),
+			notOut: "\x1b",
+		},
+		{
 			name:  "local: symlink to a system file",
 			local: func(h *hostileEnv) { h.symlink("services/demo/functions/web/code/passwd", "/etc/passwd"); h.commit() },
 			args:  []string{"push"},

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
 )
 
 func logCommand(st Streams) *cli.Command {
@@ -96,14 +97,16 @@ func (p *project) runLog(c *cli.Context) error {
 		return json.NewEncoder(p.st.Out).Encode(map[string]any{"branch": p.liveBranch(), "commits": entries})
 	}
 	for _, e := range entries {
-		fmt.Fprintf(p.st.Out, "%s %s  %s  %s\n", p.color(colorYellow, e.Commit[:10]), e.Date.Format("2006-01-02 15:04:05 -0700"), e.Kind, e.Author)
-		fmt.Fprintf(p.st.Out, "    %s\n", e.Subject)
+		// Commits are others' words (an older fcsync, a colleague): their
+		// control characters are shown escaped, never sent to the terminal.
+		fmt.Fprintf(p.st.Out, "%s %s  %s  %s\n", p.color(colorYellow, e.Commit[:10]), e.Date.Format("2006-01-02 15:04:05 -0700"), e.Kind, filetree.EscapeControl(e.Author))
+		fmt.Fprintf(p.st.Out, "    %s\n", filetree.EscapeControl(e.Subject))
 		if e.Deployed != "" {
-			fmt.Fprintf(p.st.Out, "    deployed: %s\n", e.Deployed)
+			fmt.Fprintf(p.st.Out, "    deployed: %s\n", filetree.EscapeControl(e.Deployed))
 		}
 		for _, line := range strings.Split(e.Body, "\n") {
 			if line != "" {
-				fmt.Fprintf(p.st.Out, "    %s\n", line)
+				fmt.Fprintf(p.st.Out, "    %s\n", filetree.EscapeControl(line))
 			}
 		}
 	}

@@ -50,6 +50,26 @@ func Quote(p string) string {
 	return b.String()
 }
 
+// EscapeControl writes the control characters of a line of text (a commit
+// message, an author) as Quote does, leaving everything else, non-ASCII
+// included, as it is: such text is not a path, but must not drive the
+// terminal either.
+func EscapeControl(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			q := Quote(string(r))
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 func needsQuote(p string) bool {
 	for i := 0; i < len(p); i++ {
 		if c := p[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {

@@ -86,3 +86,15 @@ func TestQuoteList(t *testing.T) {
 		}
 	}
 }
+
+func TestEscapeControl(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain café line":           "plain café line",
+		"\x1b[2Jclear\tand\x07bell": `\033[2Jclear\tand\abell`,
+		"del\x7f":                   `del\177`,
+	} {
+		if got := EscapeControl(in); got != want {
+			t.Errorf("EscapeControl(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
