@@ -160,6 +160,10 @@ func hostileCatalogue() []hostileCase {
 		zipCase("HFS byte-order mark", []fcconsole.ZipEntry{file(".GI\ufeffT/config")}, q(`entry ".GI\ufeffT/config" names the .git folder`)),
 		zipCase("mixed case", []fcconsole.ZipEntry{file("x/.GiT/config")}, q(`entry "x/.GiT/config" names the .git folder`)),
 		zipCase("more entries than the limit", manyEntries(100_001), q(`100002 entries, more than the limit of 100000`)),
+		zipCase(".gitmodules naming ../", []fcconsole.ZipEntry{{Name: "vendor/.gitmodules", Data: []byte("[submodule \"../../../x\"]\n\tpath = x\n\turl = https://example.com/x\n")}},
+			q(`entry "vendor/.gitmodules" is a .gitmodules naming submodule ../../../x, which git refuses`)),
+		zipCase(".gitmodules url as an option", []fcconsole.ZipEntry{{Name: ".gitmodules", Data: []byte("[submodule \"x\"]\n\tpath = x\n\turl = --upload-pack=touch /tmp/fcsync-evil\n")}},
+			q(`entry ".gitmodules" is a .gitmodules whose submodule x has url "--upload-pack=touch /tmp/fcsync-evil", which git refuses`)),
 		zipCase(".gitmodules symlink", []fcconsole.ZipEntry{link(".gitmodules", "index.py")}, q(`entry ".gitmodules" is a symlink named like .gitmodules`)),
 		zipCase(".gitmodules short-name symlink", []fcconsole.ZipEntry{link("GITMOD~1", "index.py")}, q(`entry "GITMOD~1" is a symlink named like .gitmodules`)),
 

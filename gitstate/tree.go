@@ -147,6 +147,9 @@ func (r *Repo) WriteTree(t filetree.Tree) (Hash, error) {
 	entries := make(map[string]entry, len(t))
 	for _, p := range t.Paths() {
 		f := t[p]
+		if err := filetree.CheckFile(p, f); err != nil {
+			return ZeroHash, fmt.Errorf("%s: %w", filetree.Quote(p), err)
+		}
 		h, err := r.writeBlob(f.Data)
 		if err != nil {
 			return ZeroHash, err

@@ -130,7 +130,7 @@ func recordable(id fc.ID, r *fc.Resource, code filetree.Tree) error {
 		if !validCodePath(p) {
 			return fmt.Errorf("code file %s: invalid path", filetree.Quote(p))
 		}
-		if err := filetree.CheckPath(p, code[p].Mode); err != nil {
+		if err := filetree.CheckFile(p, code[p]); err != nil {
 			return fmt.Errorf("code file %s %v", filetree.Quote(p), err)
 		}
 	}
@@ -142,7 +142,7 @@ func recordable(id fc.ID, r *fc.Resource, code filetree.Tree) error {
 func safeCode(code filetree.Tree) filetree.Tree {
 	out := filetree.Tree{}
 	for p, f := range code {
-		if validCodePath(p) && filetree.CheckPath(p, f.Mode) == nil {
+		if validCodePath(p) && filetree.CheckFile(p, f) == nil {
 			out[p] = f
 		}
 	}

@@ -25,7 +25,7 @@ func CheckLocalCode(s *State) error {
 		code := s.Code[id]
 		for _, p := range code.Paths() {
 			file := id.CodeDir() + "/" + p
-			if err := filetree.CheckPath(p, code[p].Mode); err != nil {
+			if err := filetree.CheckFile(p, code[p]); err != nil {
 				errs = append(errs, &FileError{Path: file, Err: err})
 				continue
 			}

@@ -74,7 +74,7 @@ func Render(s *State, opt RenderOptions) (filetree.Tree, error) {
 			if !validCodePath(p) {
 				return nil, fmt.Errorf("render %s: invalid code path %q", id, p)
 			}
-			if err := filetree.CheckPath(p, f.Mode); err != nil {
+			if err := filetree.CheckFile(p, f); err != nil {
 				return nil, fmt.Errorf("%s: code file %s %v", id, filetree.Quote(p), err)
 			}
 			t[id.CodeDir()+"/"+p] = f

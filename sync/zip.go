@@ -98,7 +98,11 @@ func UnpackZip(id fc.ID, data []byte, lim ZipLimits) (filetree.Tree, error) {
 			return nil, fmt.Errorf("%s: code zip: entry %q: %w", id, f.Name, err)
 		}
 		budget -= int64(len(content))
-		tree[name] = filetree.File{Data: content, Mode: entryMode(mode)}
+		file := filetree.File{Data: content, Mode: entryMode(mode)}
+		if err := filetree.CheckFile(name, file); err != nil {
+			return nil, fail("entry %q %v", f.Name, err)
+		}
+		tree[name] = file
 		for d := path.Dir(name); d != "."; d = path.Dir(d) {
 			dirs[d] = f.Name
 		}

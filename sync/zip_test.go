@@ -86,6 +86,8 @@ func TestUnpackZipRefuses(t *testing.T) {
 		{"dotgit zwnj", []zipEntry{{name: ".g\u200cit/config", data: "x"}}, `entry ".g\u200cit/config" names the .git folder`},
 		{"dotgit case", []zipEntry{{name: "lib/.GiT/hooks/post-checkout", data: "x"}}, `names the .git folder`},
 		{"dotgit folder entry", []zipEntry{{name: "GIT~1/", mode: fs.ModeDir | 0o755}}, `entry "GIT~1/" names the .git folder`},
+		{"gitmodules with a dot-dot name", []zipEntry{{name: "lib/.gitmodules", data: "[submodule \"../../x\"]\n\tpath = x\n"}},
+			`entry "lib/.gitmodules" is a .gitmodules naming submodule ../../x, which git refuses`},
 		{"gitmodules symlink", []zipEntry{{name: ".gitmodules", data: "x", mode: fs.ModeSymlink | 0o777}},
 			`entry ".gitmodules" is a symlink named like .gitmodules`},
 	}
