@@ -10,17 +10,17 @@ import (
 // reports an error.
 var gitmodulesCases = map[string]bool{
 	"[submodule \"lib\"]\n\tpath = lib\n\turl = https://example.com/lib.git\n": false,
-	"[submodule \"../../x\"]\n\tpath = x\n\turl = https://e/x\n":                true,
-	"[submodule \"a\\\\..\\\\b\"]\n\tpath = x\n":                                true,
-	"[submodule \"ok\"]\n\tpath = x\n\turl = --upload-pack=touch /tmp/pwned\n":  true,
-	"[submodule \"ok\"]\n\tpath = x\n\turl = \"-u\" ; a comment\n":              true,
-	"[submodule \"ok\"]\n\tpath = -x\n":                                         true,
-	"[submodule \"ok\"]\n\tpath = x\n\tupdate = !rm -rf /\n":                    true,
-	"[submodule \"ok\"]\n\tpath = x\n\tupdate = rebase\n":                       false,
-	"[core]\n\turl = -x\n":                                                      false,
-	"not a config at all [\n":                                                   false,
-	"# only a comment\n":                                                        false,
-	"[submodule \"a..b\"]\n\tpath = x\n":                                        false,
+	"[submodule \"../../x\"]\n\tpath = x\n\turl = https://e/x\n":               true,
+	"[submodule \"a\\\\..\\\\b\"]\n\tpath = x\n":                               true,
+	"[submodule \"ok\"]\n\tpath = x\n\turl = --upload-pack=touch /tmp/pwned\n": true,
+	"[submodule \"ok\"]\n\tpath = x\n\turl = \"-u\" ; a comment\n":             true,
+	"[submodule \"ok\"]\n\tpath = -x\n":                                        true,
+	"[submodule \"ok\"]\n\tpath = x\n\tupdate = !rm -rf /\n":                   true,
+	"[submodule \"ok\"]\n\tpath = x\n\tupdate = rebase\n":                      false,
+	"[core]\n\turl = -x\n":               false,
+	"not a config at all [\n":            false,
+	"# only a comment\n":                 false,
+	"[submodule \"a..b\"]\n\tpath = x\n": false,
 }
 
 func TestCheckFileGitmodules(t *testing.T) {
