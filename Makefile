@@ -25,10 +25,12 @@ node-deps: deps
 	npm ci --prefix $(NODEDIR) --no-audit --no-fund --loglevel=error
 
 # FCSYNC_REQUIRE_NODE makes the Node.js conformance test fail instead of skip
-# when its SDK is missing, so CI cannot pass without running it.
+# when its SDK is missing, so CI cannot pass without running it. The race
+# detector slows the CLI scenarios several times over, beyond go test's
+# default 10-minute limit on a busy 2-core machine: hence -timeout.
 test: node-deps
 	$(GO) vet ./...
-	FCSYNC_REQUIRE_NODE=1 $(GO) test -race -count=1 ./...
+	FCSYNC_REQUIRE_NODE=1 $(GO) test -race -timeout 30m -count=1 ./...
 
 # The benchmarks of the pure parts, then the real fcsync binary against
 # fc-emulator at 20 ms a call: fleets of 100, 1,000 and 3,000 functions and
