@@ -95,19 +95,24 @@ func FuzzRenderParse(f *testing.F) {
 }
 
 // FuzzCheckPath: whatever CheckPath accepts is a path git can hold, by the
-// rules it implements, and is accepted the same by the tree writer's view.
+// rules it implements, and CheckFile (which also reads a .gitmodules) never
+// accepts what CheckPath refuses.
 func FuzzCheckPath(f *testing.F) {
 	for _, s := range []string{".git/config", ".git /HEAD", ".git./config", "git~1/config", ".g\u200cit/config",
 		"a/b/c.py", "GIT~1", ".gitmodules", "x/.GiT\ufeff/y", "a//b", "../x", "/abs", "a\\.git"} {
-		f.Add(s, false)
-		f.Add(s, true)
+		f.Add(s, false, []byte{})
+		f.Add(s, true, []byte("x"))
 	}
-	f.Fuzz(func(t *testing.T, p string, link bool) {
+	f.Add("lib/.gitmodules", false, []byte("[submodule \"../x\"]\n\tpath = x\n\turl = \"-u\\\"\" # c\n"))
+	f.Fuzz(func(t *testing.T, p string, link bool, data []byte) {
 		mode := filetree.Regular
 		if link {
 			mode = filetree.Symlink
 		}
 		err := filetree.CheckPath(p, mode)
+		if fileErr := filetree.CheckFile(p, filetree.File{Data: data, Mode: mode}); err != nil && fileErr == nil {
+			t.Fatalf("CheckFile accepts %q, which CheckPath refuses: %v", p, err)
+		}
 		if err != nil {
 			if !errors.Is(err, filetree.ErrUnsafePath) {
 				t.Fatalf("error %v is not ErrUnsafePath", err)
