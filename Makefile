@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := $(CURDIR)/bin
 NODEDIR := conformance/node
 
-.PHONY: build demo test deps node-deps bench fuzz vet clean
+.PHONY: build demo test deps node-deps bench fuzz soak vet clean
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null)
 
@@ -48,6 +48,11 @@ fuzz:
 	@for f in $(FUZZERS); do \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./sync/ || exit 1; \
 	done
+
+# The long versions of the scenarios make test runs short (FCSYNC_SOAK):
+# a pull of 99,990 files.
+soak:
+	FCSYNC_SOAK=1 $(GO) test -count=1 -timeout 60m -run 'TestScripts' ./cli/
 
 clean:
 	rm -rf $(BIN) $(NODEDIR)/node_modules

@@ -76,6 +76,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 filepath.Join("..", "testdata", "scripts"),
 		RequireExplicitExec: true,
 		Setup:               setupScript,
+		Condition:           scriptCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fcconsole": cmdConsole,
 			"mkzip":     cmdMkzip,
@@ -264,4 +265,14 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
+}
+
+// scriptCondition adds [soak] to the scripts' conditions: true when
+// FCSYNC_SOAK is set (make soak), for the long versions of the scenarios
+// that make test, under the race detector, cannot afford.
+func scriptCondition(cond string) (bool, error) {
+	if cond == "soak" {
+		return os.Getenv("FCSYNC_SOAK") != "", nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
 }
