@@ -35,9 +35,9 @@ type project struct {
 	debug       bool
 	creds       fsync.Scrubber // the credential values client() resolved
 
-	warned  map[gitstate.Hash]bool          // sync point commits already reported unreadable
-	commits map[gitstate.Hash]*parsedCommit // see parseCommit
-	warnedMsgs map[string]bool // warnings already printed by this command (warnOnce)
+	warned     map[gitstate.Hash]bool          // sync point commits already reported unreadable
+	commits    map[gitstate.Hash]*parsedCommit // see parseCommit
+	warnedMsgs map[string]bool                 // warnings already printed by this command (warnOnce)
 }
 
 // findProject locates the project folder: --dir, or the nearest folder
@@ -261,23 +261,18 @@ func (p *project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
 	return c, nil
 }
 
-// readHistory parses a commit fcsync recorded (the live branch, a sync
-// point) the way ParseRecorded does: what an older fcsync recorded and
-// cannot be read back is left out with a warning, never a wedge.
+// readHistory reads a commit fcsync recorded (the live tip) that may hold
+// what an older fcsync could not read back: that part is left out with a
+// warning (fsync.RecordedProblems), never a wedge.
 func (p *project) readHistory(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
-	if h.IsZero() {
-		return fsync.NewState(), filetree.Tree{}, nil
-	}
-	t, err := p.repo.ReadTree(h)
+	c, err := p.parseCommit(h)
 	if err != nil {
 		return nil, nil, err
 	}
-	files := p.fromRepo(t)
-	s, problems := fsync.ParseRecorded(files)
-	for _, e := range problems {
+	for _, e := range fsync.RecordedProblems(c.err) {
 		p.warnOnce(fmt.Sprintf("commit %s: %v: left out of what fcsync reads from it", short(h), e))
 	}
-	return s, files, nil
+	return c.state, c.files, nil
 }
 
 // readWorktree parses the project files on disk.

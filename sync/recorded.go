@@ -16,8 +16,14 @@ import (
 // resource.
 func ParseRecorded(t filetree.Tree) (*State, []error) {
 	s, err := ParsePartial(t)
+	return s, RecordedProblems(err)
+}
+
+// RecordedProblems lists the problems of ParsePartial's error that
+// ParseRecorded reports.
+func RecordedProblems(err error) []error {
 	if err == nil {
-		return s, nil
+		return nil
 	}
 	var files, live []error
 	for _, fe := range fileErrors(err) {
@@ -28,9 +34,9 @@ func ParseRecorded(t filetree.Tree) (*State, []error) {
 		}
 	}
 	if len(files) > 0 {
-		return s, files
+		return files
 	}
-	return s, live
+	return live
 }
 
 // fileErrors lists the *FileError values of an errors.Join.
