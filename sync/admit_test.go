@@ -61,6 +61,16 @@ func TestAdmit(t *testing.T) {
 		t.Errorf("refusals %v, code %v", refused, got.Code[fn].Paths())
 	}
 
+	// A name FC should never have accepted (a list answer is data too).
+	odd := good.Clone()
+	bad1 := fc.FunctionID("svc", "../x")
+	odd.Resources[bad1] = &fc.Resource{ID: bad1, Spec: map[string]any{}, Status: map[string]any{}}
+	got, refused = Admit(odd, nil)
+	if len(refused) != 1 || refused[0].ID != bad1 || got.Resources[bad1] != nil ||
+		!strings.Contains(refused[0].Error(), `invalid function name "../x"`) {
+		t.Errorf("odd name: %v", refused)
+	}
+
 	// Whatever reads back is admitted untouched.
 	if got, refused := Admit(good, nil); len(refused) != 0 || len(got.Resources) != 3 {
 		t.Errorf("good state: %v", refused)
