@@ -7,12 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	fcopen "github.com/alibabacloud-go/fc-open-20210406/v2/client"
 	util "github.com/alibabacloud-go/tea-utils/v2/service"
 	"github.com/alibabacloud-go/tea/tea"
+
+	"github.com/fcsync/fcsync/internal/budget"
 )
 
 const apiVersion = "2021-04-06"
@@ -31,9 +35,16 @@ type Client struct {
 	protocol  string
 	accountID string
 	policy    RetryPolicy
-	download  *http.Client // fetches GetFunctionCode URLs, which are not signed API calls
-	pageSize  int          // list limit; 0 leaves it to the server's default (20)
-	trace     func(Call)
+	pageSize  int // list limit; 0 leaves it to the server's default (20)
+
+	http        *http.Client  // every API call and code download (see transport.go)
+	timeout     time.Duration // one attempt without a body
+	maxAnswer   int64
+	notify      func(string)
+	noticeAfter time.Duration
+	stalled     atomic.Bool // a waiting notice stands for the current stall
+	budget      *budget.Budget
+	trace       func(Call)
 }
 
 // NewClient validates cfg and builds a Client. It makes no API call.
@@ -52,27 +63,38 @@ func NewClient(cfg Config) (*Client, error) {
 	if timeout <= 0 {
 		timeout = defaultHTTPTimeout
 	}
-	ms := int(timeout.Milliseconds())
+	// Timeouts are set on fcsync's own HTTP client (transport.go), not
+	// here: the SDK's are neither per call nor scaled by size.
 	api, err := fcopen.NewClient(&openapi.Config{
-		Endpoint:       tea.String(host),
-		Protocol:       tea.String(protocol),
-		RegionId:       tea.String(cfg.Region),
-		Credential:     cred,
-		ReadTimeout:    tea.Int(ms),
-		ConnectTimeout: tea.Int(min(ms, 10_000)),
+		Endpoint:   tea.String(host),
+		Protocol:   tea.String(protocol),
+		RegionId:   tea.String(cfg.Region),
+		Credential: cred,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("fc client: %w", err)
 	}
-	return &Client{
-		api:       api,
-		protocol:  protocol,
-		accountID: cfg.AccountID,
-		policy:    cfg.Retry.withDefaults(),
-		download:  &http.Client{Timeout: timeout},
-		pageSize:  defaultPageSize,
-		trace:     cfg.Trace,
-	}, nil
+	c := &Client{
+		api:         api,
+		protocol:    protocol,
+		accountID:   cfg.AccountID,
+		policy:      cfg.Retry.withDefaults(),
+		pageSize:    defaultPageSize,
+		http:        newHTTPClient(cfg.Concurrency),
+		timeout:     timeout,
+		maxAnswer:   cfg.MaxAnswer,
+		notify:      cfg.Notify,
+		noticeAfter: cfg.NoticeAfter,
+		budget:      cfg.Budget,
+		trace:       cfg.Trace,
+	}
+	if c.maxAnswer <= 0 {
+		c.maxAnswer = defaultMaxAnswer
+	}
+	if c.noticeAfter <= 0 {
+		c.noticeAfter = defaultNotice
+	}
+	return c, nil
 }
 
 // request is one API call, described independently of the SDK.
@@ -92,9 +114,8 @@ type response struct {
 	etag string
 }
 
-// do makes one attempt of r. The SDK takes no context, so the call runs in
-// its own goroutine and do returns as soon as ctx is done; the abandoned
-// attempt ends on its own within the HTTP timeout.
+// do makes one attempt of r. The SDK takes no context: ctx reaches the
+// HTTP request through the hook in transport.go.
 func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, err)
@@ -124,6 +145,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if c.accountID != "" {
 		req.Headers["X-Fc-Account-Id"] = tea.String(c.accountID)
 	}
+	size := 0
 	if r.body != nil {
 		// Marshalled here rather than by the SDK, which would turn a
 		// marshalling error into an empty body.
@@ -132,40 +154,32 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			return nil, fmt.Errorf("%s%s: encode request: %w", prefixOf(r.id), r.action, err)
 		}
 		req.Body = string(b)
+		size = len(b)
 	}
-
-	type result struct {
-		m   map[string]any
-		err error
-	}
-	done := make(chan result, 1)
+	what := strings.TrimSpace(r.action + " " + idName(r.id))
+	callID, done := c.register(ctx, what, size)
+	defer done()
+	req.Headers[callHeader] = tea.String(callID)
 	start := time.Now()
-	go func() {
-		m, err := c.api.CallApi(params, req, &util.RuntimeOptions{})
-		done <- result{m, err}
-	}()
-	var res result
-	select {
-	case <-ctx.Done():
-		c.traceCall(r, params, start, nil, ctx.Err())
-		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, ctx.Err())
-	case res = <-done:
-	}
-	c.traceCall(r, params, start, res.m, res.err)
-	if res.err != nil {
+	m, err := c.api.CallApi(params, req, &util.RuntimeOptions{})
+	c.traceCall(r, params, start, m, err)
+	if err != nil {
 		var se *tea.SDKError
-		if errors.As(res.err, &se) {
+		if errors.As(err, &se) {
 			return nil, apiError(r.action, r.id, se)
 		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, ctx.Err())
+		}
 		// Network and decoding errors: retry decides which are transient.
-		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, res.err)
+		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, err)
 	}
 	out := &response{}
-	if h, ok := res.m["headers"].(map[string]any); ok {
+	if h, ok := m["headers"].(map[string]any); ok {
 		out.etag, _ = h["etag"].(string)
 	}
 	if bodyType == "json" {
-		body, err := decodeObject(res.m["body"])
+		body, err := decodeObject(m["body"])
 		if err != nil {
 			return nil, fmt.Errorf("%s%s: decode response: %w", prefixOf(r.id), r.action, err)
 		}
@@ -224,4 +238,16 @@ func (c *Client) traceCall(r request, params *openapi.Params, start time.Time, m
 		call.Failed = true
 	}
 	c.trace(call)
+}
+
+// idName is the resource's path ("demo/web") for the waiting notice.
+func idName(id ID) string {
+	if id.Kind == "" {
+		return ""
+	}
+	s := id.String()
+	if _, name, ok := strings.Cut(s, " "); ok {
+		return name
+	}
+	return s
 }

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/fcsync/fcsync/internal/budget"
 )
 
 var crcTable = crc64.MakeTable(crc64.ECMA)
@@ -78,11 +80,16 @@ func (c *Client) fetch(ctx context.Context, id ID, rawURL string) ([]byte, error
 		return nil, fmt.Errorf("%s: code url: unparsable", id)
 	}
 	shown := u.Scheme + "://" + u.Host + u.Path
+	// The deadline is that of an upload of the largest package: a download
+	// is not slower.
+	limit := c.timeoutFor(MaxCodeZip)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: code url %s: %w", id, shown, err)
 	}
-	resp, err := c.download.Do(hreq)
+	resp, err := c.http.Do(hreq)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -95,9 +102,69 @@ func (c *Client) fetch(ctx context.Context, id ID, rawURL string) ([]byte, error
 		return nil, &Error{Status: resp.StatusCode, Code: strings.ReplaceAll(http.StatusText(resp.StatusCode), " ", ""),
 			Message: "downloading " + shown, Action: "GetFunctionCode", Resource: id}
 	}
-	b, err := io.ReadAll(resp.Body)
+	b, err := readBounded(ctx, resp, c.budget)
 	if err != nil {
 		return nil, fmt.Errorf("%s: download code: %w", id, err)
 	}
 	return b, nil
+}
+
+// MaxCodeZip is the largest code package fcsync downloads: FC accepts 500
+// MB through OSS and the console.
+const MaxCodeZip = 512 << 20
+
+// readBounded reads a code download into one buffer of exactly its size,
+// taking the bytes from budget as they arrive and giving them back when it
+// returns: the caller then holds the zip, and the next holder of the budget
+// (an unpack) counts it again. An answer beyond MaxCodeZip is refused
+// before it is read when its length is announced, else as soon as it
+// passes the limit.
+func readBounded(ctx context.Context, resp *http.Response, b *budget.Budget) ([]byte, error) {
+	if resp.ContentLength > MaxCodeZip {
+		return nil, &TooLargeError{What: "code package", Limit: MaxCodeZip}
+	}
+	if n := resp.ContentLength; n >= 0 {
+		if err := b.Acquire(ctx, n); err != nil {
+			return nil, err
+		}
+		defer b.Release(n)
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	// Unknown length: chunks as they arrive, then one buffer.
+	const chunk = 1 << 20
+	var chunks [][]byte
+	var total int64
+	defer func() { b.Release(int64(len(chunks)) * chunk) }()
+	for {
+		if err := b.Acquire(ctx, chunk); err != nil {
+			return nil, err
+		}
+		buf := make([]byte, chunk)
+		chunks = append(chunks, buf)
+		n, err := io.ReadFull(resp.Body, buf)
+		chunks[len(chunks)-1] = buf[:n:chunk]
+		total += int64(n)
+		if total > MaxCodeZip {
+			return nil, &TooLargeError{What: "code package", Limit: MaxCodeZip}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := b.Acquire(ctx, total); err != nil {
+		return nil, err
+	}
+	defer b.Release(total)
+	out := make([]byte, 0, total)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out, nil
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
+
+	"github.com/fcsync/fcsync/internal/budget"
 )
 
 // Config says where the FC API is and who calls it.
@@ -21,9 +23,23 @@ type Config struct {
 	AccountID string
 	// Credential signs every request; nil means the default credential
 	// chain (see ResolveCredential).
-	Credential  credentials.Credential
-	Retry       RetryPolicy
-	HTTPTimeout time.Duration // one HTTP attempt; zero means 60 s
+	Credential credentials.Credential
+	Retry      RetryPolicy
+	// HTTPTimeout bounds one HTTP attempt without a body; a request body
+	// adds a second per 256 KiB. Zero means 30 s.
+	HTTPTimeout time.Duration
+	// MaxAnswer caps an API answer's size; zero means 32 MiB.
+	MaxAnswer int64
+	// Notify, if set, is told in one line when FC keeps a call waiting
+	// longer than NoticeAfter (zero: 5 s).
+	Notify      func(string)
+	NoticeAfter time.Duration
+	// Concurrency is the most calls the caller makes at once (connections
+	// kept open for reuse; also the start of adaptive concurrency).
+	Concurrency int
+	// Budget, if set, bounds the bytes code downloads hold at once, shared
+	// with whatever else the caller gives it to (unpacking).
+	Budget *budget.Budget
 	// Trace, if set, is told about every API attempt (--debug).
 	Trace func(Call)
 }
@@ -53,7 +69,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-const defaultHTTPTimeout = 60 * time.Second
+const defaultHTTPTimeout = 30 * time.Second
 
 // Environment variables read by ResolveConfig (DESIGN section 6).
 const (

@@ -73,7 +73,13 @@ func (c *Client) list(ctx context.Context, kind Kind, parent ID, prefix string) 
 		if err != nil {
 			return nil, err
 		}
-		items, _ := resp.body[info.listKey].([]any)
+		// An answer without its list key is a half answer, not an empty
+		// list: taken for one, it would read as every resource deleted.
+		raw, present := resp.body[info.listKey]
+		items, isList := raw.([]any)
+		if !present || (!isList && raw != nil) {
+			return nil, fmt.Errorf("%s%s: the answer has no %q list: not taking it for an empty one", prefixOf(parent), req.action, info.listKey)
+		}
 		for _, it := range items {
 			obj, ok := it.(map[string]any)
 			if !ok {

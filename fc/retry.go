@@ -68,6 +68,9 @@ func stopped(ctx context.Context, last error) error {
 // server error, or a network failure (an HTTP timeout included). Other 4xx
 // answers would only repeat. The caller's own cancellation is checked apart.
 func retryable(err error) bool {
+	if permanent(err) {
+		return false
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.throttled() || e.Status >= 500

@@ -49,7 +49,7 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, requestI
 func (e *Emulator) serveCode(w http.ResponseWriter, r *http.Request, requestID, rest string) {
 	const action = "DownloadCode"
 	e.stats.add(action)
-	if _, handled := e.faults.inject(w, r, action, requestID); handled {
+	if in, handled := e.faults.inject(w, r, action, requestID); handled || in.lose && dropConnection(w) {
 		return
 	}
 	parts := strings.Split(rest, "/")

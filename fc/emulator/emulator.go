@@ -127,7 +127,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	e.stats.begin(req.action)
 	defer e.stats.end()
-	edit, handled := e.faults.inject(w, r, req.action, requestID)
+	in, handled := e.faults.inject(w, r, req.action, requestID)
 	if handled {
 		return
 	}
@@ -154,7 +154,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req.body = body
 	req.account = e.opts.AccountID
 	req.now = e.opts.Now()
-	rep, aerr := e.serve(req, r, edit)
+	rep, aerr := e.serve(req, r, in.editBefore)
+	if in.lose && dropConnection(w) {
+		return
+	}
 	if aerr != nil {
 		writeError(w, requestID, aerr)
 		return

@@ -23,9 +23,16 @@ type Faults struct {
 	// 429 ResourceExhausted.
 	ThrottleRPS int `json:"throttleRPS"`
 	// FailureRate is the fraction of requests that fail without being
-	// applied: half answered 500 InternalServerError, half with the
-	// connection dropped.
+	// applied: a third answered 500 InternalServerError, a third 503
+	// ServiceUnavailable, a third with the connection dropped.
 	FailureRate float64 `json:"failureRate"`
+	// LoseRate is the fraction of requests that are applied and whose
+	// answer is then lost: the connection drops after the write landed.
+	LoseRate float64 `json:"loseRate"`
+	// Answers replace the answers to chosen requests with canned ones, the
+	// request not applied: a redirect, a list without its list key, a 404
+	// for a resource that exists, a web server's page.
+	Answers []Answer `json:"answers"`
 	// FailNth maps an action to the ordinal (from 1, counted since the faults
 	// were set) of its one request answered 500 without being applied.
 	FailNth map[string]int `json:"failNth"`
@@ -46,6 +53,17 @@ type Faults struct {
 	EditBefore map[string]int `json:"editBefore"`
 	// Seed makes FailureRate and Jitter reproducible.
 	Seed int64 `json:"seed"`
+}
+
+// Answer is a canned answer to the Nth request of Action (counted from 1
+// since the faults were set; 0: every request of it).
+type Answer struct {
+	Action      string            `json:"action"`
+	Nth         int               `json:"nth"`
+	Status      int               `json:"status"`
+	ContentType string            `json:"contentType"` // default application/json
+	Header      map[string]string `json:"header"`      // e.g. Location for a redirect
+	Body        string            `json:"body"`
 }
 
 // UnmarshalJSON reads Latency and Jitter as Go duration strings ("20ms") or
@@ -114,8 +132,10 @@ func (fs *faultState) set(f Faults) {
 
 // verdict is what the faults decide for one request.
 type verdict struct {
-	throttled, fail, drop, echo, editBefore bool
-	rps                                     int
+	throttled, fail, drop, echo, editBefore, lose bool
+	status                                        int // of a failure: 500 or 503
+	rps                                           int
+	answer                                        *Answer
 }
 
 func (fs *faultState) decide(action string) (time.Duration, verdict) {
@@ -139,21 +159,41 @@ func (fs *faultState) decide(action string) (time.Duration, verdict) {
 	fs.seen[action]++
 	n := fs.seen[action]
 	v.editBefore = fs.f.EditBefore[action] == n
+	for i, a := range fs.f.Answers {
+		if a.Action == action && (a.Nth == 0 || a.Nth == n) {
+			v.answer = &fs.f.Answers[i]
+			return delay, v
+		}
+	}
+	v.status = http.StatusInternalServerError
 	if from, ok := fs.f.FailEcho[action]; ok && n >= from {
 		v.echo = true
 	} else if from, ok := fs.f.FailFrom[action]; (ok && n >= from) || fs.f.FailNth[action] == n {
 		v.fail = true
 	} else if fs.f.FailureRate > 0 && fs.rng.Float64() < fs.f.FailureRate {
-		v.fail, v.drop = true, fs.rng.IntN(2) == 0
+		v.fail = true
+		switch fs.rng.IntN(3) {
+		case 0:
+			v.drop = true
+		case 1:
+			v.status = http.StatusServiceUnavailable
+		}
+	} else if fs.f.LoseRate > 0 && fs.rng.Float64() < fs.f.LoseRate {
+		v.lose = true
 	}
 	return delay, v
 }
 
+// injected is what inject decided for a request it did not answer itself.
+type injected struct {
+	editBefore bool // play a concurrent edit before serving it
+	lose       bool // serve it, then drop the connection instead of answering
+}
+
 // inject applies the faults to one request of action. handled reports that
-// the request was answered (or its connection dropped) here; editBefore that
-// a concurrent edit must be played before serving it. The latency is served
-// before any lock is taken.
-func (fs *faultState) inject(w http.ResponseWriter, r *http.Request, action, requestID string) (editBefore, handled bool) {
+// the request was answered (or its connection dropped) here. The latency
+// is served before any lock is taken.
+func (fs *faultState) inject(w http.ResponseWriter, r *http.Request, action, requestID string) (in injected, handled bool) {
 	delay, v := fs.decide(action)
 	if delay > 0 {
 		t := time.NewTimer(delay)
@@ -161,25 +201,51 @@ func (fs *faultState) inject(w http.ResponseWriter, r *http.Request, action, req
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return false, true
+			return in, true
 		}
 	}
 	switch {
 	case v.throttled:
+		// Guess: FC documents no Retry-After; one second is when the
+		// bucket has refilled.
+		w.Header().Set("Retry-After", "1")
 		writeError(w, requestID, errorf(http.StatusTooManyRequests, "ResourceExhausted",
 			"the request rate exceeds the limit of %d per second", v.rps))
-		return false, true
+		return in, true
+	case v.answer != nil:
+		writeCanned(w, v.answer)
+		return in, true
 	case v.drop && dropConnection(w):
-		return false, true
+		return in, true
+	case v.fail && v.status == http.StatusServiceUnavailable:
+		writeError(w, requestID, errorf(http.StatusServiceUnavailable, "ServiceUnavailable", "the service is temporarily unavailable"))
+		return in, true
 	case v.fail:
 		writeError(w, requestID, internalError())
-		return false, true
+		return in, true
 	case v.echo:
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
 		writeError(w, requestID, invalidArgument("the request is set to an invalid value: %s", body))
-		return false, true
+		return in, true
 	}
-	return v.editBefore, false
+	return injected{editBefore: v.editBefore, lose: v.lose}, false
+}
+
+func writeCanned(w http.ResponseWriter, a *Answer) {
+	ct := a.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	w.Header().Set("Content-Type", ct)
+	for k, v := range a.Header {
+		w.Header().Set(k, v)
+	}
+	status := a.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	w.Write([]byte(a.Body))
 }
 
 // dropConnection closes the client's connection without an answer (a reset
