@@ -33,6 +33,7 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 		mu.Unlock()
 	}
 	services := opt.services
+	listed := opt.allServices
 	if opt.allServices {
 		all, err := client.ListServices(ctx, "")
 		if err != nil {
@@ -48,9 +49,12 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 	// Services, then their functions: one Get and one List per service.
 	var functions []*fc.Resource
 	err := parallel(ctx, concurrency, len(services), func(i int) error {
-		svc, err := client.Get(ctx, fc.ServiceID(services[i]))
+		id := fc.ServiceID(services[i])
+		svc, err := client.Get(ctx, id)
 		if errors.Is(err, fc.ErrNotFound) {
-			return nil // deleted online, or not created yet
+			// Deleted online, or not created yet, provided a list agrees:
+			// one 404 alone must not record a whole service deleted.
+			return confirmAbsent(ctx, client, id, err, listed)
 		}
 		if err != nil {
 			return err
@@ -74,7 +78,7 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 	var triggers []*fc.Resource
 	err = parallel(ctx, concurrency, len(functions), func(i int) error {
 		f, err := withETag(ctx, client, functions[i], opt.etags)
-		if f == nil || err != nil {
+		if err != nil {
 			return err
 		}
 		add(f)
@@ -95,10 +99,11 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 	}
 	err = parallel(ctx, concurrency, len(triggers), func(i int) error {
 		t, err := withETag(ctx, client, triggers[i], opt.etags)
-		if t != nil {
-			add(t)
+		if err != nil {
+			return err
 		}
-		return err
+		add(t)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -107,17 +112,55 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 }
 
 // withETag returns a listed resource as it is, or, when etags are wanted,
-// read again with Get (lists carry no ETags). A resource deleted since it
-// was listed gives nil.
+// read again with Get (lists carry no ETags). A 404 for a listed resource
+// is an error: a deletion is recorded only from a list.
 func withETag(ctx context.Context, client *fc.Client, r *fc.Resource, etags bool) (*fc.Resource, error) {
 	if !etags {
 		return r, nil
 	}
 	g, err := client.Get(ctx, r.ID)
 	if errors.Is(err, fc.ErrNotFound) {
-		return nil, nil
+		return nil, inconsistent(r.ID, err)
 	}
 	return g, err
+}
+
+// confirmAbsent accepts a 404 for a service as its absence only when
+// ListServices agrees; listed says the service came from that list
+// already, so the 404 contradicts it.
+func confirmAbsent(ctx context.Context, client *fc.Client, id fc.ID, notFound error, listed bool) error {
+	if !listed {
+		all, err := client.ListServices(ctx, id.Service)
+		if err != nil {
+			return err
+		}
+		for _, r := range all {
+			if r.ID == id {
+				listed = true
+			}
+		}
+	}
+	if listed {
+		return inconsistent(id, notFound)
+	}
+	return nil
+}
+
+// inconsistent is the error of a read that says "not found" for a resource
+// its list holds. Either answer may be the wrong one (an eventually
+// consistent read, a proxy's 404), so neither is recorded: taking it for a
+// deletion would delete the resource's files on the next pull.
+func inconsistent(id fc.ID, notFound error) error {
+	var e *fc.Error
+	answer := "not found"
+	action := "Get"
+	if errors.As(notFound, &e) {
+		answer = fmt.Sprintf("%d %s", e.Status, e.Code)
+		action = e.Action
+	}
+	list := map[fc.Kind]string{fc.KindService: "ListServices", fc.KindFunction: "ListFunctions", fc.KindTrigger: "ListTriggers"}[id.Kind]
+	return fmt.Errorf("%s: %s answered %s, but %s lists it: FC's answers disagree, so nothing is recorded; try again",
+		id, action, answer, list)
 }
 
 // readCode fills st.Code for a zip function, reusing the previous live
