@@ -14,8 +14,13 @@ import (
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 	"github.com/fcsync/fcsync/gitstate"
+	"github.com/fcsync/fcsync/internal/budget"
 	fsync "github.com/fcsync/fcsync/sync"
 )
+
+// codeMemory is what code downloads and unpacks may hold at once: two of
+// the largest archives fcsync accepts (sync.DefaultZipLimits).
+const codeMemory = 1 << 30
 
 // configFile is the name of the project file that marks a project folder.
 const configFile = "fcsync.yaml"
@@ -38,6 +43,9 @@ type project struct {
 	warned     map[gitstate.Hash]bool          // sync point commits already reported unreadable
 	commits    map[gitstate.Hash]*parsedCommit // see parseCommit
 	warnedMsgs map[string]bool                 // warnings already printed by this command (warnOnce)
+	// budget bounds the bytes code downloads and unpacks hold at once,
+	// across all of them.
+	budget *budget.Budget
 }
 
 // findProject locates the project folder: --dir, or the nearest folder
@@ -127,6 +135,7 @@ func newProject(c *cli.Context, st Streams, repo *gitstate.Repo, dir string, cfg
 		endpoint: c.String("endpoint"), concurrency: conc,
 		noColor: c.Bool("no-color") || noColorEnv,
 		debug:   c.Bool("debug"),
+		budget:  budget.New(codeMemory),
 	}, nil
 }
 
@@ -146,6 +155,9 @@ func (p *project) client() (*fc.Client, error) {
 	if p.debug {
 		cfg.Trace = func(call fc.Call) { fmt.Fprintf(p.st.Err, "debug: %s\n", call) }
 	}
+	cfg.Concurrency = p.concurrency
+	cfg.Budget = p.budget
+	cfg.Notify = func(line string) { fmt.Fprintf(p.st.Err, "fcsync: %s\n", line) }
 	return fc.NewClient(cfg)
 }
 

@@ -45,6 +45,7 @@ type Client struct {
 	stalled     atomic.Bool // a waiting notice stands for the current stall
 	budget      *budget.Budget
 	trace       func(Call)
+	limit       *limiter
 }
 
 // NewClient validates cfg and builds a Client. It makes no API call.
@@ -88,6 +89,7 @@ func NewClient(cfg Config) (*Client, error) {
 		budget:      cfg.Budget,
 		trace:       cfg.Trace,
 	}
+	c.limit = newLimiter(cfg.Concurrency, c.policy)
 	if c.maxAnswer <= 0 {
 		c.maxAnswer = defaultMaxAnswer
 	}
@@ -157,17 +159,23 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		size = len(b)
 	}
 	what := strings.TrimSpace(r.action + " " + idName(r.id))
-	callID, done := c.register(ctx, what, size)
+	k, callID, done := c.register(ctx, what, size)
 	defer done()
 	req.Headers[callHeader] = tea.String(callID)
-	start := time.Now()
-	m, err := c.api.CallApi(params, req, &util.RuntimeOptions{})
-	c.traceCall(r, params, start, m, err)
+	started, err := c.limit.acquire(ctx)
 	if err != nil {
-		var se *tea.SDKError
-		if errors.As(err, &se) {
-			return nil, apiError(r.action, r.id, se)
-		}
+		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, err)
+	}
+	m, err := c.api.CallApi(params, req, &util.RuntimeOptions{})
+	c.traceCall(r, params, started, m, err)
+	var se *tea.SDKError
+	if errors.As(err, &se) {
+		ae := apiError(r.action, r.id, se)
+		c.limit.release(started, ae.throttled(), k.retryAfter)
+		return nil, ae
+	}
+	c.limit.release(started, false, 0)
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, ctx.Err())
 		}

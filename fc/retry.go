@@ -25,13 +25,27 @@ func (c *Client) retry(ctx context.Context, attempt func(maybeApplied bool) erro
 	p := c.policy
 	start := time.Now()
 	maybeApplied := false
+	throttled := 0
 	for n := 1; ; n++ {
+		began := time.Now()
 		err := attempt(maybeApplied)
 		if err == nil || !retryable(err) {
 			return err
 		}
 		if ctx.Err() != nil {
 			return stopped(ctx, err)
+		}
+		if errors.Is(err, ErrThrottled) {
+			// FC refused it for load, so it was not applied: the Client's
+			// limiter (limiter.go) already slows every caller down and
+			// waits as FC asks, so a throttled attempt costs none of the
+			// policy's attempts or time, only its own generous bound.
+			if throttled++; throttled >= maxThrottled {
+				return err
+			}
+			n--
+			start = start.Add(time.Since(began))
+			continue
 		}
 		if n >= p.MaxAttempts {
 			return err
@@ -54,6 +68,10 @@ func (c *Client) retry(ctx context.Context, attempt func(maybeApplied bool) erro
 		}
 	}
 }
+
+// maxThrottled bounds the throttled attempts of one operation, about two
+// minutes of waiting when FC asks for a second each time.
+const maxThrottled = 100
 
 // stopped is the error of an operation whose retries the caller cancelled:
 // the last failure, which also matches ctx's error.

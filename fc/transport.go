@@ -58,18 +58,20 @@ func init() {
 
 // call is one HTTP attempt of an API operation, as the hook sees it.
 type call struct {
-	ctx      context.Context
-	c        *Client
-	what     string // "GetService demo", for the waiting notice and timeouts
-	bodySize int
+	ctx        context.Context
+	c          *Client
+	what       string // "GetService demo", for the waiting notice and timeouts
+	bodySize   int
+	retryAfter time.Duration // what a throttling answer asked to wait
 }
 
 // register makes the call known to the hook; the returned id goes into the
 // request's callHeader, and done must be called once CallApi returned.
-func (c *Client) register(ctx context.Context, what string, bodySize int) (id string, done func()) {
+func (c *Client) register(ctx context.Context, what string, bodySize int) (k *call, id string, done func()) {
 	id = strconv.FormatUint(callSeq.Add(1), 10)
-	pending.Store(id, &call{ctx: ctx, c: c, what: what, bodySize: bodySize})
-	return id, func() { pending.Delete(id) }
+	k = &call{ctx: ctx, c: c, what: what, bodySize: bodySize}
+	pending.Store(id, k)
+	return k, id, func() { pending.Delete(id) }
 }
 
 // Transfer bounds. An FC management call answers in well under a second;
@@ -129,6 +131,9 @@ func (k *call) roundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		k.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
+	}
 	resp, err = checkAnswer(resp, c.maxAnswer)
 	if err != nil {
 		cancel()
@@ -157,4 +162,22 @@ func (c *Client) waiting(host, what string, limit time.Duration) (stop func(answ
 			c.stalled.Store(false)
 		}
 	}
+}
+
+// parseRetryAfter reads Retry-After as seconds or an HTTP date; nonsense
+// and waits beyond a minute count as not given.
+func parseRetryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.Atoi(v); err == nil {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = time.Until(t)
+	}
+	if d < 0 || d > time.Minute {
+		return 0
+	}
+	return d
 }
