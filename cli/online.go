@@ -185,7 +185,15 @@ func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosyn
 	if err != nil {
 		return err
 	}
-	code, err := fsync.UnpackZip(f.ID, zip, fsync.DefaultZipLimits)
+	// Unpacks share the client's memory budget with downloads, so eight
+	// functions read at once cannot each hold the largest archive.
+	lim := fsync.DefaultZipLimits
+	need := min(fsync.ZipMemory(zip), int64(len(zip))+lim.MaxTotalSize)
+	if err := client.Budget().Acquire(ctx, need); err != nil {
+		return fmt.Errorf("%s: code: %w", f.ID, err)
+	}
+	code, err := fsync.UnpackZip(f.ID, zip, lim)
+	client.Budget().Release(need)
 	if errors.Is(err, fsync.ErrUnsafeZip) {
 		// One hostile archive is refused for its function alone (Admit);
 		// the rest of the online state is still read and recorded.

@@ -168,3 +168,7 @@ func readBounded(ctx context.Context, resp *http.Response, b *budget.Budget) ([]
 	}
 	return out, nil
 }
+
+// Budget is the memory budget code downloads take from (nil: unbounded),
+// for callers that hold code in other ways to share it.
+func (c *Client) Budget() *budget.Budget { return c.budget }

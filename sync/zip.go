@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path"
 	"strings"
 
@@ -63,6 +64,12 @@ func UnpackZip(id fc.ID, data []byte, lim ZipLimits) (filetree.Tree, error) {
 	}
 	if len(r.File) > lim.MaxEntries {
 		return nil, fail("%d entries, more than the limit of %d", len(r.File), lim.MaxEntries)
+	}
+	// The sizes the archive declares bound what it inflates to (archive/zip
+	// fails an entry that inflates past its declared size), so a bomb is
+	// refused here, before a byte is inflated.
+	if declared, ok := DeclaredSize(r); !ok || declared > lim.MaxTotalSize {
+		return nil, fail("archive inflates beyond the limit of %d bytes", lim.MaxTotalSize)
 	}
 	tree := filetree.Tree{}
 	dirs := map[string]string{} // implicit folder -> entry that implies it
@@ -170,22 +177,60 @@ func isDriveLetter(name string) bool {
 
 var errTooBig = errors.New("inflates beyond the limit")
 
-// inflate reads an entry, trusting only the bytes actually inflated, not
-// the sizes the header claims.
+// inflate reads an entry into a buffer of exactly its declared size:
+// archive/zip fails an entry that inflates past it, and one that stops
+// short fails ReadFull, so no read grows a buffer by doubling (which once
+// took a refused 600 MiB bomb to 1.27 GB).
 func inflate(f *zip.File, budget int64) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(budget) {
+		return nil, errTooBig
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, budget+1))
-	if err != nil {
+	b := make([]byte, f.UncompressedSize64)
+	if _, err := io.ReadFull(rc, b); err != nil {
 		return nil, err
 	}
-	if int64(len(b)) > budget {
-		return nil, errTooBig
+	// At the declared end the reader checks the CRC; anything but EOF is
+	// a corrupt or lying entry.
+	var one [1]byte
+	if n, err := rc.Read(one[:]); n > 0 || err != io.EOF {
+		if err == nil || err == io.EOF {
+			err = errors.New("inflates beyond its declared size")
+		}
+		return nil, err
 	}
 	return b, nil
+}
+
+// DeclaredSize is what an archive's entries declare they inflate to, in
+// all; ok is false when the sum overflows.
+func DeclaredSize(r *zip.Reader) (total int64, ok bool) {
+	for _, f := range r.File {
+		if f.UncompressedSize64 > math.MaxInt64-uint64(total) {
+			return 0, false
+		}
+		total += int64(f.UncompressedSize64)
+	}
+	return total, true
+}
+
+// ZipMemory is the memory unpacking data takes at most: the archive and
+// what it declares to inflate to (which bounds it, see DeclaredSize). An
+// unreadable archive needs only itself.
+func ZipMemory(data []byte) int64 {
+	r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return int64(len(data))
+	}
+	n, ok := DeclaredSize(r)
+	if !ok {
+		return int64(len(data))
+	}
+	return int64(len(data)) + n
 }
 
 // checkSymlink resolves the symlink at name the way the kernel would once
