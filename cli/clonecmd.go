@@ -42,10 +42,12 @@ func cloneCommand(st Streams) *cli.Command {
 // imports what is online, and whose current branch starts from that commit
 // with the project files (without .fcsync/live.json), so that the sync point
 // is set from the first moment.
-func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) error {
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err error) {
+	entries, statErr := os.ReadDir(dir)
+	if statErr == nil && len(entries) > 0 {
 		return usagef("clone: %s exists and is not empty", dir)
 	}
+	existed := statErr == nil
 	data := cfg.Marshal()
 	if _, err := fsync.LoadConfig(filepath.Join(dir, configFile), data); err != nil {
 		return withCode(ExitUsage, err)
@@ -53,6 +55,19 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	// As git clone does, a clone that fails or is interrupted removes what
+	// it created, and only that: the folder if it made it, else the
+	// folder's content (it was empty). Otherwise the retry would meet
+	// "exists and is not empty". Deferred first, it runs after the lock
+	// inside is released.
+	defer func() {
+		if err == nil {
+			return
+		}
+		if rerr := removeCreated(dir, existed); rerr != nil {
+			err = fmt.Errorf("%w; removing the partial clone %s failed: %v", err, dir, rerr)
+		}
+	}()
 	repo, err := gitstate.Init(dir)
 	if err != nil {
 		return err
@@ -110,4 +125,21 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) error {
 	}
 	fmt.Fprintf(st.Out, "Cloned %d resources from %s into %s (live branch %s).\n", len(online.Resources), cfg.Region, dir, p.liveBranch())
 	return nil
+}
+
+// removeCreated removes a failed clone: dir itself when clone created it,
+// else everything inside it.
+func removeCreated(dir string, existed bool) error {
+	if !existed {
+		return os.RemoveAll(dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range entries {
+		errs = append(errs, os.RemoveAll(filepath.Join(dir, e.Name())))
+	}
+	return errors.Join(errs...)
 }

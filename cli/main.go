@@ -5,11 +5,9 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/signal"
 	"syscall"
 
@@ -68,7 +66,13 @@ type Streams struct {
 // Main runs fcsync with args (without the program name) and returns the
 // exit code.
 func Main(args []string, st Streams) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A closed pipe (fcsync push | head -1) must not kill the process
+	// mid-command: Go's default for a write to a broken stdout is death by
+	// SIGPIPE, which skips every deferred release and left
+	// .git/fcsync.lock behind. Ignored, the write fails and the command
+	// finishes its work, lock released.
+	signal.Ignore(syscall.SIGPIPE)
+	ctx, interrupted, stop := interruptContext()
 	defer stop()
 	st = st.withScrubber()
 	app := newApp(st)
@@ -80,6 +84,12 @@ func Main(args []string, st Streams) int {
 	err := app.RunContext(ctx, append([]string{"fcsync"}, args...))
 	if unknown {
 		return ExitUsage
+	}
+	if sig := interrupted(); sig != nil && err != nil {
+		// The command has stopped and cleaned up; exit as a shell expects
+		// of a process ended by the signal (130 for Ctrl-C).
+		fmt.Fprintf(st.Err, "fcsync: interrupted (%v)\n", sig)
+		return 128 + signalNumber(sig)
 	}
 	if err == nil {
 		return ExitOK
