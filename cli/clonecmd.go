@@ -45,7 +45,15 @@ func cloneCommand(st Streams) *cli.Command {
 func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err error) {
 	entries, statErr := os.ReadDir(dir)
 	if statErr == nil && len(entries) > 0 {
-		return usagef("clone: %s exists and is not empty", dir)
+		if !gitstate.StaleMarker(filepath.Join(dir, cloneMarker)) {
+			return usagef("clone: %s exists and is not empty", dir)
+		}
+		// A clone killed outright (SIGKILL, power loss) could not clean
+		// up; its marker says the content is its debris, nothing else.
+		fmt.Fprintf(st.Err, "fcsync: removing the unfinished clone left in %s by a killed fcsync\n", dir)
+		if err := removeCreated(dir, true); err != nil {
+			return err
+		}
 	}
 	existed := statErr == nil
 	data := cfg.Marshal()
@@ -68,6 +76,10 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 			err = fmt.Errorf("%w; removing the partial clone %s failed: %v", err, dir, rerr)
 		}
 	}()
+	marker := filepath.Join(dir, cloneMarker)
+	if err := gitstate.WriteMarker(marker); err != nil {
+		return err
+	}
 	repo, err := gitstate.Init(dir)
 	if err != nil {
 		return err
@@ -120,12 +132,19 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 	if err := repo.UpdateRef(branch, tip, gitstate.Hash{}); err != nil {
 		return err
 	}
+	if err := os.Remove(marker); err != nil {
+		return err
+	}
 	if _, err := repo.CommitWorktree(p.prefix, "fcsync clone: start from the online state of "+cfg.Region, repo.UserSignature()); err != nil {
 		return err
 	}
 	fmt.Fprintf(st.Out, "Cloned %d resources from %s into %s (live branch %s).\n", len(online.Resources), cfg.Region, dir, p.liveBranch())
 	return nil
 }
+
+// cloneMarker marks a clone in progress; it names the process (as the
+// lock file does) so that a later clone can tell a killed one's debris.
+const cloneMarker = ".fcsync-clone-incomplete"
 
 // removeCreated removes a failed clone: dir itself when clone created it,
 // else everything inside it.

@@ -84,6 +84,22 @@ func createExclusive(path, content string) error {
 	return err
 }
 
+// WriteMarker writes a file naming this process as a lock file does, for
+// a state that a killed process leaves behind (an unfinished clone).
+func WriteMarker(path string) error {
+	host, _ := os.Hostname()
+	content := fmt.Sprintf("pid %d\nhost %s\nstarted %s\n", os.Getpid(), host, time.Now().Format(time.RFC3339))
+	return os.WriteFile(path, []byte(content), 0o644)
+}
+
+// StaleMarker reports whether the file at path, written by WriteMarker or
+// Lock, names a process of this host that no longer runs.
+func StaleMarker(path string) bool {
+	host, _ := os.Hostname()
+	h, ok := readLockHolder(path)
+	return ok && h.host == host && !processAlive(h.pid)
+}
+
 // lockHolder is what a lock file says about the process holding it.
 type lockHolder struct {
 	pid     int
