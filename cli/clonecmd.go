@@ -45,7 +45,7 @@ func cloneCommand(st Streams) *cli.Command {
 func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err error) {
 	entries, statErr := os.ReadDir(dir)
 	if statErr == nil && len(entries) > 0 {
-		if !gitstate.StaleMarker(filepath.Join(dir, cloneMarker)) {
+		if !gitstate.StaleMarker(filepath.Join(dir, cloneMarker)) && !gitstate.StaleMarker(filepath.Join(dir, ".git", cloneMarker)) {
 			return usagef("clone: %s exists and is not empty", dir)
 		}
 		// A clone killed outright (SIGKILL, power loss) could not clean
@@ -76,6 +76,9 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 			err = fmt.Errorf("%w; removing the partial clone %s failed: %v", err, dir, rerr)
 		}
 	}()
+	// The marker lives in the folder until the repository exists, then
+	// inside .git, out of the commit; a rename moves it, so at every
+	// moment a kill leaves either an empty folder or a marked one.
 	marker := filepath.Join(dir, cloneMarker)
 	if err := gitstate.WriteMarker(marker); err != nil {
 		return err
@@ -83,6 +86,12 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 	repo, err := gitstate.Init(dir)
 	if err != nil {
 		return err
+	}
+	if inner := filepath.Join(dir, ".git", cloneMarker); isDir(filepath.Join(dir, ".git")) {
+		if err := os.Rename(marker, inner); err != nil {
+			return err
+		}
+		marker = inner
 	}
 	cfg, err = fsync.LoadConfig(filepath.Join(dir, configFile), data) // fills defaults
 	if err != nil {
@@ -132,11 +141,19 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 	if err := repo.UpdateRef(branch, tip, gitstate.Hash{}); err != nil {
 		return err
 	}
-	if err := os.Remove(marker); err != nil {
-		return err
+	inFolder := marker == filepath.Join(dir, cloneMarker)
+	if inFolder {
+		if err := os.Remove(marker); err != nil {
+			return err
+		}
 	}
 	if _, err := repo.CommitWorktree(p.prefix, "fcsync clone: start from the online state of "+cfg.Region, repo.UserSignature()); err != nil {
 		return err
+	}
+	if !inFolder {
+		if err := os.Remove(marker); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(st.Out, "Cloned %d resources from %s into %s (live branch %s).\n", len(online.Resources), cfg.Region, dir, p.liveBranch())
 	return nil
@@ -144,6 +161,8 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 
 // cloneMarker marks a clone in progress; it names the process (as the
 // lock file does) so that a later clone can tell a killed one's debris.
+// Inside an existing repository (a monorepo) it stays in the folder and
+// would be committed, so there it is removed before the commit.
 const cloneMarker = ".fcsync-clone-incomplete"
 
 // removeCreated removes a failed clone: dir itself when clone created it,
@@ -161,4 +180,9 @@ func removeCreated(dir string, existed bool) error {
 		errs = append(errs, os.RemoveAll(filepath.Join(dir, e.Name())))
 	}
 	return errors.Join(errs...)
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }

@@ -1,0 +1,134 @@
+package cli_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fcsync/fcsync/fc/emulator"
+)
+
+// flakyFigures count what the Flaky API runs did.
+type flakyFigures struct {
+	runs, commands, attempts, cleanFailures int
+}
+
+// TestFlakyAPI (issue 9, "Flaky API"): clone, push (create, update,
+// delete) and pull against a fleet while about 10 % of requests fail
+// (500, 503, dropped connections, answers lost after the write landed) and
+// FC throttles. Every command either succeeds or fails cleanly with exit 1
+// and a state the next run resumes from; afterwards, faults off, a fetch
+// finds nothing new (the live branch holds every online change) and
+// local, sync point and online agree (no deploy commit claims a write that
+// did not happen).
+func TestFlakyAPI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds fcsync and runs whole fleets")
+	}
+	seeds, fleet, rps := 3, 50, 50
+	if soak() {
+		seeds, fleet, rps = 20, 200, 20
+	}
+	base := testSeed(t, 1)
+	bin := buildFcsync(t)
+	var fig flakyFigures
+	for s := range uint64(seeds) {
+		seed := base + s
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { flakyRun(t, bin, seed, fleet, rps, &fig) })
+	}
+	t.Logf("flaky API: %d seeded runs of %d functions at %d requests/s, 7%% failed and 3%% answers lost: "+
+		"%d commands converged in %d attempts (%d clean failures with exit 1, resumed)",
+		fig.runs, fleet, rps, fig.commands, fig.attempts, fig.cleanFailures)
+}
+
+func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyFigures) {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	srv := startEmulator(t)
+	dir := t.TempDir()
+	setTestEnv(t, srv, dir)
+	makeFleet(t, srv, dir, fleet)
+	faults := emulator.Faults{FailureRate: 0.07, LoseRate: 0.03, ThrottleRPS: rps, Seed: int64(seed)}
+	srv.SetFaults(faults)
+	proj := filepath.Join(dir, "proj")
+	converge := func(where string, args ...string) {
+		t.Helper()
+		fig.commands++
+		for attempt := 1; ; attempt++ {
+			fig.attempts++
+			out, code := run(t, bin, where, args...)
+			if code == 0 {
+				return
+			}
+			if code != 1 {
+				t.Fatalf("seed %d: fcsync %s: exit %d, want 0 or a clean 1\n%s", seed, strings.Join(args, " "), code, out)
+			}
+			fig.cleanFailures++
+			if args[0] == "clone" {
+				if _, err := os.Stat(proj); !os.IsNotExist(err) {
+					t.Fatalf("seed %d: a failed clone left %s", seed, proj)
+				}
+			}
+			if attempt == 10 {
+				t.Fatalf("seed %d: fcsync %s failed 10 times; last:\n%s", seed, strings.Join(args, " "), out)
+			}
+		}
+	}
+
+	converge(dir, "clone", "--region", "cn-hangzhou", proj)
+
+	// Local work: a tenth of the functions updated, three created in a new
+	// service, three deleted.
+	perm := rng.Perm(fleet)
+	changed, deleted, console := perm[:fleet/10], perm[fleet/10:fleet/10+3], perm[fleet/10+3:fleet/10+6]
+	for _, i := range changed {
+		svc, fn := fleetFunction(i)
+		setMemory(t, proj, svc, fn, 256)
+	}
+	for i := range 3 {
+		fdir := filepath.Join(proj, "services", "added", "functions", fmt.Sprintf("new%d", i))
+		write(t, fdir, "function.yaml", "runtime: python3.10\nhandler: index.handler\nmemorySize: 192\n")
+		write(t, fdir, "code/index.py", fmt.Sprintf("def handler(event, context):\n    return 'new %d'\n", i))
+	}
+	write(t, filepath.Join(proj, "services", "added"), "service.yaml", "description: added locally\n")
+	for _, i := range deleted {
+		svc, fn := fleetFunction(i)
+		if err := os.RemoveAll(filepath.Join(proj, "services", svc, "functions", fn)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitCmd(t, proj, "add", "-A")
+	gitCmd(t, proj, "commit", "-qm", "update, create, delete")
+	converge(proj, "push", "--yes")
+
+	// Console edits of functions local work left alone, then a pull.
+	srv.SetFaults(emulator.Faults{})
+	c := consoleFor(t, srv)
+	for _, i := range console {
+		svc, fn := fleetFunction(i)
+		if err := c.Run([]string{"update-function", svc, fn, `{"memorySize":512}`}, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.SetFaults(faults)
+	converge(proj, "pull")
+
+	// Faults off: nothing online is missing from the live branch, and
+	// local, sync point and online agree.
+	srv.SetFaults(emulator.Faults{})
+	tip := gitOut(t, proj, "rev-parse", "fcsync/live/cn-hangzhou")
+	if out, code := run(t, bin, proj, "fetch"); code != 0 {
+		t.Fatalf("seed %d: fetch without faults: exit %d\n%s", seed, code, out)
+	}
+	if now := gitOut(t, proj, "rev-parse", "fcsync/live/cn-hangzhou"); now != tip {
+		t.Errorf("seed %d: the live branch missed online changes:\n%s", seed, gitOut(t, proj, "log", "-1", "--format=%B", now))
+	}
+	if out, code := run(t, bin, proj, "status", "--exit-code"); code != 0 {
+		t.Errorf("seed %d: status after the flaky run: exit %d\n%s", seed, code, out)
+	}
+	gitCmd(t, proj, "fsck", "--strict")
+	fig.runs++
+}
