@@ -15,6 +15,16 @@ import (
 // flakyFigures count what the Flaky API runs did.
 type flakyFigures struct {
 	runs, commands, attempts, cleanFailures int
+	requests                                int
+	injected                                map[string]int
+}
+
+// faultsOff turns the emulator's faults off, adding up those it played.
+func (f *flakyFigures) faultsOff(srv *emulator.Server) {
+	for k, v := range srv.Injected() {
+		f.injected[k] += v
+	}
+	srv.SetFaults(emulator.Faults{})
 }
 
 // TestFlakyAPI (issue 9, "Flaky API"): clone, push (create, update,
@@ -35,14 +45,20 @@ func TestFlakyAPI(t *testing.T) {
 	}
 	base := testSeed(t, 1)
 	bin := buildFcsync(t)
-	var fig flakyFigures
+	fig := flakyFigures{injected: map[string]int{}}
 	for s := range uint64(seeds) {
 		seed := base + s
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { flakyRun(t, bin, seed, fleet, rps, &fig) })
 	}
 	t.Logf("flaky API: %d seeded runs of %d functions at %d requests/s, 7%% failed and 3%% answers lost: "+
-		"%d commands converged in %d attempts (%d clean failures with exit 1, resumed)",
-		fig.runs, fleet, rps, fig.commands, fig.attempts, fig.cleanFailures)
+		"%d commands converged in %d attempts (%d clean failures with exit 1, resumed); "+
+		"%d API requests, faults injected: %v",
+		fig.runs, fleet, rps, fig.commands, fig.attempts, fig.cleanFailures, fig.requests, fig.injected)
+	for _, kind := range []string{"throttled", "500", "503", "dropped", "lost"} {
+		if fig.injected[kind] == 0 {
+			t.Errorf("no %s fault was injected: the runs did not test it", kind)
+		}
+	}
 }
 
 func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyFigures) {
@@ -105,7 +121,7 @@ func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyF
 	converge(proj, "push", "--yes")
 
 	// Console edits of functions local work left alone, then a pull.
-	srv.SetFaults(emulator.Faults{})
+	fig.faultsOff(srv)
 	c := consoleFor(t, srv)
 	for _, i := range console {
 		svc, fn := fleetFunction(i)
@@ -118,7 +134,10 @@ func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyF
 
 	// Faults off: nothing online is missing from the live branch, and
 	// local, sync point and online agree.
-	srv.SetFaults(emulator.Faults{})
+	fig.faultsOff(srv)
+	for _, n := range srv.Stats() {
+		fig.requests += n
+	}
 	tip := gitOut(t, proj, "rev-parse", "fcsync/live/cn-hangzhou")
 	if out, code := run(t, bin, proj, "fetch"); code != 0 {
 		t.Fatalf("seed %d: fetch without faults: exit %d\n%s", seed, code, out)

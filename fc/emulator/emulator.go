@@ -95,6 +95,11 @@ func (e *Emulator) logf(format string, args ...any) { e.opts.Logf(format, args..
 // requests from now on.
 func (e *Emulator) SetFaults(f Faults) { e.faults.set(f) }
 
+// Injected returns the faults played since they were last set, by kind:
+// "throttled", "500", "503", "dropped", "lost" (applied, answer lost) and
+// "canned" (Faults.Answers).
+func (e *Emulator) Injected() map[string]int { return e.faults.count() }
+
 // Stats returns the API calls per action (the Go SDK's x-acs-action names;
 // code downloads count as "DownloadCode") since the last reset.
 func (e *Emulator) Stats() map[string]int { return e.stats.snapshot() }

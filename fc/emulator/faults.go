@@ -113,6 +113,9 @@ type faultState struct {
 	tokens float64
 	last   time.Time
 	seen   map[string]int // requests per action since set
+	// injected counts the faults played since set, by kind, so that a test
+	// can show its faults happened.
+	injected map[string]int
 }
 
 func newFaultState(f Faults) *faultState {
@@ -128,6 +131,19 @@ func (fs *faultState) set(f Faults) {
 	fs.rng = rand.New(rand.NewPCG(uint64(f.Seed), 0x9e3779b97f4a7c15))
 	fs.tokens, fs.last = float64(f.ThrottleRPS), time.Now()
 	fs.seen = map[string]int{}
+	fs.injected = map[string]int{}
+}
+
+// count returns the faults injected since the faults were set, by kind:
+// throttled, 500, 503, dropped, lost, canned.
+func (fs *faultState) count() map[string]int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	out := make(map[string]int, len(fs.injected))
+	for k, v := range fs.injected {
+		out[k] = v
+	}
+	return out
 }
 
 // verdict is what the faults decide for one request.
@@ -152,6 +168,7 @@ func (fs *faultState) decide(action string) (time.Duration, verdict) {
 		fs.last = now
 		if fs.tokens < 1 {
 			v.throttled = true
+			fs.injected["throttled"]++
 			return delay, v
 		}
 		fs.tokens--
@@ -162,6 +179,7 @@ func (fs *faultState) decide(action string) (time.Duration, verdict) {
 	for i, a := range fs.f.Answers {
 		if a.Action == action && (a.Nth == 0 || a.Nth == n) {
 			v.answer = &fs.f.Answers[i]
+			fs.injected["canned"]++
 			return delay, v
 		}
 	}
@@ -180,6 +198,14 @@ func (fs *faultState) decide(action string) (time.Duration, verdict) {
 		}
 	} else if fs.f.LoseRate > 0 && fs.rng.Float64() < fs.f.LoseRate {
 		v.lose = true
+	}
+	switch {
+	case v.lose:
+		fs.injected["lost"]++
+	case v.drop:
+		fs.injected["dropped"]++
+	case v.fail:
+		fs.injected[fmt.Sprint(v.status)]++
 	}
 	return delay, v
 }
