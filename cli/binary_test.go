@@ -16,8 +16,13 @@ import (
 
 // buildFcsync builds the fcsync command into the test's temporary folder:
 // the signal and kill tests need the real process, not the CLI in process.
+// FCSYNC_TEST_BIN names another build to test instead, to measure an
+// older one.
 func buildFcsync(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("FCSYNC_TEST_BIN"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "fcsync")
 	out, err := exec.Command("go", "build", "-o", bin, "../cmd/fcsync").CombinedOutput()
 	if err != nil {

@@ -127,6 +127,11 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 	if err != nil {
 		return err
 	}
+	// Nothing below refers to the online state, so the garbage collector
+	// may free its code while the work tree is committed: a clone would
+	// otherwise hold every function's code twice at its peak.
+	resources := len(online.Resources)
+	online = nil
 	files[configFile] = filetreeFile(data)
 	if err := writeFiles(p.dir, files); err != nil {
 		return err
@@ -155,7 +160,7 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 			return err
 		}
 	}
-	fmt.Fprintf(st.Out, "Cloned %d resources from %s into %s (live branch %s).\n", len(online.Resources), cfg.Region, dir, p.liveBranch())
+	fmt.Fprintf(st.Out, "Cloned %d resources from %s into %s (live branch %s).\n", resources, cfg.Region, dir, p.liveBranch())
 	return nil
 }
 
