@@ -31,8 +31,8 @@ func buildFcsync(t *testing.T) string {
 	return bin
 }
 
-// run runs bin in dir and returns its combined output and exit code.
-func run(t testing.TB, bin, dir string, args ...string) (string, int) {
+// runBin runs bin in dir and returns its combined output and exit code.
+func runBin(t testing.TB, bin, dir string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir

@@ -75,7 +75,7 @@ func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyF
 		fig.commands++
 		for attempt := 1; ; attempt++ {
 			fig.attempts++
-			out, code := run(t, bin, where, args...)
+			out, code := runBin(t, bin, where, args...)
 			if code == 0 {
 				return
 			}
@@ -139,13 +139,13 @@ func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyF
 		fig.requests += n
 	}
 	tip := gitOut(t, proj, "rev-parse", "fcsync/live/cn-hangzhou")
-	if out, code := run(t, bin, proj, "fetch"); code != 0 {
+	if out, code := runBin(t, bin, proj, "fetch"); code != 0 {
 		t.Fatalf("seed %d: fetch without faults: exit %d\n%s", seed, code, out)
 	}
 	if now := gitOut(t, proj, "rev-parse", "fcsync/live/cn-hangzhou"); now != tip {
 		t.Errorf("seed %d: the live branch missed online changes:\n%s", seed, gitOut(t, proj, "log", "-1", "--format=%B", now))
 	}
-	if out, code := run(t, bin, proj, "status", "--exit-code"); code != 0 {
+	if out, code := runBin(t, bin, proj, "status", "--exit-code"); code != 0 {
 		t.Errorf("seed %d: status after the flaky run: exit %d\n%s", seed, code, out)
 	}
 	gitCmd(t, proj, "fsck", "--strict")

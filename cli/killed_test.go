@@ -57,7 +57,7 @@ func TestKilledProcess(t *testing.T) {
 	const fleet = 12
 	makeFleet(t, srv, dir, fleet)
 	proj := filepath.Join(dir, "proj")
-	if out, code := run(t, bin, dir, "clone", "--region", "cn-hangzhou", proj); code != 0 {
+	if out, code := runBin(t, bin, dir, "clone", "--region", "cn-hangzhou", proj); code != 0 {
 		t.Fatalf("clone: exit %d\n%s", code, out)
 	}
 	console := consoleFor(t, srv)
@@ -87,7 +87,7 @@ func TestKilledProcess(t *testing.T) {
 		case "push":
 			os.Remove(filepath.Join(proj, "NOTES.txt")) // push deploys a clean project
 			// Online edits of earlier fetch trials would make push refuse.
-			if out, code := run(t, bin, proj, "pull"); code != 0 {
+			if out, code := runBin(t, bin, proj, "pull"); code != 0 {
 				t.Fatalf("trial %d: pull before push: exit %d\n%s", i, code, out)
 			}
 			setMemory(t, proj, svc, fn, mem)
@@ -142,22 +142,22 @@ func TestKilledProcess(t *testing.T) {
 		if command == "clone" && cloneDone(repo) {
 			args, where = []string{"status", "--exit-code"}, repo
 		}
-		again, code := run(t, bin, where, args...)
+		again, code := runBin(t, bin, where, args...)
 		if code == 1 && strings.Contains(again, "stale lock") {
 			outcomes["stale lock removed as told"]++
 			os.Remove(filepath.Join(proj, ".git", "fcsync.lock"))
-			again, code = run(t, bin, where, args...)
+			again, code = runBin(t, bin, where, args...)
 		}
 		if code != 0 {
 			t.Fatalf("trial %d (seed %d): %s after the kill: exit %d\n%s\nkilled run's output:\n%s", i, seed, command, code, again, out.String())
 		}
 	}
 	srv.SetFaults(emulator.Faults{})
-	if out, code := run(t, bin, proj, "pull"); code != 0 {
+	if out, code := runBin(t, bin, proj, "pull"); code != 0 {
 		t.Fatalf("final pull: exit %d\n%s", code, out)
 	}
 	os.Remove(filepath.Join(proj, "NOTES.txt"))
-	if out, code := run(t, bin, proj, "status", "--exit-code"); code != 0 {
+	if out, code := runBin(t, bin, proj, "status", "--exit-code"); code != 0 {
 		t.Fatalf("final status: exit %d\n%s", code, out)
 	}
 	var keys []string

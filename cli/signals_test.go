@@ -20,7 +20,7 @@ func pushReady(t *testing.T, bin string) (*emulator.Server, string) {
 	setTestEnv(t, srv, dir)
 	makeFleet(t, srv, dir, 6)
 	proj := filepath.Join(dir, "proj")
-	if out, code := run(t, bin, dir, "clone", "--region", "cn-hangzhou", proj); code != 0 {
+	if out, code := runBin(t, bin, dir, "clone", "--region", "cn-hangzhou", proj); code != 0 {
 		t.Fatalf("clone: exit %d\n%s", code, out)
 	}
 	for i := range 6 {
@@ -63,7 +63,7 @@ func TestBrokenPipeReleasesLock(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	srv.SetFaults(emulator.Faults{})
-	if out, code := run(t, bin, proj, "status", "--exit-code"); code != 0 {
+	if out, code := runBin(t, bin, proj, "status", "--exit-code"); code != 0 {
 		t.Fatalf("the push whose output was cut did not finish: status exit %d\n%s", code, out)
 	}
 }
@@ -103,10 +103,10 @@ func TestInterruptExits130(t *testing.T) {
 	lockGone(t, proj)
 	gitCmd(t, proj, "fsck", "--strict")
 	srv.SetFaults(emulator.Faults{})
-	if out, code := run(t, bin, proj, "push"); code != 0 {
+	if out, code := runBin(t, bin, proj, "push"); code != 0 {
 		t.Fatalf("push after the interrupted one: exit %d\n%s", code, out)
 	}
-	if out, code := run(t, bin, proj, "status", "--exit-code"); code != 0 {
+	if out, code := runBin(t, bin, proj, "status", "--exit-code"); code != 0 {
 		t.Fatalf("status: exit %d\n%s", code, out)
 	}
 }
@@ -145,7 +145,7 @@ func TestInterruptedCloneLeavesNothing(t *testing.T) {
 		t.Fatalf("the interrupted clone left %s: %v", proj, err)
 	}
 	srv.SetFaults(emulator.Faults{})
-	if out, code := run(t, bin, dir, "clone", "--region", "cn-hangzhou", proj); code != 0 {
+	if out, code := runBin(t, bin, dir, "clone", "--region", "cn-hangzhou", proj); code != 0 {
 		t.Fatalf("clone again: exit %d\n%s", code, out)
 	}
 }
