@@ -133,7 +133,7 @@ func TestFailureRate(t *testing.T) {
 	s := start(t, func(o *emulator.Options) { o.Faults = emulator.Faults{FailureRate: 0.5, Seed: 7} })
 	c := sdk(t, s)
 	acked := map[string]bool{}
-	internal, dropped := 0, 0
+	internal, unavailable, dropped := 0, 0, 0
 	for i := range 60 {
 		name := fmt.Sprint("s", i)
 		_, err := c.CreateService(&fcapi.CreateServiceRequest{ServiceName: tea.String(name)})
@@ -141,6 +141,11 @@ func TestFailureRate(t *testing.T) {
 		switch {
 		case err == nil:
 			acked[name] = true
+		case errors.As(err, &se) && tea.IntValue(se.StatusCode) == 503:
+			if tea.StringValue(se.Code) != "ServiceUnavailable" {
+				t.Fatalf("error %v", se)
+			}
+			unavailable++
 		case errors.As(err, &se):
 			if tea.IntValue(se.StatusCode) != 500 || tea.StringValue(se.Code) != "InternalServerError" {
 				t.Fatalf("error %v", se)
@@ -150,8 +155,8 @@ func TestFailureRate(t *testing.T) {
 			dropped++ // the connection was closed without an answer
 		}
 	}
-	if internal == 0 || dropped == 0 || len(acked) == 0 {
-		t.Fatalf("%d ok, %d 500s, %d dropped", len(acked), internal, dropped)
+	if internal == 0 || unavailable == 0 || dropped == 0 || len(acked) == 0 {
+		t.Fatalf("%d ok, %d 500s, %d 503s, %d dropped", len(acked), internal, unavailable, dropped)
 	}
 	s.SetFaults(emulator.Faults{})
 	var got []string
@@ -292,4 +297,37 @@ func TestFailEcho(t *testing.T) {
 	}
 	s.SetFaults(emulator.Faults{})
 	createService(t, c, "a") // not applied while refused
+}
+
+// LoseRate applies the request, then drops the connection: the write
+// landed although the client saw no answer.
+func TestLoseRate(t *testing.T) {
+	t.Parallel()
+	s := start(t, func(o *emulator.Options) { o.Faults = emulator.Faults{LoseRate: 1} })
+	c := sdk(t, s)
+	if _, err := c.CreateService(&fcapi.CreateServiceRequest{ServiceName: tea.String("lost")}); err == nil {
+		t.Fatal("the answer was not lost")
+	}
+	s.SetFaults(emulator.Faults{})
+	must[*fcapi.GetServiceResponse](t)(c.GetService(tea.String("lost"), &fcapi.GetServiceRequest{}))
+	if n := s.Injected()["lost"]; n != 0 {
+		t.Errorf("counts survive SetFaults: %d", n)
+	}
+}
+
+// Answers replace the Nth answer of an action without applying it.
+func TestCannedAnswer(t *testing.T) {
+	t.Parallel()
+	s := start(t, func(*emulator.Options) {})
+	c := sdk(t, s)
+	createService(t, c, "svc")
+	s.SetFaults(emulator.Faults{Answers: []emulator.Answer{{Action: "ListServices", Nth: 2, Body: `{}`}}})
+	first := must[*fcapi.ListServicesResponse](t)(c.ListServices(&fcapi.ListServicesRequest{}))
+	second := must[*fcapi.ListServicesResponse](t)(c.ListServices(&fcapi.ListServicesRequest{}))
+	if len(first.Body.Services) != 1 || len(second.Body.Services) != 0 {
+		t.Fatalf("first %d services, second %d: want 1 then the canned {}", len(first.Body.Services), len(second.Body.Services))
+	}
+	if n := s.Injected()["canned"]; n != 1 {
+		t.Errorf("%d canned answers counted", n)
+	}
 }
