@@ -26,12 +26,30 @@ const lockWait = 2 * time.Second
 // createLockFile creates path+".lock" exclusively, git's protocol for
 // updating refs and the index, waiting briefly for a concurrent holder.
 func createLockFile(path string) (*os.File, error) {
+	return createLock(path, false)
+}
+
+// processStart is when this process started, to date lock files.
+var processStart = time.Now()
+
+// createLock is createLockFile; with breakStale, a lock file still there
+// after the wait and older than this process is removed and taken: for a
+// ref under fcsync's own lock, that is the debris of a process killed in
+// the middle of the update (git holds a ref's lock for milliseconds), and
+// leaving it would stop every later fetch, pull and push.
+func createLock(path string, breakStale bool) (*os.File, error) {
 	lock := path + ".lock"
 	deadline := time.Now().Add(lockWait)
 	for {
 		f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 		if err == nil {
 			return f, nil
+		}
+		if errors.Is(err, fs.ErrExist) && time.Now().After(deadline) && breakStale {
+			if fi, serr := os.Stat(lock); serr == nil && fi.ModTime().Before(processStart) && os.Remove(lock) == nil {
+				breakStale = false
+				continue
+			}
 		}
 		if !errors.Is(err, fs.ErrExist) || time.Now().After(deadline) {
 			return nil, fmt.Errorf("gitstate: create %s (another git process may be running; remove the file if none is): %w", lock, err)
@@ -71,7 +89,7 @@ func (r *Repo) updateRef(name plumbing.ReferenceName, newH, oldH Hash, reflogMsg
 	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return fmt.Errorf("gitstate: update %s: %w", name, err)
 	}
-	f, err := createLockFile(path)
+	f, err := createLock(path, true)
 	if err != nil {
 		return err
 	}
