@@ -91,7 +91,7 @@ func TestKilledProcess(t *testing.T) {
 				t.Fatalf("trial %d: pull before push: exit %d\n%s", i, code, out)
 			}
 			setMemory(t, proj, svc, fn, mem)
-			gitCmd(t, proj, "commit", "-qam", fmt.Sprintf("trial %d: %s/%s memory %d", i, svc, fn, mem))
+			gitCmd(t, proj, "commit", "-qam", fmt.Sprintf("trial %d: %s/%s memory %d", i, svc, fn, mem), "--allow-empty")
 		}
 		head := gitOut(t, proj, "rev-parse", "HEAD")
 
