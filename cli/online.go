@@ -158,9 +158,8 @@ func inconsistent(id fc.ID, notFound error) error {
 		answer = fmt.Sprintf("%d %s", e.Status, e.Code)
 		action = e.Action
 	}
-	list := map[fc.Kind]string{fc.KindService: "ListServices", fc.KindFunction: "ListFunctions", fc.KindTrigger: "ListTriggers"}[id.Kind]
 	return fmt.Errorf("%s: %s answered %s, but %s lists it: FC's answers disagree, so nothing is recorded; try again",
-		id, action, answer, list)
+		id, action, answer, fc.ListAction(id.Kind))
 }
 
 // readCode fills st.Code for a zip function, reusing the previous live

@@ -27,6 +27,9 @@ var kinds = map[Kind]kindInfo{
 	KindDomain:   {"CustomDomain", "customDomains", "domainName"},
 }
 
+// ListAction is the API action that lists resources of kind, for messages.
+func ListAction(kind Kind) string { return "List" + kinds[kind].noun + "s" }
+
 // ListServices returns every service whose name starts with prefix ("" for
 // all), reading all pages.
 func (c *Client) ListServices(ctx context.Context, prefix string) ([]*Resource, error) {
@@ -52,7 +55,7 @@ func (c *Client) ListDomains(ctx context.Context) ([]*Resource, error) {
 // resources carry no ETag: FC sends one only with a single resource.
 func (c *Client) list(ctx context.Context, kind Kind, parent ID, prefix string) ([]*Resource, error) {
 	info := kinds[kind]
-	req := request{action: "List" + info.noun + "s", method: http.MethodGet, path: collectionPath(kind, parent), id: parent}
+	req := request{action: ListAction(kind), method: http.MethodGet, path: collectionPath(kind, parent), id: parent}
 	var out []*Resource
 	for token := ""; ; {
 		req.query = map[string]string{}
