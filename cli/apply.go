@@ -216,6 +216,9 @@ func (p *project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync
 		id := ops[i].ID
 		listed := online.Resources[id]
 		got, err := client.Get(ctx, id)
+		if errors.Is(err, fc.ErrNotFound) && listed != nil {
+			return inconsistent(id, err) // a 404 alone proves no deletion
+		}
 		if errors.Is(err, fc.ErrNotFound) || err == nil && listed != nil && got.LastModified() != listed.LastModified() {
 			return withCode(ExitDrift, fmt.Errorf("%s changed online during the push; nothing was written: run fcsync pull, then push again", id))
 		}
