@@ -46,6 +46,7 @@ type project struct {
 	// budget bounds the bytes code downloads and unpacks hold at once,
 	// across all of them.
 	budget *budget.Budget
+	api    *fc.Client // made by client()
 }
 
 // findProject locates the project folder: --dir, or the nearest folder
@@ -145,6 +146,12 @@ func (p *project) liveBranch() string { return p.cfg.LiveBranch }
 // the credential chain. The credential's values join the scrubber before
 // any call is made, whichever source of the chain gave them.
 func (p *project) client() (*fc.Client, error) {
+	// One client per command: its adaptive concurrency and pause for
+	// throttling, its connections and its waiting notice are shared by
+	// every phase (read, ETags, apply), as FC's limit is.
+	if p.api != nil {
+		return p.api, nil
+	}
 	cfg, err := fc.ResolveConfig(p.endpoint, p.cfg.Region, p.cfg.AccountID)
 	if err != nil {
 		return nil, err
@@ -158,7 +165,8 @@ func (p *project) client() (*fc.Client, error) {
 	cfg.Concurrency = p.concurrency
 	cfg.Budget = p.budget
 	cfg.Notify = func(line string) { fmt.Fprintf(p.st.Err, "fcsync: %s\n", line) }
-	return fc.NewClient(cfg)
+	p.api, err = fc.NewClient(cfg)
+	return p.api, err
 }
 
 // isCredential reports whether a value holds a credential fcsync runs
