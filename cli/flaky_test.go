@@ -30,8 +30,10 @@ func (f *flakyFigures) faultsOff(srv *emulator.Server) {
 // TestFlakyAPI (issue 9, "Flaky API"): clone, push (create, update,
 // delete) and pull against a fleet while about 10 % of requests fail
 // (500, 503, dropped connections, answers lost after the write landed) and
-// FC throttles. Every command either succeeds or fails cleanly with exit 1
-// and a state the next run resumes from; afterwards, faults off, a fetch
+// FC throttles, and once in each of push and pull FC fails one action from
+// a random point on, beyond what retries absorb. Every command either
+// succeeds or fails cleanly with exit 1 and a state the next run resumes
+// from; afterwards, faults off, a fetch
 // finds nothing new (the live branch holds every online change) and
 // local, sync point and online agree (no deploy commit claims a write that
 // did not happen).
@@ -51,7 +53,7 @@ func TestFlakyAPI(t *testing.T) {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { flakyRun(t, bin, seed, fleet, rps, &fig) })
 	}
 	t.Logf("flaky API: %d seeded runs of %d functions at %d requests/s, 7%% failed and 3%% answers lost: "+
-		"%d commands converged in %d attempts (%d clean failures with exit 1, resumed); "+
+		"%d commands converged in %d runs (%d clean failures with exit 1, resumed); "+
 		"%d API requests, faults injected: %v",
 		fig.runs, fleet, rps, fig.commands, fig.attempts, fig.cleanFailures, fig.requests, fig.injected)
 	for _, kind := range []string{"throttled", "500", "503", "dropped", "lost"} {
@@ -94,6 +96,18 @@ func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyF
 		}
 	}
 
+	// stopped runs a command that FC fails beyond its retries: it must
+	// exit 1, not 0 and not another code.
+	stopped := func(where string, args ...string) {
+		t.Helper()
+		fig.attempts++
+		out, code := runBin(t, bin, where, args...)
+		if code != 1 {
+			t.Fatalf("seed %d: fcsync %s against a failing FC: exit %d, want 1\n%s", seed, strings.Join(args, " "), code, out)
+		}
+		fig.cleanFailures++
+	}
+
 	converge(dir, "clone", "--region", "cn-hangzhou", proj)
 
 	// Local work: a tenth of the functions updated, three created in a new
@@ -118,6 +132,14 @@ func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyF
 	}
 	gitCmd(t, proj, "add", "-A")
 	gitCmd(t, proj, "commit", "-qm", "update, create, delete")
+	// First a push that FC stops half-way, past what retries absorb: it
+	// must fail cleanly, and the next push resume from what it recorded.
+	storm := faults
+	storm.FailFrom = map[string]int{"UpdateFunction": 1 + rng.IntN(len(changed))}
+	srv.SetFaults(storm)
+	stopped(proj, "push", "--yes")
+	fig.faultsOff(srv)
+	srv.SetFaults(faults)
 	converge(proj, "push", "--yes")
 
 	// Console edits of functions local work left alone, then a pull.
@@ -129,6 +151,11 @@ func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyF
 			t.Fatal(err)
 		}
 	}
+	storm = faults
+	storm.FailFrom = map[string]int{"ListTriggers": 1 + rng.IntN(fleet/2)}
+	srv.SetFaults(storm)
+	stopped(proj, "pull")
+	fig.faultsOff(srv)
 	srv.SetFaults(faults)
 	converge(proj, "pull")
 
