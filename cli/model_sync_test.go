@@ -1,0 +1,289 @@
+package cli_test
+
+import (
+	"fmt"
+	"maps"
+	"math/rand"
+	"slices"
+	"strings"
+)
+
+// pull checks invariant 3: a clean pull leaves HEAD equal to the model's
+// merge (DESIGN section 4's table on fields, `git merge-file` on code), and
+// a pull conflicts exactly where the model does. On conflict the step
+// resolves like a user: per file `git checkout --ours/--theirs` (a whole
+// function folder with `git rm -r` when that side deleted it) and `git
+// commit`, or `git merge --abort`.
+func (m *modelRun) pull(i int, s step, online, local world) (string, bool, *modelFailure) {
+	fail := func(inv, format string, args ...any) *modelFailure {
+		return &modelFailure{step: i, invariant: inv, msg: fmt.Sprintf(format, args...)}
+	}
+	m.stats.pulls++
+	exp, err := modelMerge(m.scratch, local, effectiveBase(m.base, m.known), online)
+	if err != nil {
+		return "", true, fail("model merge", "%v", err)
+	}
+	headBefore, _ := m.git("rev-parse", "HEAD")
+	code, out := m.fcsync("pull")
+	context := func() string {
+		return fmt.Sprintf("fcsync pull said:\n%s\nsync point (model):\n%slocal before:\n%sonline:\n%s", out, m.base, local, online)
+	}
+	switch code {
+	case 0:
+		if len(exp.conflicts) > 0 {
+			return "exit 0", true, fail("pull conflicts where DESIGN section 4 says", "exit 0, want 4: conflicts expected in %v\n%s", exp.conflicts, context())
+		}
+		got, err := readLocal(m.proj)
+		if err != nil {
+			return "exit 0", true, fail("pull leaves a valid project", "%v", err)
+		}
+		if !worldsEqual(got, exp.want) {
+			return "exit 0", true, fail("clean pull = DESIGN section 4 merge", "HEAD after the pull differs from the model's merge:\n%s\n%s", diffWorlds(got, exp.want), context())
+		}
+		m.synced(online, got, headBefore)
+		return "exit 0", true, nil
+	case 4:
+	default:
+		return fmt.Sprintf("exit %d", code), true, fail("pull exits 0 or 4", "exit %d\n%s", code, context())
+	}
+	m.stats.conflicts++
+	unmerged, err := m.unmerged()
+	if err != nil {
+		return "exit 4", true, fail("git sees the merge", "%v", err)
+	}
+	byFn := map[string][]string{}
+	for p := range unmerged {
+		byFn[functionOf(p)] = append(byFn[functionOf(p)], p)
+	}
+	gotFns := slices.Sorted(maps.Keys(byFn))
+	wantFns := slices.Sorted(maps.Keys(exp.conflicts))
+	if !slices.Equal(gotFns, wantFns) {
+		return "exit 4", true, fail("pull conflicts where DESIGN section 4 says", "unmerged paths in %v, model conflicts in %v\nunmerged: %v\n%s",
+			gotFns, exp.conflicts, slices.Sorted(maps.Keys(unmerged)), context())
+	}
+	r := rand.New(rand.NewSource(s.Seed))
+	if r.Intn(5) == 0 {
+		m.stats.aborts++
+		if _, err := m.git("merge", "--abort"); err != nil {
+			return "exit 4, abort", true, fail("git merge --abort undoes the pull", "%v", err)
+		}
+		if h, _ := m.git("rev-parse", "HEAD"); h != headBefore {
+			return "exit 4, abort", true, fail("git merge --abort undoes the pull", "HEAD moved")
+		}
+		return "exit 4, git merge --abort", true, nil
+	}
+	var choices []string
+	for _, fn := range gotFns {
+		c, err := m.resolve(r, fn, byFn[fn], unmerged)
+		if err != nil {
+			return "exit 4", true, fail("git resolves the conflict", "%v", err)
+		}
+		choices = append(choices, c...)
+	}
+	note := "exit 4, " + strings.Join(choices, ", ")
+	if _, err := m.git("commit", "-q", "--no-edit"); err != nil {
+		return note, true, fail("git commit concludes the merge", "%v", err)
+	}
+	got, err := readLocal(m.proj)
+	if err != nil {
+		return note, true, fail("a resolved pull leaves a valid project", "%v", err)
+	}
+	// What did not conflict merged as in a clean pull, whatever the user
+	// chose for the conflicts.
+	for name := range exp.want.resources() {
+		fn, _, _ := strings.Cut(name, "/")
+		if exp.conflicts[fn] == "" && !fnEqual(got[fn], exp.want[fn]) {
+			return note, true, fail("clean pull = DESIGN section 4 merge", "function %s had no conflict but differs from the model's merge:\n%s\n%s",
+				fn, diffWorlds(world{fn: got[fn]}, world{fn: exp.want[fn]}), context())
+		}
+	}
+	for fn := range got {
+		if exp.conflicts[fn] == "" && exp.want[fn] == nil {
+			return note, true, fail("clean pull = DESIGN section 4 merge", "function %s had no conflict, the model's merge drops it, HEAD has it\n%s", fn, context())
+		}
+	}
+	m.synced(online, got, headBefore)
+	return note, true, nil
+}
+
+// synced moves the model's sync point to the live commit a pull merged:
+// R = online as read, and local work has now seen everything in it.
+func (m *modelRun) synced(online, head world, headBefore string) {
+	if h, _ := m.git("rev-parse", "HEAD"); h == headBefore && worldsEqual(online, m.base) {
+		return // nothing to merge: git says "Already up to date"
+	}
+	m.base = online.clone()
+	m.known = online.resources()
+	maps.Copy(m.known, head.resources())
+}
+
+// unmerged maps each unmerged path to the stages git has for it (1 base,
+// 2 ours, 3 theirs).
+func (m *modelRun) unmerged() (map[string]map[string]bool, error) {
+	out, err := m.git("ls-files", "-u")
+	if err != nil {
+		return nil, err
+	}
+	res := map[string]map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		meta, path, ok := strings.Cut(line, "\t")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(meta)
+		if res[path] == nil {
+			res[path] = map[string]bool{}
+		}
+		res[path][f[2]] = true
+	}
+	return res, nil
+}
+
+// functionOf names the function folder a path is in ("" outside one).
+func functionOf(p string) string {
+	rest, ok := strings.CutPrefix(p, "services/"+modelSvc+"/functions/")
+	if !ok {
+		return p
+	}
+	fn, _, _ := strings.Cut(rest, "/")
+	return fn
+}
+
+// resolve settles one function's unmerged paths. A modify/delete takes one
+// side for the whole function (taking the deleting side is `git rm -r`, as
+// DESIGN section 4 says it resolves); content conflicts take a side per
+// file.
+func (m *modelRun) resolve(r *rand.Rand, fn string, paths []string, unmerged map[string]map[string]bool) ([]string, error) {
+	slices.Sort(paths)
+	dir := "services/" + modelSvc + "/functions/" + fn
+	modDelete := false
+	for _, p := range paths {
+		if !unmerged[p]["2"] || !unmerged[p]["3"] {
+			modDelete = true
+		}
+	}
+	if modDelete {
+		side, stage, rev := "ours", "2", "HEAD"
+		if r.Intn(2) == 0 {
+			side, stage, rev = "theirs", "3", "MERGE_HEAD"
+		}
+		if _, err := m.git("cat-file", "-e", rev+":"+dir+"/function.yaml"); err != nil {
+			_, err := m.git("rm", "-r", "-q", "-f", "--", dir)
+			return []string{fmt.Sprintf("%s: %s (git rm -r)", fn, side)}, err
+		}
+		for _, p := range paths {
+			if err := m.take(p, side, unmerged[p][stage]); err != nil {
+				return nil, err
+			}
+		}
+		return []string{fmt.Sprintf("%s: %s", fn, side)}, nil
+	}
+	var out []string
+	for _, p := range paths {
+		side := "ours"
+		if r.Intn(2) == 0 {
+			side = "theirs"
+		}
+		if err := m.take(p, side, true); err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprintf("%s %s", strings.TrimPrefix(p, dir+"/"), side))
+	}
+	return []string{fn + ": " + strings.Join(out, " ")}, nil
+}
+
+func (m *modelRun) take(p, side string, has bool) error {
+	if !has {
+		_, err := m.git("rm", "-q", "-f", "--", p)
+		return err
+	}
+	if _, err := m.git("checkout", "--"+side, "--", p); err != nil {
+		return err
+	}
+	_, err := m.git("add", "--", p)
+	return err
+}
+
+// push checks invariants 1 and 2: with unmerged online drift and no
+// --use-local, push exits 3 and changes nothing online; otherwise it exits
+// 0 and online equals HEAD (tracked fields, code, triggers) except what
+// local never had, which no push deletes.
+func (m *modelRun) push(i int, s step, online, local world) (string, bool, *modelFailure) {
+	fail := func(inv, format string, args ...any) *modelFailure {
+		return &modelFailure{step: i, invariant: inv, msg: fmt.Sprintf(format, args...)}
+	}
+	m.stats.pushes++
+	args := []string{"push", "--yes"}
+	if s.UseLocal {
+		m.stats.useLocal++
+		args = append(args, "--use-local")
+	}
+	strict, unpulled := m.drift(online)
+	code, out := m.fcsync(args...)
+	after, err := readOnline(m.console)
+	if err != nil {
+		return "", true, fail("readable state", "%v", err)
+	}
+	note := fmt.Sprintf("exit %d", code)
+	context := func() string {
+		return fmt.Sprintf("fcsync %s said:\n%s\nonline drift since the sync point: %v (unpulled: %v)\nsync point (model):\n%sonline before:\n%slocal:\n%s",
+			strings.Join(args, " "), out, strict, unpulled, m.base, online, local)
+	}
+	refuse := !s.UseLocal && len(strict) > 0
+	mayRefuse := !s.UseLocal && len(unpulled) > 0
+	switch {
+	case code == 3 && (refuse || mayRefuse):
+		m.stats.refused++
+		if !worldsEqual(after, online) {
+			return note, true, fail("a refused push changes nothing online", "online changed:\n%s\n%s", diffWorlds(after, online), context())
+		}
+		return note, true, nil
+	case refuse:
+		inv := "push refuses unmerged online drift"
+		if code == 0 && !worldsEqual(after, online) {
+			inv = "no push overwrites an unmerged online change"
+		}
+		return note, true, fail(inv, "exit %d, want 3; online drift since the sync point: %v\nonline after:\n%s\n%s", code, strict, after, context())
+	case code != 0:
+		return note, true, fail("push without drift (or with --use-local) deploys", "exit %d, want 0\n%s", code, context())
+	}
+	want := m.expectPush(online, local)
+	if !worldsEqual(after, want) {
+		return note, true, fail("after push, online equals HEAD", "online after the push differs from HEAD applied to online:\n%s\n%s", diffWorlds(after, want), context())
+	}
+	if !worldsEqual(after, online) {
+		// A deploy commit is the new sync point; it holds all of online.
+		m.base = after.clone()
+		m.known = local.resources()
+	}
+	return note, true, nil
+}
+
+// expectPush is online after a full push of HEAD (DESIGN section 5): every
+// local resource as HEAD has it; deleted what local deleted since the sync
+// point; untouched what local never had.
+func (m *modelRun) expectPush(online, local world) world {
+	out := online.clone()
+	for name, lf := range local {
+		nf := lf.clone()
+		if of := online[name]; of != nil {
+			for t, ot := range of.Triggers {
+				if _, ok := lf.Triggers[t]; !ok && !m.deletedLocally(name+"/"+t) {
+					nf.Triggers[t] = maps.Clone(ot)
+				}
+			}
+		}
+		out[name] = nf
+	}
+	for name := range online {
+		if local[name] == nil && m.deletedLocally(name) {
+			delete(out, name)
+		}
+	}
+	return out
+}
+
+// deletedLocally: the sync point holds the resource and local had it.
+func (m *modelRun) deletedLocally(key string) bool {
+	return m.known[key] && m.base.resources()[key]
+}
