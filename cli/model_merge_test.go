@@ -18,7 +18,7 @@ import (
 
 // mergeResult is the expected outcome of one pull.
 type mergeResult struct {
-	want      world           // HEAD after a clean pull
+	want      world             // HEAD after a clean pull
 	conflicts map[string]string // function -> why it conflicts
 }
 

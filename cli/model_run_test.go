@@ -134,7 +134,7 @@ func (m *modelRun) runStep(i int, s step) *modelFailure {
 	note, ran, ferr := m.do(i, s, online, local)
 	if !ran && ferr == nil {
 		m.stats.skipped++
-		note = "(skipped: target gone)"
+		note = "(no-op: target gone or value unchanged)"
 	}
 	m.stats.steps++
 	m.logf(i, s, note)

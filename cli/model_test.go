@@ -67,9 +67,9 @@ func TestModel(t *testing.T) {
 			total.failed++
 			report := fail.report(seed, m.log)
 			if *modelShrink {
-				short, sfail := shrinkSteps(t, seed, m.steps, fail)
-				report += fmt.Sprintf("\n--- shrunk to %d steps (same invariant: %s):\n", len(short), sfail.invariant) +
-					sfail.report(seed, formatSteps(short))
+				short, sfail, slog := shrinkSteps(t, seed, m.steps, fail)
+				report += fmt.Sprintf("\n--- shrunk to %d of seed %d's steps (same invariant):\n", len(short), seed) +
+					sfail.report(0, slog)
 			}
 			t.Fatal(report)
 		})
@@ -101,10 +101,16 @@ type modelFailure struct {
 
 func (f *modelFailure) Error() string { return f.invariant + ": " + f.msg }
 
+// report says what broke where; seed 0 is a shrunk list, which replays
+// only through the shrinker.
 func (f *modelFailure) report(seed int64, log []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "seed %d, step %d: invariant %q broken:\n%s\n\nsteps (replay: go test ./cli -run TestModel -seed %d -steps %d):\n",
-		seed, f.step+1, f.invariant, f.msg, seed, f.step+1)
+	if seed != 0 {
+		fmt.Fprintf(&b, "seed %d, step %d: invariant %q broken:\n%s\n\nsteps (replay: go test ./cli -run TestModel -seed %d -steps %d):\n",
+			seed, f.step+1, f.invariant, f.msg, seed, f.step+1)
+	} else {
+		fmt.Fprintf(&b, "step %d: invariant %q broken:\n%s\n\nsteps:\n", f.step+1, f.invariant, f.msg)
+	}
 	for _, l := range log {
 		b.WriteString(l + "\n")
 	}
@@ -149,27 +155,30 @@ func (m *modelRun) runList(steps []step) *modelFailure {
 // shrinkSteps removes steps (halves, then quarters, ..., then single
 // steps) as long as the rest still breaks the same invariant, each attempt
 // on a fresh emulator and repository.
-func shrinkSteps(t *testing.T, seed int64, steps []step, fail *modelFailure) ([]step, *modelFailure) {
-	best := fail
+func shrinkSteps(t *testing.T, seed int64, steps []step, fail *modelFailure) ([]step, *modelFailure, []string) {
+	best, bestLog := fail, []string(nil)
 	cur := append([]step{}, steps[:fail.step+1]...)
-	try := func(cand []step) *modelFailure {
+	try := func(cand []step) (*modelFailure, []string) {
 		var scratch modelStats
 		m := newModelRun(t, seed, &scratch)
 		defer m.close()
 		if f := m.runList(cand); f != nil && f.invariant == fail.invariant {
-			return f
+			return f, m.log
 		}
-		return nil
+		return nil, nil
 	}
 	for chunk := len(cur) / 2; chunk >= 1; chunk /= 2 {
 		for i := 0; i < len(cur); {
 			cand := append(append([]step{}, cur[:i]...), cur[min(i+chunk, len(cur)):]...)
-			if f := try(cand); f != nil {
-				cur, best = cand[:f.step+1], f
+			if f, log := try(cand); f != nil {
+				cur, best, bestLog = cand[:f.step+1], f, log
 				continue
 			}
 			i += chunk
 		}
 	}
-	return cur, best
+	if bestLog == nil {
+		_, bestLog = try(cur)
+	}
+	return cur, best, bestLog
 }
