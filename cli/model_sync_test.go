@@ -214,6 +214,12 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 	}
 	m.stats.pushes++
 	args := []string{"push", "--yes"}
+	if s.UseLocal && m.deletionBlocked(online, local) {
+		// DESIGN says neither that --use-local deletes a trigger local never
+		// had nor how to delete its function without it (FC refuses), so
+		// the model does not ask.
+		s.UseLocal = false
+	}
 	if s.UseLocal {
 		m.stats.useLocal++
 		args = append(args, "--use-local")
@@ -281,6 +287,22 @@ func (m *modelRun) expectPush(online, local world) world {
 		}
 	}
 	return out
+}
+
+// deletionBlocked: a function push would delete has a trigger online that
+// local never had.
+func (m *modelRun) deletionBlocked(online, local world) bool {
+	for name, f := range online {
+		if local[name] != nil || !m.deletedLocally(name) {
+			continue
+		}
+		for t := range f.Triggers {
+			if !m.deletedLocally(name + "/" + t) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // deletedLocally: the sync point holds the resource and local had it.
