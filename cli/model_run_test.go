@@ -38,6 +38,10 @@ type modelRun struct {
 	known   map[string]bool
 	steps   []step
 	log     []string
+	// seen is online and local as the last check read them; nothing
+	// changes between that check and the next step, so the next step
+	// starts from it instead of reading both again.
+	seen *[2]world
 }
 
 func newModelRun(t testing.TB, seed int64, stats *modelStats) *modelRun {
@@ -109,6 +113,9 @@ func (m *modelRun) git(args ...string) (string, error) {
 }
 
 func (m *modelRun) readBoth() (world, world, error) {
+	if m.seen != nil {
+		return m.seen[0], m.seen[1], nil
+	}
 	online, err := readOnline(m.console)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read online: %w", err)
@@ -131,6 +138,7 @@ func (m *modelRun) runStep(i int, s step) *modelFailure {
 		m.logf(i, s, "")
 		return fail("readable state", "%v", err)
 	}
+	m.seen = nil
 	note, ran, ferr := m.do(i, s, online, local)
 	if !ran && ferr == nil {
 		m.stats.skipped++
@@ -282,6 +290,7 @@ func (m *modelRun) checkStatus(i int) *modelFailure {
 	if err != nil {
 		return &modelFailure{step: i, invariant: "readable state", msg: err.Error()}
 	}
+	m.seen = &[2]world{online, local}
 	strict, unpulled := m.drift(online)
 	changes := m.localChanges(local)
 	want := map[int]bool{}

@@ -213,12 +213,13 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 		return &modelFailure{step: i, invariant: inv, msg: fmt.Sprintf(format, args...)}
 	}
 	m.stats.pushes++
-	args := []string{"push", "--yes"}
+	args, dropped := []string{"push", "--yes"}, ""
 	if s.UseLocal && m.deletionBlocked(online, local) {
 		// DESIGN says neither that --use-local deletes a trigger local never
 		// had nor how to delete its function without it (FC refuses), so
 		// the model does not ask.
 		s.UseLocal = false
+		dropped = " (--use-local dropped: it would delete a function holding a trigger local never had)"
 	}
 	if s.UseLocal {
 		m.stats.useLocal++
@@ -230,7 +231,7 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 	if err != nil {
 		return "", true, fail("readable state", "%v", err)
 	}
-	note := fmt.Sprintf("exit %d", code)
+	note := fmt.Sprintf("exit %d%s", code, dropped)
 	context := func() string {
 		return fmt.Sprintf("fcsync %s said:\n%s\nonline drift since the sync point: %v (unpulled: %v)\nsync point (model):\n%sonline before:\n%slocal:\n%s",
 			strings.Join(args, " "), out, strict, unpulled, m.base, online, local)
