@@ -32,6 +32,10 @@ type step struct {
 func (s step) String() string {
 	var b strings.Builder
 	b.WriteString(s.Op)
+	if s.Op == "push" && s.Fn != "" {
+		b.WriteString(" --function " + modelSvc + "/" + s.Fn)
+		s.Fn = ""
+	}
 	for _, p := range []string{s.Fn, s.Key, s.Val} {
 		if p != "" {
 			b.WriteString(" " + p)
@@ -77,7 +81,11 @@ func genStep(r *rand.Rand, online, local world, tok *int) step {
 	case n < 80:
 		return step{Op: "pull", Seed: r.Int63()}
 	case n < 92:
-		return step{Op: "push", UseLocal: r.Intn(6) == 0}
+		s := step{Op: "push", UseLocal: r.Intn(6) == 0}
+		if names := slices.Sorted(maps.Keys(local)); len(names) > 0 && r.Intn(4) == 0 {
+			s.Fn = pick(r, names) // push --function: DESIGN 5's scope
+		}
+		return s
 	case n < 96:
 		return step{Op: "fetch"}
 	}

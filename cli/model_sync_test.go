@@ -214,7 +214,14 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 	}
 	m.stats.pushes++
 	args, dropped := []string{"push", "--yes"}, ""
-	if s.UseLocal && m.deletionBlocked(online, local) {
+	if s.Fn != "" {
+		if local[s.Fn] == nil {
+			return "", false, nil
+		}
+		args = append(args, "--function", modelSvc+"/"+s.Fn)
+		m.stats.scoped++
+	}
+	if s.UseLocal && s.Fn == "" && m.deletionBlocked(online, local) {
 		// DESIGN says neither that --use-local deletes a trigger local never
 		// had nor how to delete its function without it (FC refuses), so
 		// the model does not ask.
@@ -226,6 +233,7 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 		args = append(args, "--use-local")
 	}
 	strict, unpulled := m.drift(online)
+	strict, unpulled = inScope(s.Fn, strict, unpulled)
 	code, out := m.fcsync(args...)
 	after, err := readOnline(m.console)
 	if err != nil {
@@ -254,24 +262,62 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 	case code != 0:
 		return note, true, fail("push without drift (or with --use-local) deploys", "exit %d, want 0\n%s", code, context())
 	}
-	want := m.expectPush(online, local)
+	want := m.expectPush(online, local, s.Fn)
 	if !worldsEqual(after, want) {
 		return note, true, fail("after push, online equals HEAD", "online after the push differs from HEAD applied to online:\n%s\n%s", diffWorlds(after, want), context())
 	}
-	if !worldsEqual(after, online) {
+	switch {
+	case worldsEqual(after, online):
+		// Nothing written, no deploy commit: the sync point stays.
+	case s.Fn == "":
 		// A deploy commit is the new sync point; it holds all of online.
 		m.base = after.clone()
 		m.known = local.resources()
+	default:
+		// A scoped deploy moves the sync point of its scope only.
+		if after[s.Fn] == nil {
+			delete(m.base, s.Fn)
+		} else {
+			m.base[s.Fn] = after[s.Fn].clone()
+		}
+		for k := range m.known {
+			if fn, _, _ := strings.Cut(k, "/"); fn == s.Fn {
+				delete(m.known, k)
+			}
+		}
+		for k := range (world{s.Fn: local[s.Fn]}).resources() {
+			m.known[k] = true
+		}
 	}
 	return note, true, nil
+}
+
+// inScope keeps the drift of one function (all of it when fn is "").
+func inScope(fn string, strict, unpulled []string) ([]string, []string) {
+	if fn == "" {
+		return strict, unpulled
+	}
+	keep := func(keys []string) []string {
+		var out []string
+		for _, k := range keys {
+			if f, _, _ := strings.Cut(k, "/"); f == fn {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	return keep(strict), keep(unpulled)
 }
 
 // expectPush is online after a full push of HEAD (DESIGN section 5): every
 // local resource as HEAD has it; deleted what local deleted since the sync
 // point; untouched what local never had.
-func (m *modelRun) expectPush(online, local world) world {
+func (m *modelRun) expectPush(online, local world, scope string) world {
 	out := online.clone()
 	for name, lf := range local {
+		if scope != "" && name != scope {
+			continue
+		}
 		nf := lf.clone()
 		if of := online[name]; of != nil {
 			for t, ot := range of.Triggers {
@@ -283,7 +329,7 @@ func (m *modelRun) expectPush(online, local world) world {
 		out[name] = nf
 	}
 	for name := range online {
-		if local[name] == nil && m.deletedLocally(name) {
+		if scope == "" && local[name] == nil && m.deletedLocally(name) {
 			delete(out, name)
 		}
 	}

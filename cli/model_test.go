@@ -35,7 +35,7 @@ var (
 )
 
 type modelStats struct {
-	seeds, steps, skipped, pulls, conflicts, aborts, pushes, refused, useLocal, failed int
+	seeds, steps, skipped, pulls, conflicts, aborts, pushes, refused, useLocal, scoped, failed int
 }
 
 func TestModel(t *testing.T) {
@@ -74,8 +74,8 @@ func TestModel(t *testing.T) {
 			t.Fatal(report)
 		})
 	}
-	t.Logf("model test: %d seeds, %d steps (%d skipped), %d pulls (%d with conflicts, %d aborted), %d pushes (%d refused, %d --use-local), %d seeds failed, %s",
-		total.seeds, total.steps, total.skipped, total.pulls, total.conflicts, total.aborts, total.pushes, total.refused, total.useLocal, total.failed, time.Since(start).Round(time.Millisecond))
+	t.Logf("model test: %d seeds, %d steps (%d skipped), %d pulls (%d with conflicts, %d aborted), %d pushes (%d refused, %d --use-local, %d --function), %d seeds failed, %s",
+		total.seeds, total.steps, total.skipped, total.pulls, total.conflicts, total.aborts, total.pushes, total.refused, total.useLocal, total.scoped, total.failed, time.Since(start).Round(time.Millisecond))
 }
 
 // setModelEnv gives git and fcsync a home, an identity and credentials of
