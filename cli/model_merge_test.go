@@ -20,6 +20,9 @@ import (
 type mergeResult struct {
 	want      world             // HEAD after a clean pull
 	conflicts map[string]string // function -> why it conflicts
+	// optional: functions DESIGN lets conflict or not (see mergeFunction);
+	// when one does not, want holds its clean result.
+	optional map[string]string
 }
 
 // effectiveBase is R as a merge sees it: a resource R holds counts only if
@@ -44,7 +47,7 @@ func effectiveBase(base world, known map[string]bool) world {
 }
 
 func modelMerge(scratch string, local, base, online world) (mergeResult, error) {
-	res := mergeResult{want: world{}, conflicts: map[string]string{}}
+	res := mergeResult{want: world{}, conflicts: map[string]string{}, optional: map[string]string{}}
 	names := maps.Clone(local.resources())
 	maps.Copy(names, online.resources())
 	maps.Copy(names, base.resources())
@@ -60,7 +63,9 @@ func modelMerge(scratch string, local, base, online world) (mergeResult, error) 
 		if err != nil {
 			return res, err
 		}
-		if why != "" {
+		if maybe, ok := strings.CutPrefix(why, optionalConflict); ok {
+			res.optional[name] = maybe
+		} else if why != "" {
 			res.conflicts[name] = why
 		}
 		if f != nil {
@@ -75,7 +80,11 @@ func modelMerge(scratch string, local, base, online world) (mergeResult, error) 
 // it (its fields, its code, one of its triggers): that is git's
 // modify/delete, and DESIGN says no commit holds a trigger without its
 // function. A trigger deleted on the other side is no change to conflict
-// with: both sides removed it.
+// with for git (both sides removed that file), but the README calls a
+// change to "anything below" a deleted function a conflict, so the model
+// accepts both a clean delete and a conflict there (optionalConflict).
+const optionalConflict = "optional: "
+
 func mergeFunction(scratch string, l, b, r *fnState) (*fnState, string, error) {
 	switch {
 	case l == nil && r == nil:
@@ -88,10 +97,16 @@ func mergeFunction(scratch string, l, b, r *fnState) (*fnState, string, error) {
 		if changedBesidesDeletes(b, r) {
 			return nil, "deleted locally, changed online", nil
 		}
+		if !fnEqual(b, r) {
+			return nil, optionalConflict + "deleted locally, online deleted triggers of it", nil
+		}
 		return nil, "", nil
 	case r == nil:
 		if changedBesidesDeletes(b, l) {
 			return nil, "deleted online, changed locally", nil
+		}
+		if !fnEqual(b, l) {
+			return nil, optionalConflict + "deleted online, local deleted triggers of it", nil
 		}
 		return nil, "", nil
 	}

@@ -141,16 +141,28 @@ func genLocal(r *rand.Rand, local world, token func(string) string) step {
 		return step{Op: "l-field", Fn: fn, Key: k, Val: v}
 	case n < 70:
 		return step{Op: "l-code", Fn: fn, Line: 1 + r.Intn(modelCodeLine), Val: token("L")}
-	case n < 88 && len(trigs) > 0:
+	case n < 80 && len(trigs) > 0:
 		return step{Op: "l-delete-trigger", Fn: fn, Key: pick(r, trigs)}
+	case n < 92 && len(trigs) > 0:
+		if r.Intn(3) == 0 {
+			return step{Op: "l-trigger", Fn: fn, Key: pick(r, trigs) + ".enable", Val: pick(r, []string{"true", "false"})}
+		}
+		return step{Op: "l-trigger", Fn: fn, Key: pick(r, trigs) + ".cronExpression", Val: pick(r, modelCrons)}
 	case n >= 92:
 		return step{Op: "l-delete", Fn: fn}
 	}
 	return step{Op: "l-code", Fn: fn, Line: 1 + r.Intn(modelCodeLine), Val: token("L")}
 }
 
+// unset as a step's value removes an environment variable (B only, so
+// that A keeps the mapping from ever being empty, which FC's API cannot
+// express in an update).
+const unset = "<unset>"
+
 func genField(r *rand.Rand) (string, string) {
-	switch r.Intn(4) {
+	switch r.Intn(5) {
+	case 4:
+		return "env.B", unset
 	case 0:
 		return "memorySize", pick(r, modelMemory)
 	case 1:
@@ -244,6 +256,9 @@ func (m *modelRun) consoleStep(s step, online world) (bool, error) {
 				}
 			}
 			vars[env] = s.Val
+			if s.Val == unset {
+				delete(vars, env)
+			}
 			body["environmentVariables"] = vars
 		} else if s.Key == "description" {
 			body[s.Key] = s.Val
@@ -351,6 +366,18 @@ func (m *modelRun) localStep(s step, local world) (bool, error) {
 		if _, err := m.git("rm", "-r", "-q", "--", fnDir); err != nil {
 			return true, err
 		}
+	case "l-trigger":
+		trig, field, _ := strings.Cut(s.Key, ".")
+		if f == nil || f.Triggers[trig] == nil {
+			return false, nil
+		}
+		tag := "!!str"
+		if field == "enable" {
+			tag = "!!bool"
+		}
+		if err := editYAMLPath(filepath.Join(abs, "triggers", trig+".yaml"), []string{"triggerConfig", field}, s.Val, tag); err != nil {
+			return true, err
+		}
 	case "l-delete-trigger":
 		if f == nil || f.Triggers[s.Key] == nil {
 			return false, nil
@@ -378,9 +405,23 @@ func writeFile(p, content string) error {
 	return os.WriteFile(p, []byte(content), 0o644)
 }
 
-// editYAML sets one field (env.NAME: one variable) in place through yaml.v3
-// nodes, the way a user's editor leaves the rest of the file alone.
+// editYAML sets one field of function.yaml (env.NAME: one variable; the
+// value unset removes it).
 func editYAML(p, key, val string) error {
+	tag := "!!str"
+	if key == "memorySize" || key == "timeout" {
+		tag = "!!int"
+	}
+	if name, ok := strings.CutPrefix(key, "env."); ok {
+		return editYAMLPath(p, []string{"environmentVariables", name}, val, tag)
+	}
+	return editYAMLPath(p, []string{key}, val, tag)
+}
+
+// editYAMLPath sets (or with unset removes) the value at a path of nested
+// mappings in place through yaml.v3 nodes, the way a user's editor leaves
+// the rest of the file alone.
+func editYAMLPath(p string, path []string, val, tag string) error {
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return err
@@ -389,20 +430,20 @@ func editYAML(p, key, val string) error {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return err
 	}
-	top := doc.Content[0]
-	tag := "!!str"
-	if key == "memorySize" || key == "timeout" {
-		tag = "!!int"
-	}
-	if name, ok := strings.CutPrefix(key, "env."); ok {
-		env := mappingValue(top, "environmentVariables")
-		if env == nil {
-			env = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-			setMapping(top, "environmentVariables", env)
+	m := doc.Content[0]
+	for _, k := range path[:len(path)-1] {
+		next := mappingValue(m, k)
+		if next == nil {
+			next = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+			setMapping(m, k, next)
 		}
-		setMapping(env, name, &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: val})
+		m = next
+	}
+	last := path[len(path)-1]
+	if val == unset {
+		deleteMapping(m, last)
 	} else {
-		setMapping(top, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: val})
+		setMapping(m, last, &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: val})
 	}
 	var out strings.Builder
 	enc := yaml.NewEncoder(&out)
@@ -420,6 +461,15 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+func deleteMapping(m *yaml.Node, key string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			return
+		}
+	}
 }
 
 func setMapping(m *yaml.Node, key string, v *yaml.Node) {
