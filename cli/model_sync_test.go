@@ -37,6 +37,9 @@ func (m *modelRun) pull(i int, s step, online, local world) (string, bool, *mode
 		if err != nil {
 			return "exit 0", true, fail("pull leaves a valid project", "%v", err)
 		}
+		if lost := lostLocalChanges(local, effectiveBase(m.base, m.known), got); len(lost) > 0 {
+			return "exit 0", true, fail("undeployed local changes survive a clean pull", "lost:\n  %s\n%s", strings.Join(lost, "\n  "), context())
+		}
 		if !worldsEqual(got, exp.want) {
 			return "exit 0", true, fail("clean pull = DESIGN section 4 merge", "HEAD after the pull differs from the model's merge:\n%s\n%s", diffWorlds(got, exp.want), context())
 		}
@@ -111,6 +114,63 @@ func (m *modelRun) pull(i int, s step, online, local world) (string, bool, *mode
 	m.synced(online, got, headBefore)
 	return note, true, nil
 }
+
+// lostLocalChanges lists the local changes (HEAD before the pull against
+// the sync point) that HEAD after a clean pull no longer has: a changed or
+// added field, a changed code line, a created or deleted function or
+// trigger. The steps only replace code lines in place, so lines compare by
+// number.
+func lostLocalChanges(before, base, after world) []string {
+	var lost []string
+	names := maps.Clone(before)
+	maps.Copy(names, base)
+	for _, name := range slices.Sorted(maps.Keys(names)) {
+		l, b, a := before[name], base[name], after[name]
+		switch {
+		case l == nil && b != nil && a != nil:
+			lost = append(lost, "function "+name+": deleted locally, back after the pull")
+			continue
+		case l == nil:
+			continue
+		case a == nil:
+			lost = append(lost, "function "+name+": local, gone after the pull")
+			continue
+		case b == nil:
+			b = &fnState{}
+		}
+		for k, v := range l.Fields {
+			if bv, ok := b.Fields[k]; (!ok || bv != v) && a.Fields[k] != v {
+				lost = append(lost, fmt.Sprintf("function %s: local %s = %q, after the pull %s", name, k, v, show(a.Fields[k], hasKey(a.Fields, k))))
+			}
+		}
+		for k := range b.Fields {
+			if _, ok := l.Fields[k]; !ok && hasKey(a.Fields, k) {
+				lost = append(lost, fmt.Sprintf("function %s: %s removed locally, back after the pull", name, k))
+			}
+		}
+		for file, code := range l.Code {
+			ll, bl, al := strings.Split(code, "\n"), strings.Split(b.Code[file], "\n"), strings.Split(a.Code[file], "\n")
+			for i, line := range ll {
+				if (i >= len(bl) || bl[i] != line) && (i >= len(al) || al[i] != line) {
+					lost = append(lost, fmt.Sprintf("function %s: code/%s line %d %q (local) missing after the pull", name, file, i, line))
+				}
+			}
+		}
+		for t, lt := range l.Triggers {
+			if bt := b.Triggers[t]; (bt == nil || !maps.Equal(bt, lt)) && !maps.Equal(a.Triggers[t], lt) {
+				lost = append(lost, fmt.Sprintf("trigger %s/%s: local %v, after the pull %v", name, t, lt, a.Triggers[t]))
+			}
+		}
+		for t := range b.Triggers {
+			if l.Triggers[t] == nil && a.Triggers[t] != nil {
+				lost = append(lost, fmt.Sprintf("trigger %s/%s: deleted locally, back after the pull", name, t))
+			}
+		}
+	}
+	return lost
+}
+
+func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
 
 // synced moves the model's sync point to the live commit a pull merged:
 // R = online as read, and local work has now seen everything in it.
