@@ -133,7 +133,9 @@ func lostLocalChanges(before, base, after world) []string {
 		case l == nil:
 			continue
 		case a == nil:
-			lost = append(lost, "function "+name+": local, gone after the pull")
+			if b == nil || changedBesidesDeletes(b, l) {
+				lost = append(lost, "function "+name+": changed or created locally, gone after the pull")
+			}
 			continue
 		case b == nil:
 			b = &fnState{}
