@@ -15,54 +15,54 @@ func TestModelCases(t *testing.T) {
 		name, why string
 		steps     []step
 	}{
-		{"pull_twice_keeps_local_code", "issue 7.1: the second pull dropped local line 4 (seed 19)", []step{
+		{"pull_twice_keeps_local_code", "issue 7.1: the second pull dropped local line 4", []step{
 			{Op: "c-field", Fn: "f2", Key: "timeout", Val: "3"},
 			{Op: "l-code", Fn: "f2", Line: 4, Val: "L4"},
 			pull(1),
 			{Op: "c-code", Fn: "f2", Line: 1, Val: "c5"},
 			pull(1),
 		}},
-		{"pull_twice_conflicts_on_local_field", "issue 7.1: timeout 30 local vs 60 online merged to 60 (seed 11)", []step{
+		{"pull_twice_conflicts_on_local_field", "issue 7.1: timeout 30 local vs 60 online merged to 60", []step{
 			{Op: "c-delete", Fn: "f2"},
 			{Op: "l-field", Fn: "f1", Key: "timeout", Val: "30"},
 			pull(1),
 			{Op: "c-field", Fn: "f1", Key: "timeout", Val: "60"},
 			pull(1),
 		}},
-		{"never_synced_after_pull_conflicts", "issue 7.2: a local f3 was replaced by the console's (seed 20)", []step{
+		{"never_synced_after_pull_conflicts", "issue 7.2: a local f3 was replaced by the console's", []step{
 			{Op: "c-code", Fn: "f1", Line: 3, Val: "c1"},
 			{Op: "l-create", Fn: "f3", Key: "256"},
 			pull(1),
 			{Op: "c-create", Fn: "f3", Key: "1024", Val: "c2"},
 			pull(1),
 		}},
-		{"deleted_online_with_local_edits_conflicts", "issue 7.4: f2 was deleted with an undeployed local line (seed 7)", []step{
+		{"deleted_online_with_local_edits_conflicts", "issue 7.4: f2 was deleted with an undeployed local line", []step{
 			{Op: "c-field", Fn: "f2", Key: "timeout", Val: "30"},
 			{Op: "l-code", Fn: "f2", Line: 3, Val: "L5"},
 			pull(1),
 			{Op: "c-delete", Fn: "f2"},
 			pull(1),
 		}},
-		{"local_function_deletion_survives_pull", "issue 7.5: status said 3, the deletion forgotten (seed 1)", []step{
+		{"local_function_deletion_survives_pull", "issue 7.5: status said 3, the deletion forgotten", []step{
 			{Op: "l-delete", Fn: "f1"},
 			{Op: "c-code", Fn: "f2", Line: 4, Val: "c11"},
 			pull(1),
 			{Op: "push"},
 			pull(1),
 		}},
-		{"local_trigger_deletion_survives_pull", "issue 7.5: status said 3 for a trigger deleted locally (seed 8)", []step{
+		{"local_trigger_deletion_survives_pull", "issue 7.5: status said 3 for a trigger deleted locally", []step{
 			{Op: "l-delete-trigger", Fn: "f1", Key: "t1"},
 			{Op: "c-code", Fn: "f1", Line: 2, Val: "c2"},
 			pull(1),
 			{Op: "push"},
 			pull(1),
 		}},
-		{"trigger_added_to_locally_deleted_function_conflicts", "issue 7.6: pull committed a trigger without its function (seed 40)", []step{
+		{"trigger_added_to_locally_deleted_function_conflicts", "issue 7.6: pull committed a trigger without its function", []step{
 			{Op: "l-delete", Fn: "f2"},
 			{Op: "c-add-trigger", Fn: "f2", Key: "t1", Val: "@every 1m"},
 			pull(1),
 		}},
-		{"kept_then_deleted_locally_imports_online_function", "local changes against R: f2, absent from R, is created online and merges in (seed 11)", []step{
+		{"kept_then_deleted_locally_imports_online_function", "local changes against R: f2, absent from R, is created online and merges in", []step{
 			{Op: "c-delete", Fn: "f2"},
 			{Op: "l-code", Fn: "f2", Line: 2, Val: "L16"},
 			pull(314283580860433726), // conflict; keeps ours
