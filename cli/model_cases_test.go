@@ -36,6 +36,13 @@ func TestModelCases(t *testing.T) {
 			{Op: "c-create", Fn: "f3", Key: "1024", Val: "c2"},
 			pull(1),
 		}},
+		{"use_local_then_online_edit_conflicts", "issue 7.3: after pull --use-local kept timeout 30, online's next timeout must conflict", []step{
+			{Op: "l-field", Fn: "f1", Key: "timeout", Val: "30"},
+			{Op: "c-field", Fn: "f1", Key: "timeout", Val: "60"},
+			{Op: "pull", Key: "--use-local"},
+			{Op: "c-field", Fn: "f1", Key: "timeout", Val: "3"},
+			pull(1),
+		}},
 		{"deleted_online_with_local_edits_conflicts", "issue 7.4: f2 was deleted with an undeployed local line", []step{
 			{Op: "c-field", Fn: "f2", Key: "timeout", Val: "30"},
 			{Op: "l-code", Fn: "f2", Line: 3, Val: "L5"},

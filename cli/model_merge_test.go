@@ -46,7 +46,10 @@ func effectiveBase(base world, known map[string]bool) world {
 	return out
 }
 
-func modelMerge(scratch string, local, base, online world) (mergeResult, error) {
+// modelMerge merges; prefer is "" (conflicts stay), "local" or "online"
+// (pull --use-local / --use-remote: every conflict resolved to that side,
+// a code file's conflicting hunks as `git merge-file --ours/--theirs`).
+func modelMerge(scratch string, local, base, online world, prefer string) (mergeResult, error) {
 	res := mergeResult{want: world{}, conflicts: map[string]string{}, optional: map[string]string{}}
 	names := maps.Clone(local.resources())
 	maps.Copy(names, online.resources())
@@ -59,7 +62,7 @@ func modelMerge(scratch string, local, base, online world) (mergeResult, error) 
 				}
 			}
 		}
-		f, why, err := mergeFunction(scratch, local[name], base[name], online[name])
+		f, why, err := mergeFunction(scratch, local[name], base[name], online[name], prefer)
 		if err != nil {
 			return res, err
 		}
@@ -85,7 +88,16 @@ func modelMerge(scratch string, local, base, online world) (mergeResult, error) 
 // accepts both a clean delete and a conflict there (optionalConflict).
 const optionalConflict = "optional: "
 
-func mergeFunction(scratch string, l, b, r *fnState) (*fnState, string, error) {
+func mergeFunction(scratch string, l, b, r *fnState, prefer string) (*fnState, string, error) {
+	side := func(why string) (*fnState, string, error) {
+		switch prefer {
+		case "local":
+			return l.clone(), why, nil
+		case "online":
+			return r.clone(), why, nil
+		}
+		return nil, why, nil
+	}
 	switch {
 	case l == nil && r == nil:
 		return nil, "", nil
@@ -95,7 +107,7 @@ func mergeFunction(scratch string, l, b, r *fnState) (*fnState, string, error) {
 		return l.clone(), "", nil
 	case l == nil:
 		if changedBesidesDeletes(b, r) {
-			return nil, "deleted locally, changed online", nil
+			return side("deleted locally, changed online")
 		}
 		if !fnEqual(b, r) {
 			return nil, optionalConflict + "deleted locally, online deleted triggers of it", nil
@@ -103,7 +115,7 @@ func mergeFunction(scratch string, l, b, r *fnState) (*fnState, string, error) {
 		return nil, "", nil
 	case r == nil:
 		if changedBesidesDeletes(b, l) {
-			return nil, "deleted online, changed locally", nil
+			return side("deleted online, changed locally")
 		}
 		if !fnEqual(b, l) {
 			return nil, optionalConflict + "deleted online, local deleted triggers of it", nil
@@ -117,7 +129,7 @@ func mergeFunction(scratch string, l, b, r *fnState) (*fnState, string, error) {
 	}
 	out := &fnState{Fields: map[string]string{}, Code: map[string]string{}, Triggers: map[string]trigState{}}
 	conflict := false
-	if ks := mergeMap(out.Fields, l.Fields, b.Fields, r.Fields); len(ks) > 0 {
+	if ks := mergeMap(out.Fields, l.Fields, b.Fields, r.Fields, prefer); len(ks) > 0 {
 		conflict = true
 		why = append(why, ks...)
 	}
@@ -134,13 +146,18 @@ func mergeFunction(scratch string, l, b, r *fnState) (*fnState, string, error) {
 		if !bok {
 			bv = ""
 		}
-		merged, clean, err := gitMergeFile(scratch, lv, bv, rv)
+		merged, clean, err := gitMergeFile(scratch, lv, bv, rv, "")
 		if err != nil {
 			return nil, "", err
 		}
 		if !clean {
 			conflict = true
 			why = append(why, "code/"+name)
+			if prefer != "" {
+				if merged, _, err = gitMergeFile(scratch, lv, bv, rv, prefer); err != nil {
+					return nil, "", err
+				}
+			}
 		}
 		out.Code[name] = merged
 	}
@@ -162,15 +179,21 @@ func mergeFunction(scratch string, l, b, r *fnState) (*fnState, string, error) {
 			if !maps.Equal(bt, rt) {
 				conflict = true
 				why = append(why, "trigger "+t+" deleted locally, changed online")
+				if prefer == "online" {
+					out.Triggers[t] = maps.Clone(rt)
+				}
 			}
 		case rt == nil:
 			if !maps.Equal(bt, lt) {
 				conflict = true
 				why = append(why, "trigger "+t+" deleted online, changed locally")
+				if prefer == "local" {
+					out.Triggers[t] = maps.Clone(lt)
+				}
 			}
 		default:
 			m := trigState{}
-			if ks := mergeMap(m, lt, orEmpty(bt), rt); len(ks) > 0 {
+			if ks := mergeMap(m, lt, orEmpty(bt), rt, prefer); len(ks) > 0 {
 				conflict = true
 				why = append(why, "trigger "+t+": "+strings.Join(ks, ", "))
 			}
@@ -193,7 +216,7 @@ func orEmpty(t trigState) trigState {
 
 // mergeMap applies DESIGN section 4's table to every key; an absent key is
 // a value of its own ("absent"), as the table says for local.
-func mergeMap(out, l, b, r map[string]string) (conflicts []string) {
+func mergeMap(out, l, b, r map[string]string, prefer string) (conflicts []string) {
 	keys := maps.Clone(l)
 	maps.Copy(keys, b)
 	maps.Copy(keys, r)
@@ -214,6 +237,11 @@ func mergeMap(out, l, b, r map[string]string) (conflicts []string) {
 			}
 		default:
 			conflicts = append(conflicts, fmt.Sprintf("%s (local %s, online %s, base %s)", k, show(lv, lok), show(rv, rok), show(bv, bok)))
+			if prefer == "local" && lok {
+				out[k] = lv
+			} else if prefer == "online" && rok {
+				out[k] = rv
+			}
 		}
 	}
 	return conflicts
@@ -233,8 +261,9 @@ func changedBesidesDeletes(b, x *fnState) bool {
 	return false
 }
 
-// gitMergeFile runs `git merge-file -p ours base theirs`.
-func gitMergeFile(scratch, ours, base, theirs string) (string, bool, error) {
+// gitMergeFile runs `git merge-file -p ours base theirs`, with --ours or
+// --theirs for prefer "local" or "online".
+func gitMergeFile(scratch, ours, base, theirs, prefer string) (string, bool, error) {
 	paths := make([]string, 3)
 	for i, content := range []string{ours, base, theirs} {
 		paths[i] = filepath.Join(scratch, []string{"ours", "base", "theirs"}[i])
@@ -242,7 +271,14 @@ func gitMergeFile(scratch, ours, base, theirs string) (string, bool, error) {
 			return "", false, err
 		}
 	}
-	cmd := exec.Command("git", "merge-file", "-p", paths[0], paths[1], paths[2])
+	args := []string{"merge-file", "-p"}
+	switch prefer {
+	case "local":
+		args = append(args, "--ours")
+	case "online":
+		args = append(args, "--theirs")
+	}
+	cmd := exec.Command("git", append(args, paths...)...)
 	out, err := cmd.Output()
 	var ee *exec.ExitError
 	switch {

@@ -44,7 +44,7 @@ func (s step) String() string {
 	if s.Line > 0 {
 		fmt.Fprintf(&b, " line %d", s.Line)
 	}
-	if s.Op == "pull" {
+	if s.Op == "pull" && s.Key == "" {
 		fmt.Fprintf(&b, " (choices %d)", s.Seed)
 	}
 	if s.UseLocal {
@@ -79,7 +79,14 @@ func genStep(r *rand.Rand, online, local world, tok *int) step {
 	case n < 65:
 		return genLocal(r, local, token)
 	case n < 80:
-		return step{Op: "pull", Seed: r.Int63()}
+		s := step{Op: "pull", Seed: r.Int63()}
+		switch r.Intn(8) {
+		case 0:
+			s.Key = "--use-local"
+		case 1:
+			s.Key = "--use-remote"
+		}
+		return s
 	case n < 92:
 		s := step{Op: "push", UseLocal: r.Intn(6) == 0}
 		if names := slices.Sorted(maps.Keys(local)); len(names) > 0 && r.Intn(4) == 0 {

@@ -19,14 +19,24 @@ func (m *modelRun) pull(i int, s step, online, local world) (string, bool, *mode
 		return &modelFailure{step: i, invariant: inv, msg: fmt.Sprintf(format, args...)}
 	}
 	m.stats.pulls++
-	exp, err := modelMerge(m.scratch, local, effectiveBase(m.base, m.known), online)
+	args, prefer := []string{"pull"}, ""
+	switch s.Key {
+	case "--use-local":
+		args, prefer = append(args, s.Key), "local"
+	case "--use-remote":
+		args, prefer = append(args, s.Key), "online"
+	}
+	exp, err := modelMerge(m.scratch, local, effectiveBase(m.base, m.known), online, prefer)
 	if err != nil {
 		return "", true, fail("model merge", "%v", err)
 	}
 	headBefore, _ := m.git("rev-parse", "HEAD")
-	code, out := m.fcsync("pull")
+	code, out := m.fcsync(args...)
 	context := func() string {
 		return fmt.Sprintf("fcsync pull said:\n%s\nsync point (model):\n%slocal before:\n%sonline:\n%s", out, m.base, local, online)
+	}
+	if prefer != "" {
+		return m.pullPreferring(i, s.Key, code, exp, online, headBefore, context)
 	}
 	switch code {
 	case 0:
@@ -110,6 +120,39 @@ func (m *modelRun) pull(i int, s step, online, local world) (string, bool, *mode
 		if exp.conflicts[fn] == "" && byFn[fn] == nil && exp.want[fn] == nil {
 			return note, true, fail("clean pull = DESIGN section 4 merge", "function %s had no conflict, the model's merge drops it, HEAD has it\n%s", fn, context())
 		}
+	}
+	m.synced(online, got, headBefore)
+	return note, true, nil
+}
+
+// pullPreferring checks pull --use-local/--use-remote: never a conflict
+// left, and HEAD is the merge with every conflict resolved to that side.
+// A function DESIGN lets conflict or not (exp.optional) may come out either
+// way, so it is not compared.
+func (m *modelRun) pullPreferring(i int, flag string, code int, exp mergeResult, online world, headBefore string, context func() string) (string, bool, *modelFailure) {
+	fail := func(inv, format string, args ...any) *modelFailure {
+		return &modelFailure{step: i, invariant: inv, msg: fmt.Sprintf(format, args...)}
+	}
+	note := fmt.Sprintf("exit %d", code)
+	if len(exp.conflicts) > 0 {
+		m.stats.conflicts++
+		note += fmt.Sprintf(", resolved %d conflicting functions", len(exp.conflicts))
+	}
+	if code != 0 {
+		return note, true, fail("pull "+flag+" resolves every conflict", "exit %d, want 0\n%s", code, context())
+	}
+	got, err := readLocal(m.proj)
+	if err != nil {
+		return note, true, fail("pull leaves a valid project", "%v", err)
+	}
+	g, w := got.clone(), exp.want.clone()
+	for fn := range exp.optional {
+		delete(g, fn)
+		delete(w, fn)
+	}
+	if !worldsEqual(g, w) {
+		return note, true, fail("pull "+flag+" = DESIGN section 4 merge, conflicts to one side", "HEAD after the pull differs from the model's merge (conflicts: %v):\n%s\n%s",
+			exp.conflicts, diffWorlds(g, w), context())
 	}
 	m.synced(online, got, headBefore)
 	return note, true, nil
