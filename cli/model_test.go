@@ -14,8 +14,18 @@ import (
 // TestModel is issue 7's randomized model-based test: random console
 // edits, local commits, fetch, pull (conflicts resolved with git), push and
 // status against the real CLI and an in-process emulator, with a model of
-// the sync point written from DESIGN sections 3-6 checked after every step
-// (the invariants are in model_run_test.go).
+// the sync point written from DESIGN sections 3-6 checked after every step.
+// The invariants: no push overwrites an online change that was not merged,
+// and after a push online equals HEAD (model_push_test.go); a clean pull
+// gives DESIGN 4's table on fields and `git merge-file` on code, conflicts
+// exactly where the table does, and keeps every undeployed local change
+// (model_pull_test.go, model_merge_test.go); git fsck --strict and git
+// status stay clean, and status --exit-code says 0, 3 or 5 as DESIGN 6 does,
+// never 1 or 2 (model_run_test.go).
+//
+// Files: model_gen_test.go draws steps, model_steps_test.go runs console
+// and local edits, model_state_test.go reads online and HEAD into the
+// model's terms.
 //
 // Replay a failure with the seed it prints:
 //
