@@ -69,6 +69,18 @@ func TestModelCases(t *testing.T) {
 			{Op: "c-add-trigger", Fn: "f2", Key: "t1", Val: "@every 1m"},
 			pull(1),
 		}},
+		{"scoped_push_moves_the_sync_point_of_triggers_it_deletes", "push --function deleted f1's trigger; status then called it deleted online (exit 3)", []step{
+			{Op: "l-delete", Fn: "f1"},
+			{Op: "l-create", Fn: "f1", Key: "128"},
+			{Op: "push", Fn: "f1"},
+			{Op: "push"},
+		}},
+		{"unscoped_push_moves_the_sync_point_of_triggers_it_deletes", "the same without --function, for contrast", []step{
+			{Op: "l-delete", Fn: "f1"},
+			{Op: "l-create", Fn: "f1", Key: "128"},
+			{Op: "push"},
+			{Op: "push"},
+		}},
 		{"kept_then_deleted_locally_imports_online_function", "local changes against R: f2, absent from R, is created online and merges in", []step{
 			{Op: "c-delete", Fn: "f2"},
 			{Op: "l-code", Fn: "f2", Line: 2, Val: "L16"},
