@@ -81,6 +81,14 @@ func TestModelCases(t *testing.T) {
 			{Op: "push"},
 			{Op: "push"},
 		}},
+		{"console_function_recorded_by_a_deploy_is_still_case_3", "f3 made in the console, recorded by a push --use-local of f2, never pulled; a local f3 must not overwrite it without --use-local", []step{
+			{Op: "c-create", Fn: "f3", Key: "128", Val: "c67"},
+			{Op: "l-code", Fn: "f2", Line: 5, Val: "L70"},
+			{Op: "push", UseLocal: true},
+			{Op: "l-create", Fn: "f3", Key: "1024"},
+			{Op: "push"},
+			pull(1),
+		}},
 		{"kept_then_deleted_locally_imports_online_function", "local changes against R: f2, absent from R, is created online and merges in", []step{
 			{Op: "c-delete", Fn: "f2"},
 			{Op: "l-code", Fn: "f2", Line: 2, Val: "L16"},

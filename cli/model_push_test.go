@@ -34,7 +34,7 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 		m.stats.useLocal++
 		args = append(args, "--use-local")
 	}
-	strict, unpulled := m.drift(online)
+	strict, unpulled := m.drift(online, local)
 	strict, unpulled = inScope(s.Fn, strict, unpulled)
 	code, out := m.fcsync(args...)
 	after, err := readOnline(m.console)
@@ -102,7 +102,7 @@ func inScope(fn string, strict, unpulled []string) ([]string, []string) {
 	keep := func(keys []string) []string {
 		var out []string
 		for _, k := range keys {
-			if f, _, _ := strings.Cut(k, "/"); f == fn {
+			if f, _, _ := strings.Cut(strings.TrimSuffix(k, " (case 3)"), "/"); f == fn {
 				out = append(out, k)
 			}
 		}

@@ -231,10 +231,13 @@ func (m *modelRun) checkRepo() error {
 }
 
 // drift classifies online against the model's sync point: strict drift
-// is any difference DESIGN section 3 calls drift; "unpulled" resources are
-// ones base holds that local never had, which the design leaves between
-// "an online change to pull" and "in sync", so the model accepts either.
-func (m *modelRun) drift(online world) (strict []string, unpulled []string) {
+// is any difference DESIGN section 3 calls drift, and a resource base holds
+// that local never had but HEAD now has (DESIGN section 1, case 3: new
+// locally, exists online, never synced from here); "unpulled" resources
+// are ones base holds that local never had and still does not, which the
+// design leaves between "an online change to pull" and "in sync", so the
+// model accepts either.
+func (m *modelRun) drift(online, local world) (strict []string, unpulled []string) {
 	names := maps.Clone(online.resources())
 	maps.Copy(names, m.base.resources())
 	for _, k := range slices.Sorted(maps.Keys(names)) {
@@ -248,9 +251,16 @@ func (m *modelRun) drift(online world) (strict []string, unpulled []string) {
 			if b != nil {
 				bt = b.Triggers[trig]
 			}
-			if (ot == nil) != (bt == nil) || !maps.Equal(ot, bt) {
+			var lt trigState
+			if local[fn] != nil {
+				lt = local[fn].Triggers[trig]
+			}
+			switch {
+			case (ot == nil) != (bt == nil) || !maps.Equal(ot, bt):
 				strict = append(strict, k)
-			} else if ot != nil && !m.known[k] {
+			case ot != nil && !m.known[k] && lt != nil:
+				strict = append(strict, k+" (case 3)")
+			case ot != nil && !m.known[k]:
 				unpulled = append(unpulled, k)
 			}
 			continue
@@ -261,6 +271,8 @@ func (m *modelRun) drift(online world) (strict []string, unpulled []string) {
 		case o == nil:
 		case !maps.Equal(o.Fields, b.Fields) || !maps.Equal(o.Code, b.Code):
 			strict = append(strict, k)
+		case !m.known[k] && local[k] != nil:
+			strict = append(strict, k+" (case 3)")
 		case !m.known[k]:
 			unpulled = append(unpulled, k)
 		}
@@ -291,7 +303,7 @@ func (m *modelRun) checkStatus(i int) *modelFailure {
 		return &modelFailure{step: i, invariant: "readable state", msg: err.Error()}
 	}
 	m.seen = &[2]world{online, local}
-	strict, unpulled := m.drift(online)
+	strict, unpulled := m.drift(online, local)
 	changes := m.localChanges(local)
 	want := map[int]bool{}
 	switch {
