@@ -89,6 +89,21 @@ func TestModelCases(t *testing.T) {
 			{Op: "push"},
 			pull(1),
 		}},
+		{"pull_after_scoped_push_merges_online_changes_elsewhere", "push --function s/f1 left f2's console edit unmerged, as it should; then pull must merge it", []step{
+			{Op: "l-field", Fn: "f1", Key: "timeout", Val: "30"},
+			{Op: "c-field", Fn: "f2", Key: "memorySize", Val: "1024"},
+			{Op: "push", Fn: "f1"},
+			pull(1),
+			{Op: "push"},
+		}},
+		{"pull_after_scoped_push_merges_a_deletion_both_sides_made", "f2 deleted locally and in the console, push --function s/f1; pull says up to date and the drift stays: push refuses forever (soak seed 14)", []step{
+			{Op: "l-delete", Fn: "f2"},
+			{Op: "c-delete", Fn: "f2"},
+			{Op: "l-field", Fn: "f1", Key: "timeout", Val: "30"},
+			{Op: "push", Fn: "f1"},
+			pull(1),
+			{Op: "push"},
+		}},
 		{"kept_then_deleted_locally_imports_online_function", "local changes against R: f2, absent from R, is created online and merges in", []step{
 			{Op: "c-delete", Fn: "f2"},
 			{Op: "l-code", Fn: "f2", Line: 2, Val: "L16"},
