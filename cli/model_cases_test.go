@@ -104,6 +104,14 @@ func TestModelCases(t *testing.T) {
 			pull(1),
 			{Op: "push"},
 		}},
+		{"pull_after_scoped_push_merges_an_edit_both_sides_made", "the same with timeout 30 set locally and in the console (soak seed 16)", []step{
+			{Op: "l-field", Fn: "f2", Key: "timeout", Val: "30"},
+			{Op: "c-field", Fn: "f2", Key: "timeout", Val: "30"},
+			{Op: "l-field", Fn: "f1", Key: "description", Val: "beta"},
+			{Op: "push", Fn: "f1"},
+			pull(1),
+			{Op: "push"},
+		}},
 		{"kept_then_deleted_locally_imports_online_function", "local changes against R: f2, absent from R, is created online and merges in", []step{
 			{Op: "c-delete", Fn: "f2"},
 			{Op: "l-code", Fn: "f2", Line: 2, Val: "L16"},
