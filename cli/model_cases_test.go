@@ -96,7 +96,7 @@ func TestModelCases(t *testing.T) {
 			pull(1),
 			{Op: "push"},
 		}},
-		{"pull_after_scoped_push_merges_a_deletion_both_sides_made", "f2 deleted locally and in the console, push --function s/f1; pull says up to date and the drift stays: push refuses forever (soak seed 14)", []step{
+		{"pull_after_scoped_push_merges_a_deletion_both_sides_made", "f2 deleted locally and in the console, push --function s/f1: pull said up to date, the drift stayed and push refused until --use-local (soak seed 14)", []step{
 			{Op: "l-delete", Fn: "f2"},
 			{Op: "c-delete", Fn: "f2"},
 			{Op: "l-field", Fn: "f1", Key: "timeout", Val: "30"},
