@@ -69,8 +69,10 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 		return note, true, fail("after push, online equals HEAD", "online after the push differs from HEAD applied to online:\n%s\n%s", diffWorlds(after, want), context())
 	}
 	switch {
-	case worldsEqual(after, online):
-		// Nothing written, no deploy commit: the sync point stays.
+	case worldsEqual(after, online) && !s.UseLocal:
+		// Nothing written, no deploy commit: the sync point stays. (A
+		// --use-local with nothing to write still records a deploy that
+		// accepts the online state, so its sync point moves below.)
 	case s.Fn == "":
 		// A deploy commit is the new sync point; it holds all of online.
 		m.base = after.clone()
