@@ -324,7 +324,54 @@ func hostileCatalogue() []hostileCase {
 			out:   q(`fcsync: services/demo/functions/web/code/.git /HEAD: names the .git folder (as ".git ", which git refuses`),
 		},
 	}
-	return cases
+	cases = append(cases, answerCases()...)
+	return append(cases, localProjectCases()...)
+}
+
+// answerCase is an online case in which FC (or whatever answers in its
+// place) gives one call a canned answer: nothing may be recorded from it.
+func answerCase(name string, a emulator.Answer, args []string, exit int, out string) hostileCase {
+	return hostileCase{
+		name:   "online answer: " + name,
+		online: func(h *hostileEnv) { h.srv.SetFaults(emulator.Faults{Answers: []emulator.Answer{a}}) },
+		args:   args, exit: exit, out: out,
+	}
+}
+
+func answerCases() []hostileCase {
+	return []hostileCase{
+		answerCase("a list without its list key", emulator.Answer{Action: "ListFunctions", Body: `{}`}, []string{"pull"}, 1, `service demo: ListFunctions: the answer has no "functions" list: not taking it for an empty one`),
+		answerCase("a list key of the wrong type", emulator.Answer{Action: "ListTriggers", Body: `{"triggers":"all of them"}`}, []string{"fetch"}, 1, `ListTriggers: the answer has no "triggers" list: not taking it for an empty one`),
+		answerCase("a redirect to another host", emulator.Answer{Action: "ListFunctions", Status: 302, Header: map[string]string{"Location": "http://127.0.0.2:1/evil"}},
+			[]string{"fetch"}, 1, `answered 302 Found with a redirect to http://127.0.0.2:1; fcsync follows no redirect, so the GET was not sent there`),
+		answerCase("a web page", emulator.Answer{Action: "ListFunctions", ContentType: "text/html", Body: "<html>login</html>"}, []string{"fetch"}, 1,
+			`service demo: ListFunctions: the endpoint did not answer like FC: HTTP 200 text/html`),
+		answerCase("broken JSON", emulator.Answer{Action: "ListTriggers", Body: `{"triggers":[`}, []string{"push"}, 1, `function demo/\w+: ListTriggers: unexpected EOF`),
+	}
+}
+
+// localProjectCases are project files a careless colleague commits.
+func localProjectCases() []hostileCase {
+	edit := func(rel, content string) func(h *hostileEnv) {
+		return func(h *hostileEnv) { h.write(rel, content); h.commit() }
+	}
+	fn := "services/demo/functions/web/function.yaml"
+	return []hostileCase{
+		{name: "local: a typo in a field name", local: edit(fn, "runtime: python3.10\nhandler: index.handler\nmemmorySize: 1024\n"),
+			args: []string{"push"}, exit: 2, out: `function.yaml:3: unknown field memmorySize; did you mean memorySize\?\n.*nothing was sent to Function Compute`},
+		{name: "local: a number that is not one", local: edit(fn, "runtime: python3.10\nhandler: index.handler\nmemorySize: abc\n"),
+			args: []string{"push"}, exit: 2, out: `function.yaml:3: memorySize must be a whole number .*, not "abc"`},
+		{name: "local: a reference to fcsync's own credentials", local: edit(fn, "runtime: python3.10\nhandler: index.handler\nenvironmentVariables:\n  LOG_LEVEL: ${env:ALIBABA_CLOUD_ACCESS_KEY_SECRET}\n"),
+			args: []string{"push"}, exit: 2, out: `function.yaml:4: environmentVariables.LOG_LEVEL refers to \$\{env:ALIBABA_CLOUD_ACCESS_KEY_SECRET\}, a credential variable`},
+		{name: "local: a file that is no kind's", local: edit("services/demo/aliases/prod.yaml", "versionId: \"1\"\n"),
+			args: []string{"push"}, exit: 2, out: `services/demo/aliases/prod.yaml: matches no kind of resource`},
+		{name: "local: code without its function.yaml", local: edit("services/demo/functions/ghost/code/index.py", "x = 1\n"),
+			args: []string{"push"}, exit: 2, out: `services/demo/functions/ghost/code/index.py: code of function demo/ghost`},
+		{name: "local: a trigger without its function", local: edit("services/demo/functions/ghost/triggers/t.yaml", "triggerType: timer\ntriggerConfig:\n  cronExpression: \"@every 1m\"\n"),
+			args: []string{"push"}, exit: 2, out: `services/demo/functions/ghost/triggers/t.yaml: function demo/ghost has no services/demo/functions/ghost/function.yaml`},
+		{name: "local: an unknown key in fcsync.yaml", local: edit("fcsync.yaml", "region: cn-hangzhou\nsecretPattern: [\"*\"]\n"),
+			args: []string{"status"}, exit: 2, out: `fcsync.yaml:2: unknown key "secretPattern"`},
+	}
 }
 
 // TestHostileCatalogue runs every hostile case against a fresh emulator
@@ -351,6 +398,9 @@ func TestHostileCatalogue(t *testing.T) {
 			code := cli.Main(append([]string{"--dir", h.proj}, tc.args...), cli.Streams{In: strings.NewReader(""), Out: &out, Err: &out})
 			if code != tc.exit {
 				t.Errorf("fcsync %s: exit %d, want %d\n%s", strings.Join(tc.args, " "), code, tc.exit, out.String())
+			}
+			if os.Getenv("HOSTILE_SHOW") != "" {
+				t.Logf("output:\n%s", out.String())
 			}
 			if !regexp.MustCompile(tc.out).Match(out.Bytes()) {
 				t.Errorf("output does not match %q:\n%s", tc.out, out.String())
