@@ -17,7 +17,11 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == bench.LaunchFlag {
+		os.Exit(bench.Launch(os.Args[2:]))
+	}
 	fcsync := flag.String("fcsync", "bin/fcsync", "the fcsync binary to measure")
+	emu := flag.String("emulator", "bin/fc-emulator", "the fc-emulator binary")
 	sizes := flag.String("sizes", "100,1000,3000", "fleet sizes in functions, comma-separated")
 	conc := flag.String("concurrency", "8,16", "--concurrency values, comma-separated")
 	latency := flag.Duration("latency", 20*time.Millisecond, "latency of every API call")
@@ -31,6 +35,10 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	emuBin, err := filepath.Abs(*emu)
+	if err != nil {
+		fail(err)
+	}
 	work, err := os.MkdirTemp("", "fcsync-bench-")
 	if err != nil {
 		fail(err)
@@ -41,7 +49,7 @@ func main() {
 		defer os.RemoveAll(work)
 	}
 	o := bench.Options{
-		Fcsync: bin, Work: work, Latency: *latency, Runs: *runs, PerService: 50, BigMB: *bigMB,
+		Fcsync: bin, Emulator: emuBin, Work: work, Latency: *latency, Runs: *runs, PerService: 50, BigMB: *bigMB,
 		Out: os.Stdout, Progress: os.Stderr, JSON: *jsonOut, ChangedFleet: *changed,
 	}
 	if o.Sizes, err = ints(*sizes); err != nil {

@@ -15,19 +15,21 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
-	"github.com/fcsync/fcsync/fc/emulator"
 	"github.com/fcsync/fcsync/internal/fcconsole"
 )
 
 // Options say what to measure.
 type Options struct {
 	Fcsync       string        // the fcsync binary
+	Emulator     string        // the fc-emulator binary
 	Work         string        // scratch folder
 	Sizes        []int         // fleet sizes, in functions
 	Concurrency  []int         // --concurrency values
@@ -96,7 +98,7 @@ func Run(o Options) ([]Row, error) {
 // env is one emulator with a fleet and a clone of it.
 type env struct {
 	o       Options
-	srv     *emulator.Server
+	srv     *emulatorProc
 	console *fcconsole.Console
 	dir     string
 	proj    string
@@ -110,7 +112,7 @@ func (e *env) progress(format string, args ...any) {
 }
 
 func newEnv(o Options, name string) (*env, error) {
-	srv, err := emulator.Start("127.0.0.1:0", emulator.Options{AccountID: account, AccessKeyID: keyID, AccessKeySecret: secret})
+	srv, err := startEmulator(o.Emulator)
 	if err != nil {
 		return nil, err
 	}
@@ -181,24 +183,54 @@ type result struct {
 // fcsync runs the binary once, counting the API calls it makes.
 func (e *env) fcsync(args ...string) (result, error) {
 	e.srv.ResetStats()
-	cmd := exec.Command(e.o.Fcsync, args...)
-	cmd.Env = e.environ()
+	// Through a small launcher process (Launch): a child's peak RSS
+	// counts its parent's memory at the fork (Go forks with vfork), and
+	// the bench holds a fleet's worth; the launcher holds next to nothing.
+	rssFile := filepath.Join(e.dir, "rss")
+	self, err := os.Executable()
+	if err != nil {
+		return result{}, err
+	}
+	cmd := exec.Command(self, append([]string{LaunchFlag, e.o.Fcsync}, args...)...)
+	cmd.Env = append(e.environ(), rssEnv+"="+rssFile)
 	cmd.Dir = e.dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	r := result{wall: time.Since(start), calls: e.srv.Stats(), out: out.String()}
-	if cmd.ProcessState == nil {
-		return r, fmt.Errorf("fcsync %s: %v", strings.Join(args, " "), err)
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.rssKB = ru.Maxrss
+	if data, rerr := os.ReadFile(rssFile); rerr == nil {
+		r.rssKB, _ = strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
 	}
 	if err != nil {
 		return r, fmt.Errorf("fcsync %s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
 	return r, nil
+}
+
+// LaunchFlag, as a program's first argument, makes it Launch.
+const LaunchFlag = "-launch"
+
+const rssEnv = "FCSYNC_BENCH_RSS_FILE"
+
+// Launch runs args (a program and its arguments) with this process's
+// standard streams, writes the program's peak RSS in KB to the file
+// $FCSYNC_BENCH_RSS_FILE, and returns its exit code.
+func Launch(args []string) int {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = os.Environ()
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 127
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		if p := os.Getenv(rssEnv); p != "" {
+			os.WriteFile(p, []byte(strconv.FormatInt(ru.Maxrss, 10)), 0o644)
+		}
+	}
+	return cmd.ProcessState.ExitCode()
 }
 
 func (e *env) git(args ...string) error {
@@ -250,7 +282,9 @@ func fleet(o Options, n int) ([]Row, error) {
 	if err := e.seed(n); err != nil {
 		return nil, err
 	}
-	e.srv.SetFaults(emulator.Faults{Latency: o.Latency})
+	if err := e.srv.SetLatency(o.Latency); err != nil {
+		return nil, err
+	}
 	read := 1 + e.svcs + n + 1 // ListServices, ListFunctions per service, ListTriggers per function, ListCustomDomains
 	var rows []Row
 	clones := 0
@@ -379,6 +413,11 @@ func bigFunction(o Options) ([]Row, error) {
 		return nil, err
 	}
 	e.proj = filepath.Join(e.dir, "proj")
+	// The seeding's copies of the code (zip, base64, JSON) must not count:
+	// a child's peak RSS includes the parent's at the fork (see
+	// emulatorProc), so the bench gives its memory back first.
+	blob = nil
+	debug.FreeOSMemory()
 	var rows []Row
 	one := func(name string, prepare func() error, args ...string) error {
 		if prepare != nil {
