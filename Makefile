@@ -38,7 +38,7 @@ test: node-deps
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) build -o $(BIN)/ ./cmd/fcsync-bench
-	$(BIN)/fcsync-bench -fcsync $(BIN)/fcsync -json $(BIN)/bench.json $(BENCH_FLAGS)
+	$(BIN)/fcsync-bench -fcsync $(BIN)/fcsync -emulator $(BIN)/fc-emulator -json $(BIN)/bench.json $(BENCH_FLAGS)
 
 # Each fuzzer for FUZZTIME (plain go test runs their seed corpora, crashers
 # included, under testdata/fuzz). `make fuzz FUZZTIME=10m` for a long run.
