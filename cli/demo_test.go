@@ -46,6 +46,9 @@ func TestDemo(t *testing.T) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
+	if strings.Contains(string(out), "\x1b") {
+		t.Error("the demo prints colour escapes although its output is no terminal")
+	}
 	if t.Failed() {
 		t.Logf("demo output:\n%s", out)
 	}

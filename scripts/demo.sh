@@ -20,6 +20,11 @@ export ALIBABA_CLOUD_ACCOUNT_ID=1234567890
 export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIdemo
 ALIBABA_CLOUD_ACCESS_KEY_SECRET=$(head -c 18 /dev/urandom | base64)
 export ALIBABA_CLOUD_ACCESS_KEY_SECRET
+# Headings are bold only on a terminal, and never with NO_COLOR set
+# (no-color.org); fcsync itself runs without colour so its output reads
+# the same everywhere.
+bold=
+[ -t 1 ] && [ -z "${NO_COLOR:-}" ] && bold=1
 export GIT_CONFIG_NOSYSTEM=1 HOME="$work/home" NO_COLOR=1
 mkdir -p "$HOME"
 
@@ -30,7 +35,9 @@ addr=$(head -n 1 "$work/emulator.out")
 [ -n "$addr" ] || { echo "fc-emulator did not start:"; cat "$work/emulator.err"; exit 1; }
 export FC_ENDPOINT="http://$addr"
 
-say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+say() {
+  if [ -n "$bold" ]; then printf '\n\033[1m%s\033[0m\n' "$*"; else printf '\n%s\n' "$*"; fi
+}
 who() { export GIT_AUTHOR_NAME="$1" GIT_AUTHOR_EMAIL="$2" GIT_COMMITTER_NAME="$1" GIT_COMMITTER_EMAIL="$2"; }
 # run prints a command and its output; expect says which exit code the
 # story needs, so the demo fails loudly if fcsync misbehaves.
