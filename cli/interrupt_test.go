@@ -51,13 +51,7 @@ func TestKilledPushIsNotSomeoneElsesChange(t *testing.T) {
 
 func interruptPush(t *testing.T, sig os.Signal) {
 	srv, proj := cloneForTest(t)
-	fn := filepath.Join(proj, "services", "demo", "functions", "web", "function.yaml")
-	data, err := os.ReadFile(fn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, proj, "services/demo/functions/web/function.yaml", strings.Replace(string(data), "timeout: 3\n", "timeout: 7\n", 1))
-	gitCmd(t, proj, "commit", "-q", "-am", "timeout 7")
+	commitTimeout(t, proj, "web", 7)
 
 	hp := &hangingProxy{target: srv.URL, method: http.MethodPut, pathEnd: "/functions/web",
 		applied: make(chan struct{}), release: make(chan struct{})}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -77,13 +76,7 @@ func run(args ...string) (string, int) {
 // absorbed it and the next push silently reverted it.
 func TestLostUpdateAnswerIsNotTheConsoleEdit(t *testing.T) {
 	srv, proj := cloneForTest(t)
-	fn := filepath.Join(proj, "services", "demo", "functions", "web", "function.yaml")
-	data, err := os.ReadFile(fn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, proj, "services/demo/functions/web/function.yaml", strings.Replace(string(data), "timeout: 3\n", "timeout: 7\n", 1))
-	gitCmd(t, proj, "commit", "-q", "-am", "timeout 7")
+	commitTimeout(t, proj, "web", 7)
 	console := consoleFor(t, srv)
 	proxy := httptest.NewServer(&flakyProxy{target: srv.URL, method: http.MethodPut, pathEnd: "/functions/web", forward: true,
 		meanwhile: func() {

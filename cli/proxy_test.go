@@ -2,8 +2,13 @@ package cli_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
 )
 
 // The tests' proxies between fcsync and the emulator play network
@@ -44,4 +49,17 @@ func forward(w http.ResponseWriter, r *http.Request, target string) {
 		return
 	}
 	answer(w, resp, data)
+}
+
+// commitTimeout sets a function's timeout in its project file (from the
+// 3 clone renders) and commits it, the local change the accident tests push.
+func commitTimeout(t *testing.T, proj, fn string, timeout int) {
+	t.Helper()
+	rel := "services/demo/functions/" + fn + "/function.yaml"
+	data, err := os.ReadFile(filepath.Join(proj, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, proj, rel, strings.Replace(string(data), "timeout: 3\n", fmt.Sprintf("timeout: %d\n", timeout), 1))
+	gitCmd(t, proj, "commit", "-q", "-am", fmt.Sprintf("%s: timeout %d", fn, timeout))
 }

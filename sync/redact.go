@@ -160,7 +160,7 @@ func refIn(states []*State, id fc.ID, key string) (string, bool) {
 		if s == nil || s.Resources[id] == nil {
 			continue
 		}
-		v, _ := fieldAt(s.Resources[id].Spec, secretPath(id, key)).(string)
+		v, _ := lookup(s.Resources[id].Spec, secretPath(id, key)).(string)
 		if ref, ok := IsSecretRef(v); ok {
 			return ref, true
 		}
@@ -189,19 +189,6 @@ func secretPath(id fc.ID, key string) string {
 		return "environmentVariables." + key
 	}
 	return key
-}
-
-// fieldAt follows a dotted path into nested mappings; nil when absent.
-func fieldAt(m map[string]any, path string) any {
-	var cur any = m
-	for _, k := range strings.Split(path, ".") {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = mm[k]
-	}
-	return cur
 }
 
 // envIdent turns a resource name into the part of an environment variable
