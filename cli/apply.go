@@ -70,10 +70,10 @@ func (p *project) apply(c *cli.Context, plan *fsync.Plan, online *fsync.State) (
 }
 
 // levels splits the plan's operations into groups that may run in
-// parallel: one group per kind for creates and updates (services, functions,
-// triggers, domains), then deletions in reverse kind order.
+// parallel: one group per kind for creates and updates, in the apply order
+// of the table of kinds, then deletions in reverse order.
 func levels(plan *fsync.Plan) [][]fsync.Op {
-	order := []fc.Kind{fc.KindService, fc.KindFunction, fc.KindTrigger, fc.KindDomain}
+	order := fc.Kinds()
 	var out [][]fsync.Op
 	for _, k := range order {
 		var g []fsync.Op
@@ -207,7 +207,7 @@ func (p *project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync
 	}
 	var ops []fsync.Op
 	for _, op := range plan.Ops {
-		if op.Action != fsync.ActionCreate && op.ID.Kind != fc.KindDomain {
+		if op.Action != fsync.ActionCreate && op.ID.Schema().ETag {
 			ops = append(ops, op)
 		}
 	}

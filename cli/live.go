@@ -190,13 +190,10 @@ func inScope(services, functions []string) func(fc.ID) bool {
 		fn[f] = true
 	}
 	return func(id fc.ID) bool {
-		switch id.Kind {
-		case fc.KindService:
-			return svc[id.Service]
-		case fc.KindFunction, fc.KindTrigger:
-			return svc[id.Service] || fn[id.Service+"/"+id.Function]
+		if id.Service == "" {
+			return false // account-level kinds (custom domains): only an unscoped push deploys them
 		}
-		return false // custom domains are account-level: only an unscoped push deploys them
+		return svc[id.Service] || id.Function != "" && fn[id.Service+"/"+id.Function]
 	}
 }
 

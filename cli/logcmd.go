@@ -147,18 +147,7 @@ func summaryID(line string) (fc.ID, bool) {
 		return fc.ID{}, false
 	}
 	name, _, _ := strings.Cut(rest, ":")
-	parts := strings.Split(name, "/")
-	switch {
-	case kind == string(fc.KindService) && len(parts) == 1:
-		return fc.ServiceID(parts[0]), true
-	case kind == string(fc.KindFunction) && len(parts) == 2:
-		return fc.FunctionID(parts[0], parts[1]), true
-	case kind == string(fc.KindTrigger) && len(parts) == 3:
-		return fc.TriggerID(parts[0], parts[1], parts[2]), true
-	case kind == string(fc.KindDomain) && len(parts) == 1:
-		return fc.DomainID(parts[0]), true
-	}
-	return fc.ID{}, false
+	return fc.IDFromPath(fc.Kind(kind), name)
 }
 
 // subjectFor rewrites a commit subject ("online change: a, b, c") to name

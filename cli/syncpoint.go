@@ -157,7 +157,7 @@ func fileOf(t filetree.Tree, id fc.ID) filetree.Tree {
 	if f, ok := t[id.File()]; ok {
 		out[id.File()] = f
 	}
-	if id.Kind == fc.KindFunction {
+	if id.HasCode() {
 		for p, f := range t.Sub(id.CodeDir()) {
 			out[id.CodeDir()+"/"+p] = f
 		}

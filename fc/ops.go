@@ -14,21 +14,19 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 )
 
-// kindInfo is how the API names each kind: the noun in action names, the
-// key of list answers, and the body field holding the name.
-type kindInfo struct {
-	noun, listKey, nameField string
-}
-
-var kinds = map[Kind]kindInfo{
-	KindService:  {"Service", "services", "serviceName"},
-	KindFunction: {"Function", "functions", "functionName"},
-	KindTrigger:  {"Trigger", "triggers", "triggerName"},
-	KindDomain:   {"CustomDomain", "customDomains", "domainName"},
-}
-
 // ListAction is the API action that lists resources of kind, for messages.
-func ListAction(kind Kind) string { return "List" + kinds[kind].noun + "s" }
+func ListAction(kind Kind) string {
+	if sc := schemas[kind]; sc != nil {
+		return "List" + sc.Noun + "s"
+	}
+	return "List" + string(kind)
+}
+
+// List returns every resource of kind under parent (the zero ID for a
+// top-level kind), reading all pages.
+func (c *Client) List(ctx context.Context, kind Kind, parent ID) ([]*Resource, error) {
+	return c.list(ctx, kind, parent, "")
+}
 
 // ListServices returns every service whose name starts with prefix ("" for
 // all), reading all pages.
@@ -54,7 +52,10 @@ func (c *Client) ListDomains(ctx context.Context) ([]*Resource, error) {
 // list reads all pages of the resources of kind under parent. Listed
 // resources carry no ETag: FC sends one only with a single resource.
 func (c *Client) list(ctx context.Context, kind Kind, parent ID, prefix string) ([]*Resource, error) {
-	info := kinds[kind]
+	info := schemas[kind]
+	if info == nil {
+		return nil, fmt.Errorf("unknown resource kind %q", kind)
+	}
 	req := request{action: ListAction(kind), method: http.MethodGet, path: collectionPath(kind, parent), id: parent}
 	var out []*Resource
 	for token := ""; ; {
@@ -78,17 +79,17 @@ func (c *Client) list(ctx context.Context, kind Kind, parent ID, prefix string) 
 		}
 		// An answer without its list key is a half answer, not an empty
 		// list: taken for one, it would read as every resource deleted.
-		raw, present := resp.body[info.listKey]
+		raw, present := resp.body[info.ListKey]
 		items, isList := raw.([]any)
 		if !present || (!isList && raw != nil) {
-			return nil, fmt.Errorf("%s%s: the answer has no %q list: not taking it for an empty one", prefixOf(parent), req.action, info.listKey)
+			return nil, fmt.Errorf("%s%s: the answer has no %q list: not taking it for an empty one", prefixOf(parent), req.action, info.ListKey)
 		}
 		for _, it := range items {
 			obj, ok := it.(map[string]any)
 			if !ok {
 				return nil, fmt.Errorf("%s%s: list item is not an object", prefixOf(parent), req.action)
 			}
-			name, _ := obj[info.nameField].(string)
+			name, _ := obj[info.NameField].(string)
 			r, err := newResource(childID(kind, parent, name), obj, "")
 			if err != nil {
 				return nil, fmt.Errorf("%s%s: %w", prefixOf(parent), req.action, err)
@@ -121,7 +122,7 @@ func (c *Client) get(ctx context.Context, id ID) (*Resource, error) {
 	if err := checkKind(id); err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, request{action: "Get" + kinds[id.Kind].noun, method: http.MethodGet, path: resourcePath(id), id: id})
+	resp, err := c.do(ctx, request{action: "Get" + id.Schema().Noun, method: http.MethodGet, path: resourcePath(id), id: id})
 	if err != nil {
 		return nil, err
 	}
@@ -139,9 +140,9 @@ func (c *Client) Create(ctx context.Context, id ID, spec map[string]any, zip []b
 	if err != nil {
 		return nil, err
 	}
-	info := kinds[id.Kind]
-	body[info.nameField] = nameOf(id)
-	req := request{action: "Create" + info.noun, method: http.MethodPost, path: collectionPath(id.Kind, id), body: body, id: id}
+	info := id.Schema()
+	body[info.NameField] = nameOf(id)
+	req := request{action: "Create" + info.Noun, method: http.MethodPost, path: collectionPath(id.Kind, id), body: body, id: id}
 	var res *Resource
 	err = c.retry(ctx, func(maybeApplied bool) error {
 		resp, err := c.do(ctx, req)
@@ -178,10 +179,10 @@ func (c *Client) Update(ctx context.Context, id ID, fields map[string]any, zip [
 	if err != nil {
 		return nil, err
 	}
-	if id.Kind == KindDomain {
+	if !id.Schema().ETag {
 		etag = "" // custom domains have no ETag (fc-api.md 1.8)
 	}
-	req := request{action: "Update" + kinds[id.Kind].noun, method: http.MethodPut, path: resourcePath(id), body: body, etag: etag, id: id}
+	req := request{action: "Update" + id.Schema().Noun, method: http.MethodPut, path: resourcePath(id), body: body, etag: etag, id: id}
 	var res *Resource
 	err = c.retry(ctx, func(maybeApplied bool) error {
 		resp, err := c.do(ctx, req)
@@ -211,10 +212,10 @@ func (c *Client) Delete(ctx context.Context, id ID, etag string) error {
 	if err := checkKind(id); err != nil {
 		return err
 	}
-	if id.Kind == KindDomain {
+	if !id.Schema().ETag {
 		etag = ""
 	}
-	req := request{action: "Delete" + kinds[id.Kind].noun, method: http.MethodDelete, path: resourcePath(id), etag: etag, id: id}
+	req := request{action: "Delete" + id.Schema().Noun, method: http.MethodDelete, path: resourcePath(id), etag: etag, id: id}
 	return c.retry(ctx, func(maybeApplied bool) error {
 		_, err := c.do(ctx, req)
 		if maybeApplied && errors.Is(err, ErrNotFound) {
@@ -231,7 +232,7 @@ func writeBody(id ID, fields map[string]any, zip []byte) (map[string]any, error)
 	if err := checkKind(id); err != nil {
 		return nil, err
 	}
-	if zip != nil && id.Kind != KindFunction {
+	if zip != nil && !id.HasCode() {
 		return nil, fmt.Errorf("%s: only functions have code", id)
 	}
 	body := make(map[string]any, len(fields)+2)
@@ -239,7 +240,7 @@ func writeBody(id ID, fields map[string]any, zip []byte) (map[string]any, error)
 		if IsServerOwned(id.Kind, k) {
 			continue
 		}
-		if id.Kind == KindTrigger && k == "triggerConfig" {
+		if IsWireJSON(id.Kind, k) {
 			if _, isString := v.(string); !isString && v != nil {
 				b, err := json.Marshal(v)
 				if err != nil {
@@ -257,7 +258,7 @@ func writeBody(id ID, fields map[string]any, zip []byte) (map[string]any, error)
 }
 
 func checkKind(id ID) error {
-	if _, ok := kinds[id.Kind]; !ok {
+	if id.Schema() == nil {
 		return fmt.Errorf("unknown resource kind %q", id.Kind)
 	}
 	return nil
@@ -270,7 +271,7 @@ func holds(r *Resource, fields map[string]any, zip []byte) bool {
 			continue
 		}
 		want := Normalize(v)
-		if s, ok := want.(string); ok && r.ID.Kind == KindTrigger && k == "triggerConfig" {
+		if s, ok := want.(string); ok && IsWireJSON(r.ID.Kind, k) {
 			var cfg any
 			if json.Unmarshal([]byte(s), &cfg) != nil {
 				return false
@@ -294,42 +295,34 @@ func newResource(id ID, obj map[string]any, etag string) (*Resource, error) {
 	return &Resource{ID: id, Spec: spec, Status: status, ETag: etag}, nil
 }
 
-// childID is the ID of the resource of kind named name under parent.
-func childID(kind Kind, parent ID, name string) ID {
-	switch kind {
-	case KindService:
-		return ServiceID(name)
-	case KindFunction:
-		return FunctionID(parent.Service, name)
-	case KindTrigger:
-		return TriggerID(parent.Service, parent.Function, name)
+// IsWireJSON reports whether field of kind k travels as a JSON string.
+func IsWireJSON(k Kind, field string) bool {
+	if sc := schemas[k]; sc != nil {
+		if f := sc.field(field); f != nil {
+			return f.WireJSON
+		}
 	}
-	return DomainID(name)
+	return false
 }
 
+// childID is the ID of the resource of kind named name under parent.
+func childID(kind Kind, parent ID, name string) ID {
+	id := parent
+	id.Kind = kind
+	slots := schemas[kind].Slots
+	id.set(slots[len(slots)-1], name)
+	return id
+}
+
+// nameOf is id's own name: the value of its kind's last slot.
 func nameOf(id ID) string {
-	switch id.Kind {
-	case KindService:
-		return id.Service
-	case KindFunction:
-		return id.Function
-	}
-	return id.Name
+	slots := id.Schema().Slots
+	return id.value(slots[len(slots)-1])
 }
 
 // collectionPath is the path listing and creating resources of kind; the
-// service and function names are taken from at.
-func collectionPath(kind Kind, at ID) string {
-	switch kind {
-	case KindService:
-		return "/services"
-	case KindFunction:
-		return "/services/" + seg(at.Service) + "/functions"
-	case KindTrigger:
-		return "/services/" + seg(at.Service) + "/functions/" + seg(at.Function) + "/triggers"
-	}
-	return "/custom-domains"
-}
+// names of the containing resources are taken from at.
+func collectionPath(kind Kind, at ID) string { return expand(schemas[kind].Collection, at, seg) }
 
 func resourcePath(id ID) string { return collectionPath(id.Kind, id) + "/" + seg(nameOf(id)) }
 

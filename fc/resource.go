@@ -12,8 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
-	"sort"
+		"sort"
 	"strconv"
 	"strings"
 )
@@ -46,75 +45,105 @@ func TriggerID(svc, fn, name string) ID {
 }
 func DomainID(name string) ID { return ID{Kind: KindDomain, Name: name} }
 
+// Schema is the table entry of id's kind (nil for an unknown kind).
+func (id ID) Schema() *Schema { return schemas[id.Kind] }
+
+// names are id's names in the order of its kind's slots.
+func (id ID) names() []string {
+	sc := id.Schema()
+	if sc == nil {
+		return nil
+	}
+	out := make([]string, len(sc.Slots))
+	for i, s := range sc.Slots {
+		out[i] = id.value(s)
+	}
+	return out
+}
+
 // String is the form used in messages and commit summaries:
 // "service svc", "function svc/fn", "trigger svc/fn/t", "domain example.com".
 func (id ID) String() string {
-	switch id.Kind {
-	case KindService:
-		return "service " + id.Service
-	case KindFunction:
-		return "function " + id.Service + "/" + id.Function
-	case KindTrigger:
-		return "trigger " + id.Service + "/" + id.Function + "/" + id.Name
-	case KindDomain:
-		return "domain " + id.Name
+	if id.Schema() == nil {
+		return string(id.Kind) + " ?"
 	}
-	return string(id.Kind) + " ?"
+	return string(id.Kind) + " " + strings.Join(id.names(), "/")
+}
+
+// Path is the slash-separated names of id ("svc/fn/t"), the form String
+// shows after the kind.
+func (id ID) Path() string { return strings.Join(id.names(), "/") }
+
+// IDFromPath is the inverse of Path for kind k: the names of its slots,
+// slash-separated.
+func IDFromPath(k Kind, path string) (ID, bool) {
+	sc := schemas[k]
+	if sc == nil {
+		return ID{}, false
+	}
+	parts := strings.Split(path, "/")
+	if len(parts) != len(sc.Slots) {
+		return ID{}, false
+	}
+	id := ID{Kind: k}
+	for i, s := range sc.Slots {
+		id.set(s, parts[i])
+	}
+	return id, true
 }
 
 // File is the slash-separated path, relative to the project folder, of the
 // file that holds the resource's configuration (DESIGN section 2).
 func (id ID) File() string {
-	switch id.Kind {
-	case KindService:
-		return "services/" + id.Service + "/service.yaml"
-	case KindFunction:
-		return "services/" + id.Service + "/functions/" + id.Function + "/function.yaml"
-	case KindTrigger:
-		return "services/" + id.Service + "/functions/" + id.Function + "/triggers/" + id.Name + ".yaml"
-	case KindDomain:
-		return "domains/" + id.Name + ".yaml"
+	if sc := id.Schema(); sc != nil {
+		return expand(sc.File, id, plain)
 	}
 	return ""
 }
 
-// Dir is the folder a service or function owns ("services/svc",
-// "services/svc/functions/fn"); empty for triggers and domains.
+// Dir is the folder a resource owns ("services/svc",
+// "services/svc/functions/fn"); empty for kinds that own none.
 func (id ID) Dir() string {
-	switch id.Kind {
-	case KindService:
-		return "services/" + id.Service
-	case KindFunction:
-		return "services/" + id.Service + "/functions/" + id.Function
+	if sc := id.Schema(); sc != nil {
+		return expand(sc.Dir, id, plain)
 	}
 	return ""
 }
 
-// CodeDir is the folder holding a function's unpacked code.
+// HasCode reports whether resources of id's kind have code.
+func (id ID) HasCode() bool {
+	sc := id.Schema()
+	return sc != nil && sc.HasCode
+}
+
+// CodeDir is the folder holding a resource's unpacked code ("" for kinds
+// without code).
 func (id ID) CodeDir() string {
-	if id.Kind != KindFunction {
+	if !id.HasCode() {
 		return ""
 	}
 	return id.Dir() + "/code"
 }
 
 // Parent is the ID of the resource that contains id: a function's service, a
-// trigger's function. Services and domains have no parent (ok is false).
+// trigger's function. Top-level kinds have none (ok is false).
 func (id ID) Parent() (parent ID, ok bool) {
-	switch id.Kind {
-	case KindFunction:
-		return ServiceID(id.Service), true
-	case KindTrigger:
-		return FunctionID(id.Service, id.Function), true
+	sc := id.Schema()
+	if sc == nil || sc.Parent == "" {
+		return ID{}, false
 	}
-	return ID{}, false
+	parent = ID{Kind: sc.Parent}
+	for _, s := range schemas[sc.Parent].Slots {
+		parent.set(s, id.value(s))
+	}
+	return parent, true
 }
 
-// Less orders IDs for deterministic output: by kind in dependency order
+// Less orders IDs for deterministic output: by kind in apply order
 // (service, function, trigger, domain), then by names.
 func (id ID) Less(o ID) bool {
 	if id.Kind != o.Kind {
-		return kindRank[id.Kind] < kindRank[o.Kind]
+		return rank(id.Kind) < rank(o.Kind)
 	}
 	if id.Service != o.Service {
 		return id.Service < o.Service
@@ -125,7 +154,12 @@ func (id ID) Less(o ID) bool {
 	return id.Name < o.Name
 }
 
-var kindRank = map[Kind]int{KindService: 0, KindFunction: 1, KindTrigger: 2, KindDomain: 3}
+func rank(k Kind) int {
+	if sc := schemas[k]; sc != nil {
+		return sc.rank
+	}
+	return len(kindTable)
+}
 
 // SortIDs sorts ids in place with Less.
 func SortIDs(ids []ID) { sort.Slice(ids, func(i, j int) bool { return ids[i].Less(ids[j]) }) }
@@ -134,64 +168,26 @@ func SortIDs(ids []ID) { sort.Slice(ids, func(i, j int) bool { return ids[i].Les
 // a resource from its project-relative path. Code files and anything else give
 // ok == false.
 func ParseFile(path string) (id ID, ok bool) {
-	p := strings.Split(path, "/")
-	switch {
-	case len(p) == 3 && p[0] == "services" && p[2] == "service.yaml":
-		return ServiceID(p[1]), true
-	case len(p) == 5 && p[0] == "services" && p[2] == "functions" && p[4] == "function.yaml":
-		return FunctionID(p[1], p[3]), true
-	case len(p) == 6 && p[0] == "services" && p[2] == "functions" && p[4] == "triggers" && strings.HasSuffix(p[5], ".yaml"):
-		return TriggerID(p[1], p[3], strings.TrimSuffix(p[5], ".yaml")), true
-	case len(p) == 2 && p[0] == "domains" && strings.HasSuffix(p[1], ".yaml"):
-		return DomainID(strings.TrimSuffix(p[1], ".yaml")), true
+	for _, sc := range kindTable {
+		if id, ok := sc.match(path); ok {
+			return id, true
+		}
 	}
 	return ID{}, false
 }
 
-var nameRE = regexp.MustCompile(`^[_a-zA-Z][-_a-zA-Z0-9]*$`)
-
-// ValidateName checks a service, function or trigger name against FC's rules
-// (fc-api.md section 2.1): `^[_a-zA-Z][-_a-zA-Z0-9]*$`, 1-128 characters,
-// functions 1-64.
-func ValidateName(kind Kind, name string) error {
-	max := 128
-	if kind == KindFunction {
-		max = 64
-	}
-	if len(name) == 0 || len(name) > max {
-		return fmt.Errorf("invalid %s name %q: length must be 1-%d", kind, name, max)
-	}
-	if !nameRE.MatchString(name) {
-		return fmt.Errorf("invalid %s name %q: must match %s", kind, name, nameRE)
-	}
-	return nil
-}
-
 // Validate checks every name in the ID.
 func (id ID) Validate() error {
-	switch id.Kind {
-	case KindService:
-		return ValidateName(KindService, id.Service)
-	case KindFunction:
-		if err := ValidateName(KindService, id.Service); err != nil {
-			return err
-		}
-		return ValidateName(KindFunction, id.Function)
-	case KindTrigger:
-		if err := ValidateName(KindService, id.Service); err != nil {
-			return err
-		}
-		if err := ValidateName(KindFunction, id.Function); err != nil {
-			return err
-		}
-		return ValidateName(KindTrigger, id.Name)
-	case KindDomain:
-		if id.Name == "" || strings.ContainsAny(id.Name, "/\\ ") {
-			return fmt.Errorf("invalid domain name %q", id.Name)
-		}
-		return nil
+	sc := id.Schema()
+	if sc == nil {
+		return fmt.Errorf("unknown resource kind %q", id.Kind)
 	}
-	return fmt.Errorf("unknown resource kind %q", id.Kind)
+	for _, s := range sc.Slots {
+		if err := ValidateName(slotKind(id.Kind, s), id.value(s)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Resource is one FC resource as fcsync sees it.
@@ -224,56 +220,85 @@ func (r *Resource) LastModified() string {
 }
 
 // Split divides an API object into its Spec and Status parts, leaving out
-// top-level nulls. obj must already be normalised. A trigger's triggerConfig
-// given as a JSON string is decoded (into an object, unless FC holds
-// something else there). The nested customContainerConfig.accelerationInfo,
-// which FC computes, goes to Status.
+// top-level nulls. obj must already be normalised. A field the table marks
+// WireJSON (a trigger's triggerConfig), given as a JSON string, is decoded
+// (into an object, unless FC holds something else there). Server-owned
+// fields nested in an object (customContainerConfig.accelerationInfo, which
+// FC computes) go to Status under their dotted path.
 func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
 	spec, status = map[string]any{}, map[string]any{}
+	sc := schemas[k]
 	for key, v := range obj {
 		if v == nil {
 			// FC answers null for a field never set (customDNS, layers):
 			// the field is unset, as absent from a project file.
 			continue
 		}
-		if IsServerOwned(k, key) {
+		var f *Field
+		if sc != nil {
+			f = sc.field(key)
+		}
+		switch {
+		case f != nil && f.ServerOwned:
 			status[key] = v
-			continue
-		}
-		spec[key] = v
-	}
-	if k == KindTrigger {
-		if s, ok := spec["triggerConfig"].(string); ok {
-			if s == "" {
-				delete(spec, "triggerConfig")
-			} else {
-				var cfg any
-				dec := json.NewDecoder(strings.NewReader(s))
-				dec.UseNumber() // every digit, as for the rest of the answer
-				if dec.Decode(&cfg) == nil && !dec.More() {
-					spec["triggerConfig"] = Normalize(cfg)
-				}
-				// Otherwise the string stays as FC sent it: one trigger
-				// must not fail the list it came in, and sync.Admit refuses
-				// to record it, naming the trigger.
+		case f != nil && f.WireJSON:
+			if d, keep := decodeWireJSON(v); keep {
+				spec[key] = d
 			}
-		}
-	}
-	if k == KindFunction {
-		if ccc, ok := spec["customContainerConfig"].(map[string]any); ok {
-			if ai, ok := ccc["accelerationInfo"]; ok {
-				c := make(map[string]any, len(ccc))
-				for key, v := range ccc {
-					if key != "accelerationInfo" {
-						c[key] = v
-					}
-				}
-				spec["customContainerConfig"] = c
-				status["customContainerConfig.accelerationInfo"] = ai
-			}
+		case f != nil && f.Type == TObject:
+			spec[key] = splitNested(f, key, v, status)
+		default:
+			spec[key] = v
 		}
 	}
 	return spec, status, nil
+}
+
+// decodeWireJSON decodes a field the API sends as a JSON string. An empty
+// string is the field unset (keep is false). A string that is not JSON stays
+// as FC sent it: one trigger must not fail the list it came in, and
+// sync.Admit refuses to record it, naming the trigger.
+func decodeWireJSON(v any) (out any, keep bool) {
+	s, ok := v.(string)
+	if !ok {
+		return v, true
+	}
+	if s == "" {
+		return nil, false
+	}
+	var cfg any
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber() // every digit, as for the rest of the answer
+	if dec.Decode(&cfg) == nil && !dec.More() {
+		return Normalize(cfg), true
+	}
+	return s, true
+}
+
+// splitNested moves the server-owned fields of object field f to status,
+// under "key.field", and returns the rest.
+func splitNested(f *Field, key string, v any, status map[string]any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	var out map[string]any
+	for _, nf := range f.Fields {
+		if x, present := m[nf.Name]; nf.ServerOwned && present {
+			if out == nil {
+				out = make(map[string]any, len(m))
+				for k, e := range m {
+					out[k] = e
+				}
+			}
+			delete(out, nf.Name)
+			status[key+"."+nf.Name] = x
+		}
+	}
+	if out == nil {
+		return v
+	}
+	return out
 }
 
 // Normalize converts a value decoded from JSON or YAML into the canonical

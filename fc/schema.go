@@ -50,6 +50,9 @@ type Field struct {
 	Required bool
 	// ServerOwned fields are set by FC and never appear in project files.
 	ServerOwned bool
+	// WireJSON fields travel as a JSON string in the API (a trigger's
+	// triggerConfig in 2021-04-06) and are objects everywhere else.
+	WireJSON bool
 	// Untyped fields are ones FC has that the table does not describe yet:
 	// they pass as opaque values with a warning (extraFields silences it).
 	Untyped bool
@@ -62,10 +65,30 @@ type Field struct {
 	Variants  map[string][]Field
 }
 
-// Schema is the table entry of one kind.
+// Schema is the table entry of one kind (kinds.go lists them).
 type Schema struct {
-	Kind   Kind
-	Fields []Field // writable fields in render order, then server-owned ones
+	Kind Kind
+	// Parent is the kind that contains this one; "" for a top-level kind.
+	Parent Kind
+	// Slots are the names that identify a resource of the kind, outermost
+	// first; the last is its own name.
+	Slots []Slot
+	// Noun names the kind in API actions ("Create"+Noun), ListKey is the key
+	// of a list answer, NameField the body field holding the name.
+	Noun, ListKey, NameField string
+	// Collection is the API path that lists and creates resources of the
+	// kind; File the project path of a resource's file; Dir the folder a
+	// resource owns ("" for none). Placeholders: {service} {function} {name}.
+	Collection, File, Dir string
+	// HasCode: a resource has code, under Dir/code. ETag: FC sends an ETag
+	// with a single resource and honours If-Match.
+	HasCode, ETag bool
+	// Name checks a resource's own name.
+	Name func(Kind, string) error
+	// Fields are the writable fields in render order, then server-owned ones.
+	Fields []Field
+
+	rank int // place in kindTable: the apply order
 }
 
 var str = Field{Type: TString}
@@ -105,92 +128,93 @@ var HTTPMethods = []string{"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPT
 
 var lifecycleHook = []Field{strF("handler"), intRange("timeout", 1, 90, "seconds")} // fc-api.md 5: hooks up to 90 s
 
-var schemas = map[Kind]*Schema{
-	KindService: {Kind: KindService, Fields: []Field{
-		strF("description"), strF("role"), boolF("internetAccess"),
-		obj("logConfig", strF("project"), strF("logstore"), boolF("enableRequestMetrics"),
-			boolF("enableInstanceMetrics"), enum("logBeginRule", "None", "DefaultRegex")),
-		obj("vpcConfig", strF("vpcId"), list("vSwitchIds", str), strF("securityGroupId"), strF("role")),
-		obj("nasConfig", intF("userId"), intF("groupId"),
-			withMaxItems(objList("mountPoints", strF("serverAddr"), strF("mountDir"), boolF("enableTLS")), 5)),
-		obj("ossMountConfig", withMaxItems(objList("mountPoints", strF("bucketName"), strF("bucketPath"),
-			strF("endpoint"), strF("mountDir"), boolF("readOnly")), 5)),
-		obj("tracingConfig", strF("type"), Field{Name: "params", Type: TMap, Elem: &str}),
-		owned("serviceName"), owned("serviceId"), owned("createdTime"), owned("lastModifiedTime"),
-		owned("useSLRAuthentication"),
+var serviceFields = []Field{
+	strF("description"), strF("role"), boolF("internetAccess"),
+	obj("logConfig", strF("project"), strF("logstore"), boolF("enableRequestMetrics"),
+		boolF("enableInstanceMetrics"), enum("logBeginRule", "None", "DefaultRegex")),
+	obj("vpcConfig", strF("vpcId"), list("vSwitchIds", str), strF("securityGroupId"), strF("role")),
+	obj("nasConfig", intF("userId"), intF("groupId"),
+		withMaxItems(objList("mountPoints", strF("serverAddr"), strF("mountDir"), boolF("enableTLS")), 5)),
+	obj("ossMountConfig", withMaxItems(objList("mountPoints", strF("bucketName"), strF("bucketPath"),
+		strF("endpoint"), strF("mountDir"), boolF("readOnly")), 5)),
+	obj("tracingConfig", strF("type"), Field{Name: "params", Type: TMap, Elem: &str}),
+	owned("serviceName"), owned("serviceId"), owned("createdTime"), owned("lastModifiedTime"),
+	owned("useSLRAuthentication"),
+}
+
+var functionFields = []Field{
+	strF("description"),
+	enum("runtime", Runtimes...),
+	strF("handler"),
+	// fc-api.md 5: up to 32 GB in multiples of 64 MB; the minimum is not
+	// given, so one multiple (64) is accepted.
+	{Name: "memorySize", Type: TInt, HasRange: true, Min: 64, Max: 32768, MultipleOf: 64, Unit: "MB"},
+	// fc-api.md 5: up to 86 400 s (older docs: 600 s; the larger is taken).
+	intRange("timeout", 1, 86400, "seconds"),
+	// A.2 gives the step, not a maximum.
+	{Name: "cpu", Type: TFloat, HasRange: true, Min: 0.05, Max: noMax, MultipleOf: 0.05, Unit: "vCPUs"},
+	{Name: "diskSize", Type: TInt, OneOf: []int64{512, 10240}, Unit: "MB"},
+	{Name: "gpuMemorySize", Type: TInt, HasRange: true, Min: 0, Max: noMax, MultipleOf: 1024, Unit: "MB"},
+	enum("instanceType", "e1", "c1", "fc.gpu.tesla.1", "fc.gpu.ampere.1", "g1"),
+	// Guess: the reference gives no bound but 1 for concurrency; FC's
+	// console stops at 200, which is not enforced here.
+	intRange("instanceConcurrency", 1, noMax, ""),
+	intRange("instanceSoftConcurrency", 1, noMax, ""),
+	strF("initializer"),
+	intRange("initializationTimeout", 1, 300, "seconds"),
+	intRange("caPort", 1, 65535, ""),
+	{Name: "environmentVariables", Type: TMap, Elem: &str},
+	list("layers", str),
+	obj("customContainerConfig", strF("image"), strF("command"), strF("args"), strF("accelerationType"),
+		strF("instanceID"), boolF("webServerMode"), owned("accelerationInfo")),
+	obj("customRuntimeConfig", list("command", str), list("args", str)),
+	obj("customDNS", list("nameServers", str), list("searches", str),
+		objList("dnsOptions", strF("name"), strF("value"))),
+	obj("customHealthCheckConfig", strF("httpGetUrl"), intF("initialDelaySeconds"), intF("periodSeconds"),
+		intF("timeoutSeconds"), intF("failureThreshold"), intF("successThreshold")),
+	obj("instanceLifecycleConfig", obj("preFreeze", lifecycleHook...), obj("preStop", lifecycleHook...)),
+	owned("functionName"), owned("functionId"), owned("createdTime"), owned("lastModifiedTime"),
+	owned("codeChecksum"), owned("codeSize"), owned("layersArnV2"), owned("code"),
+}
+
+var triggerFields = []Field{
+	strF("description"),
+	{Name: "triggerType", Type: TString, Enum: TriggerTypes, Required: true},
+	strF("qualifier"), strF("invocationRole"), strF("sourceArn"),
+	{Name: "triggerConfig", Type: TObject, WireJSON: true, VariantOf: "triggerType", Variants: map[string][]Field{
+		"http": {
+			// jwt comes with JWTAuthConfig in the reference (A.3).
+			{Name: "authType", Type: TString, Enum: []string{"anonymous", "function", "jwt"}, Required: true},
+			nonEmpty(Field{Name: "methods", Type: TList, Elem: &Field{Type: TString, Enum: HTTPMethods}, Required: true}),
+			boolF("disableURLInternet"),
+			// A JSON string of JWTAuthConfig (A.3) that the table does
+			// not describe yet.
+			{Name: "authConfig", Type: TAny, Untyped: true},
+		},
+		"timer": {
+			{Name: "cronExpression", Type: TString, Required: true, Syntax: CheckCron},
+			boolF("enable"), strF("payload"),
+		},
+		"oss": {
+			nonEmpty(Field{Name: "events", Type: TList, Elem: &str, Required: true}),
+			obj("filter", obj("key", strF("prefix"), strF("suffix"))),
+		},
 	}},
-	KindFunction: {Kind: KindFunction, Fields: []Field{
-		strF("description"),
-		enum("runtime", Runtimes...),
-		strF("handler"),
-		// fc-api.md 5: up to 32 GB in multiples of 64 MB; the minimum is not
-		// given, so one multiple (64) is accepted.
-		{Name: "memorySize", Type: TInt, HasRange: true, Min: 64, Max: 32768, MultipleOf: 64, Unit: "MB"},
-		// fc-api.md 5: up to 86 400 s (older docs: 600 s; the larger is taken).
-		intRange("timeout", 1, 86400, "seconds"),
-		// A.2 gives the step, not a maximum.
-		{Name: "cpu", Type: TFloat, HasRange: true, Min: 0.05, Max: noMax, MultipleOf: 0.05, Unit: "vCPUs"},
-		{Name: "diskSize", Type: TInt, OneOf: []int64{512, 10240}, Unit: "MB"},
-		{Name: "gpuMemorySize", Type: TInt, HasRange: true, Min: 0, Max: noMax, MultipleOf: 1024, Unit: "MB"},
-		enum("instanceType", "e1", "c1", "fc.gpu.tesla.1", "fc.gpu.ampere.1", "g1"),
-		// Guess: the reference gives no bound but 1 for concurrency; FC's
-		// console stops at 200, which is not enforced here.
-		intRange("instanceConcurrency", 1, noMax, ""),
-		intRange("instanceSoftConcurrency", 1, noMax, ""),
-		strF("initializer"),
-		intRange("initializationTimeout", 1, 300, "seconds"),
-		intRange("caPort", 1, 65535, ""),
-		{Name: "environmentVariables", Type: TMap, Elem: &str},
-		list("layers", str),
-		obj("customContainerConfig", strF("image"), strF("command"), strF("args"), strF("accelerationType"),
-			strF("instanceID"), boolF("webServerMode")),
-		obj("customRuntimeConfig", list("command", str), list("args", str)),
-		obj("customDNS", list("nameServers", str), list("searches", str),
-			objList("dnsOptions", strF("name"), strF("value"))),
-		obj("customHealthCheckConfig", strF("httpGetUrl"), intF("initialDelaySeconds"), intF("periodSeconds"),
-			intF("timeoutSeconds"), intF("failureThreshold"), intF("successThreshold")),
-		obj("instanceLifecycleConfig", obj("preFreeze", lifecycleHook...), obj("preStop", lifecycleHook...)),
-		owned("functionName"), owned("functionId"), owned("createdTime"), owned("lastModifiedTime"),
-		owned("codeChecksum"), owned("codeSize"), owned("layersArnV2"), owned("code"),
-	}},
-	KindTrigger: {Kind: KindTrigger, Fields: []Field{
-		strF("description"),
-		{Name: "triggerType", Type: TString, Enum: TriggerTypes, Required: true},
-		strF("qualifier"), strF("invocationRole"), strF("sourceArn"),
-		{Name: "triggerConfig", Type: TObject, VariantOf: "triggerType", Variants: map[string][]Field{
-			"http": {
-				// jwt comes with JWTAuthConfig in the reference (A.3).
-				{Name: "authType", Type: TString, Enum: []string{"anonymous", "function", "jwt"}, Required: true},
-				nonEmpty(Field{Name: "methods", Type: TList, Elem: &Field{Type: TString, Enum: HTTPMethods}, Required: true}),
-				boolF("disableURLInternet"),
-				// A JSON string of JWTAuthConfig (A.3) that the table does
-				// not describe yet.
-				{Name: "authConfig", Type: TAny, Untyped: true},
-			},
-			"timer": {
-				{Name: "cronExpression", Type: TString, Required: true, Syntax: CheckCron},
-				boolF("enable"), strF("payload"),
-			},
-			"oss": {
-				nonEmpty(Field{Name: "events", Type: TList, Elem: &str, Required: true}),
-				obj("filter", obj("key", strF("prefix"), strF("suffix"))),
-			},
-		}},
-		owned("triggerName"), owned("triggerId"), owned("createdTime"), owned("lastModifiedTime"),
-		owned("domainName"), owned("urlInternet"), owned("urlIntranet"), owned("status"), owned("targetArn"),
-	}},
-	KindDomain: {Kind: KindDomain, Fields: []Field{
-		enum("protocol", "HTTP", "HTTPS", "HTTP,HTTPS"),
-		obj("routeConfig", objList("routes", strF("path"), strF("serviceName"), strF("functionName"), strF("qualifier"),
-			list("methods", Field{Type: TString, Enum: HTTPMethods}),
-			obj("rewriteConfig", objList("equalRules", strF("match"), strF("replacement")),
-				objList("wildcardRules", strF("match"), strF("replacement")),
-				objList("regexRules", strF("match"), strF("replacement"))))),
-		obj("certConfig", strF("certName"), strF("certificate"), strF("privateKey")),
-		obj("tlsConfig", strF("minVersion"), strF("maxVersion"), list("cipherSuites", str)),
-		obj("wafConfig", boolF("enableWAF")),
-		owned("domainName"), owned("accountId"), owned("apiVersion"), owned("createdTime"), owned("lastModifiedTime"),
-	}},
+	owned("triggerName"), owned("triggerId"), owned("createdTime"), owned("lastModifiedTime"),
+	owned("domainName"), owned("urlInternet"), owned("urlIntranet"), owned("status"), owned("targetArn"),
+}
+
+var domainFields = []Field{
+	enum("protocol", "HTTP", "HTTPS", "HTTP,HTTPS"),
+	obj("routeConfig", objList("routes", strF("path"), strF("serviceName"), strF("functionName"), strF("qualifier"),
+		list("methods", Field{Type: TString, Enum: HTTPMethods}),
+		obj("rewriteConfig", objList("equalRules", strF("match"), strF("replacement")),
+			objList("wildcardRules", strF("match"), strF("replacement")),
+			objList("regexRules", strF("match"), strF("replacement"))))),
+	obj("certConfig", strF("certName"), strF("certificate"), strF("privateKey")),
+	obj("tlsConfig", strF("minVersion"), strF("maxVersion"), list("cipherSuites", str)),
+	obj("wafConfig", boolF("enableWAF")),
+	owned("domainName"), owned("accountId"), owned("apiVersion"), owned("createdTime"), owned("lastModifiedTime"),
 }
 
 // noMax is the Max of a range bounded below only.

@@ -188,7 +188,7 @@ func changeParts(c ResourceChange) []string {
 		switch {
 		case f.Secret:
 			parts = append(parts, filetree.Quote(f.Field)+": (secret changed)")
-		case f.Field == "codeChecksum" && c.ID.Kind == fc.KindFunction:
+		case f.Field == "codeChecksum" && c.ID.HasCode():
 			parts = append(parts, "code: repacked, same files")
 		default:
 			// Field names come from FC's answer: quoted, so that a name

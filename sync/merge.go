@@ -249,7 +249,7 @@ func LocalChanged(base, baseLocal, local *State, id fc.ID) bool {
 	if len(localFieldChanges(specOpt(r), specOpt(resourceOf(baseLocal, id)), specOpt(l1))) > 0 {
 		return true
 	}
-	return id.Kind == fc.KindFunction && !codeOf(local, id).Equal(codeOf(base, id))
+	return id.HasCode() && !codeOf(local, id).Equal(codeOf(base, id))
 }
 
 // takeOnlineBelow writes the online files of id and of everything below
@@ -322,7 +322,7 @@ func (m *pullMerge) fields(id fc.ID) error {
 		}
 		m.setFile(path, &filetree.File{Data: data, Mode: f.Mode})
 	}
-	if id.Kind == fc.KindFunction {
+	if id.HasCode() {
 		m.code(id)
 	}
 	return nil
@@ -336,7 +336,7 @@ func (m *pullMerge) takeOnline(id fc.ID) error {
 		return fmt.Errorf("sync: merge: %s: missing from the online files", id.File())
 	}
 	m.setFile(id.File(), &f)
-	if id.Kind == fc.KindFunction {
+	if id.HasCode() {
 		for p, f := range m.in.OnlineFiles.Sub(id.CodeDir()) {
 			m.setFile(codePath(id, p), &f)
 		}
@@ -377,7 +377,7 @@ func isBelow(c, id fc.ID) bool {
 // function, every file under its code folder.
 func (m *pullMerge) deleteLocal(id fc.ID) error {
 	m.setFile(id.File(), nil)
-	if id.Kind == fc.KindFunction {
+	if id.HasCode() {
 		for p := range m.in.LocalFiles.Sub(id.CodeDir()) {
 			m.setFile(codePath(id, p), nil)
 		}

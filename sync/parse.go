@@ -258,8 +258,10 @@ func parseSpec(kind fc.Kind, path string, data []byte) (map[string]any, error) {
 		if fc.IsServerOwned(kind, k.Value) {
 			return nil, &FileError{Path: path, Line: k.Line, Err: fmt.Errorf("%s is set by Function Compute and cannot be written here (the file's path names the %s)", k.Value, kind)}
 		}
-		if kind == fc.KindTrigger && k.Value == "triggerConfig" && v.Kind != yaml.MappingNode {
-			return nil, &FileError{Path: path, Line: v.Line, Err: fmt.Errorf("triggerConfig must be a mapping, not %s", nodeKindName(v))}
+		if fc.IsWireJSON(kind, k.Value) && v.Kind != yaml.MappingNode {
+			// Sent as a JSON string, it must be an object here: a string
+			// would be sent as it is and read back as an object.
+			return nil, &FileError{Path: path, Line: v.Line, Err: fmt.Errorf("%s must be a mapping, not %s", k.Value, nodeKindName(v))}
 		}
 	}
 	v, err := nodeValue(top)

@@ -122,7 +122,7 @@ func MakePlan(in PlanInput) (*Plan, error) {
 		code, hasCode := in.Local.Code[id]
 		if online == nil {
 			op := Op{Action: ActionCreate, ID: id, Send: spec}
-			if hasCode && id.Kind == fc.KindFunction {
+			if hasCode && id.HasCode() {
 				op.Zip = PackZip(code)
 				op.Code = true
 			}
@@ -143,7 +143,7 @@ func MakePlan(in PlanInput) (*Plan, error) {
 		}
 		op.Changes = in.displayChanges(op.Send, online.Spec, res)
 		op.Secrets = sentSecrets(op.Send, res)
-		if hasCode && id.Kind == fc.KindFunction && codeDiffers(code, in.Online.Code[id], online) {
+		if hasCode && id.HasCode() && codeDiffers(code, in.Online.Code[id], online) {
 			op.Zip, op.Code = PackZip(code), true
 		}
 		if len(op.Send) > 0 || op.Code {

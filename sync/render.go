@@ -67,7 +67,7 @@ func Render(s *State, opt RenderOptions) (filetree.Tree, error) {
 		live.Resources[id.File()] = liveEntry{ETag: r.ETag, Status: status}
 	}
 	for id, code := range s.Code {
-		if _, ok := s.Resources[id]; !ok || id.Kind != fc.KindFunction {
+		if _, ok := s.Resources[id]; !ok || !id.HasCode() {
 			return nil, fmt.Errorf("render: code for %s, which is not a function of the state", id)
 		}
 		for p, f := range code {

@@ -101,7 +101,7 @@ func Status(base, baseLocal, local, online *State) []Entry {
 // point: managed fields that differ, and "code" when the code tree differs.
 func localChanges(id fc.ID, base, local *fc.Resource, baseCode, localCode filetree.Tree) []string {
 	out := ManagedDiff(local.Spec, base.Spec)
-	if id.Kind == fc.KindFunction && localCode != nil && !localCode.Equal(baseCode) {
+	if id.HasCode() && localCode != nil && !localCode.Equal(baseCode) {
 		out = append(out, "code")
 	}
 	return out

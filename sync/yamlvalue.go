@@ -22,12 +22,13 @@ import (
 // alphabetically, so that fields FC adds later still land in a fixed place.
 // Nested mappings (environmentVariables, triggerConfig, vpcConfig, ...) are
 // alphabetical at every depth. Lists keep their order: FC gives them meaning.
-var wellKnown = map[fc.Kind][]string{
-	fc.KindService:  fc.KeyOrder(fc.KindService),
-	fc.KindFunction: fc.KeyOrder(fc.KindFunction),
-	fc.KindTrigger:  fc.KeyOrder(fc.KindTrigger),
-	fc.KindDomain:   fc.KeyOrder(fc.KindDomain),
-}
+var wellKnown = func() map[fc.Kind][]string {
+	m := map[fc.Kind][]string{}
+	for _, k := range fc.Kinds() {
+		m[k] = fc.KeyOrder(k)
+	}
+	return m
+}()
 
 var wellKnownRank = func() map[fc.Kind]map[string]int {
 	r := map[fc.Kind]map[string]int{}
