@@ -12,7 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-		"sort"
+	"sort"
 	"strconv"
 	"strings"
 )
