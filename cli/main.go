@@ -1,67 +1,32 @@
-// Package cli is fcsync's command line: one file per command, each a thin
-// layer that wires the fc client, the sync core and gitstate together.
+// Package cli is fcsync's command line: flags, help and exit codes. Each
+// command turns its flags into the typed options of package workflow and
+// calls it; the workflow does the work and reports through Streams.
 // Main returns the process exit code (DESIGN section 6), so tests drive the
 // real CLI in process.
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"os/signal"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/fcsync/fcsync/gitstate"
-	fsync "github.com/fcsync/fcsync/sync"
+	"github.com/fcsync/fcsync/workflow"
 )
 
 // Exit codes, DESIGN section 6.
 const (
-	ExitOK       = 0
-	ExitError    = 1
-	ExitUsage    = 2
-	ExitDrift    = 3
-	ExitConflict = 4
-	ExitLocal    = 5
+	ExitOK       = workflow.ExitOK
+	ExitError    = workflow.ExitError
+	ExitUsage    = workflow.ExitUsage
+	ExitDrift    = workflow.ExitDrift
+	ExitConflict = workflow.ExitConflict
+	ExitLocal    = workflow.ExitLocal
 )
 
-// exitError carries an exit code through a command's error return.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return ""
-	}
-	return e.err.Error()
-}
-func (e *exitError) Unwrap() error { return e.err }
-
-func withCode(code int, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &exitError{code: code, err: err}
-}
-
-// silentExit ends a command with a code and no further message: the command
-// already printed what the user needs (a drift report, a conflict list).
-func silentExit(code int) error { return &exitError{code: code} }
-
 // Streams are the process's standard streams; tests substitute them.
-type Streams struct {
-	In       io.Reader
-	Out, Err io.Writer
-	// IsTerminal reports whether In is an interactive terminal (prompts are
-	// only shown then); OutTerminal whether Out is one (colours).
-	IsTerminal, OutTerminal bool
-
-	scrub *fsync.Scrubber // set by Main: hides secrets in Out, Err and commits
-}
+type Streams = workflow.Streams
 
 // Main runs fcsync with args (without the program name) and returns the
 // exit code.
@@ -74,7 +39,7 @@ func Main(args []string, st Streams) int {
 	signal.Ignore(syscall.SIGPIPE)
 	ctx, interrupted, stop := interruptContext()
 	defer stop()
-	st = st.withScrubber()
+	st = st.WithScrubber()
 	app := newApp(st)
 	unknown := false
 	app.CommandNotFound = func(_ *cli.Context, name string) {
@@ -101,29 +66,11 @@ func Main(args []string, st Streams) int {
 	return code
 }
 
-func exitCodeOf(err error) int {
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	var fe *fsync.FileError
-	if errors.As(err, &fe) || errors.Is(err, fsync.ErrInvalidProject) {
-		return ExitUsage
-	}
-	if errors.Is(err, errUsage) {
-		return ExitUsage
-	}
-	if errors.Is(err, gitstate.ErrLocked) {
-		return ExitError
-	}
-	return ExitError
-}
+func exitCodeOf(err error) int { return workflow.ExitCode(err) }
 
-var errUsage = errors.New("usage")
+func usagef(format string, args ...any) error { return workflow.Usagef(format, args...) }
 
-func usagef(format string, args ...any) error {
-	return withCode(ExitUsage, fmt.Errorf(format, args...))
-}
+func onUsageError(_ *cli.Context, err error, _ bool) error { return workflow.WithCode(ExitUsage, err) }
 
 func newApp(st Streams) *cli.App {
 	app := &cli.App{
@@ -161,10 +108,8 @@ func newApp(st Streams) *cli.App {
 		EnableBashCompletion: true,
 		Version:              version(),
 		ExitErrHandler:       func(*cli.Context, error) {}, // Main maps errors to codes
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return withCode(ExitUsage, err)
-		},
-		HideHelpCommand: false,
+		OnUsageError:         onUsageError,
+		HideHelpCommand:      false,
 	}
 	limitArgs(app.Commands)
 	return app

@@ -1,48 +1,21 @@
-package cli
+package workflow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
-func cloneCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:      "clone",
-		Usage:     "new project from what is online (all services when none is named)",
-		ArgsUsage: "DIR",
-		Flags: []cli.Flag{
-			// Not Required: urfave/cli then reports a missing --region as
-			// an unknown command named after DIR.
-			&cli.StringFlag{Name: "region", Usage: "FC region, e.g. cn-hangzhou (required)"},
-			&cli.StringFlag{Name: "account-id", Usage: "Alibaba Cloud account id (else ALIBABA_CLOUD_ACCOUNT_ID)"},
-			&cli.StringSliceFlag{Name: "service", Usage: "import this service (repeatable)"},
-		},
-		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			if c.NArg() != 1 {
-				return usagef("clone: exactly one DIR expected")
-			}
-			if c.String("region") == "" {
-				return usagef("clone: --region is required, e.g. fcsync clone --region cn-hangzhou %s", c.Args().First())
-			}
-			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service")}
-			return runClone(c, st, c.Args().First(), cfg)
-		},
-	}
-}
-
-// runClone creates a new repository in dir whose live branch's first commit
+// Clone creates a new repository in dir whose live branch's first commit
 // imports what is online, and whose current branch starts from that commit
 // with the project files (without .fcsync/live.json), so that the sync point
 // is set from the first moment.
-func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err error) {
+func Clone(ctx context.Context, g Globals, st Streams, dir string, cfg *fsync.Config) (err error) {
 	entries, statErr := os.ReadDir(dir)
 	if statErr == nil && len(entries) > 0 {
 		if !gitstate.StaleMarker(filepath.Join(dir, cloneMarker)) && !gitstate.StaleMarker(filepath.Join(dir, ".git", cloneMarker)) {
@@ -97,7 +70,7 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 	if err != nil {
 		return err
 	}
-	p, err := newProject(c, st, repo, dir, cfg)
+	p, err := newProject(g, st, repo, dir, cfg)
 	if err != nil {
 		return err
 	}
@@ -111,7 +84,7 @@ func runClone(c *cli.Context, st Streams, dir string, cfg *fsync.Config) (err er
 	if err != nil {
 		return err
 	}
-	raw, err := readOnline(ctxOf(c), client, p.concurrency, readOptions{services: cfg.Services, allServices: len(cfg.Services) == 0})
+	raw, err := readOnline(ctx, client, p.concurrency, readOptions{services: cfg.Services, allServices: len(cfg.Services) == 0})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package cli
+package workflow
 
 import (
 	"errors"
@@ -44,7 +44,7 @@ type syncPoint struct {
 // which sends the resources outside its scope to the sync point before it.
 const maxScopedDeploys = 100
 
-func (p *project) syncPoint() (*syncPoint, error) {
+func (p *Project) syncPoint() (*syncPoint, error) {
 	sp := &syncPoint{base: fsync.NewState(), baseLocal: fsync.NewState(), baseFiles: filetree.Tree{}}
 	branch, head, err := p.repo.Head()
 	sp.branch = branch
@@ -108,7 +108,7 @@ func (p *project) syncPoint() (*syncPoint, error) {
 
 // addSyncPoint adds to sp the resources of one sync point that scope
 // holds (nil: all) and that no newer sync point settled.
-func (p *project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope, settled func(fc.ID) bool, done map[fc.ID]bool) error {
+func (p *Project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope, settled func(fc.ID) bool, done map[fc.ID]bool) error {
 	r, rFiles, err := p.readSyncCommit(at.R)
 	if err != nil {
 		return err
@@ -169,7 +169,7 @@ func fileOf(t filetree.Tree, id fc.ID) filetree.Tree {
 // parse whole (an old fcsync recorded something it cannot read back) must
 // not wedge the repository: what is broken is named once, and left out,
 // so that those resources have no sync point (DESIGN section 4).
-func (p *project) readSyncCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
+func (p *Project) readSyncCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
 	c, err := p.parseCommit(h)
 	if err != nil {
 		return nil, nil, err
@@ -206,7 +206,7 @@ func scopeTrailers(services, functions []string) string {
 
 // deployScope reads the scope of the deploy commit of a sync point: nil
 // when it is not a deploy or deployed everything.
-func (p *project) deployScope(at gitstate.SyncPoint) (func(fc.ID) bool, error) {
+func (p *Project) deployScope(at gitstate.SyncPoint) (func(fc.ID) bool, error) {
 	if !at.Deploy {
 		return nil, nil
 	}

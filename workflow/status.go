@@ -1,33 +1,27 @@
-package cli
+package workflow
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/filetree"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
-func statusCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:  "status",
-		Usage: "per resource: in sync, changed locally, changed online, both, new, deleted",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "offline", Usage: "compare with the live branch as last fetched instead of reading FC"},
-			&cli.BoolFlag{Name: "exit-code", Usage: "exit 3 when online changes are not merged, 5 when only local changes are not deployed"},
-			&cli.BoolFlag{Name: "urls", Usage: "also list the URLs of HTTP triggers and custom domains"},
-			outputFlag(),
-		},
-		OnUsageError: onUsageError,
-		Action:       projectAction(st, readsOnly, (*project).runStatus),
-	}
+// StatusOptions are status's options.
+type StatusOptions struct {
+	Offline  bool   // compare with the live branch as last fetched, without reading FC
+	ExitCode bool   // exit 3 when online changes are not merged, 5 when only local changes are not deployed
+	URLs     bool   // also list the URLs of HTTP triggers and custom domains
+	Output   string // "text" or "json"
 }
 
-func (p *project) runStatus(c *cli.Context) error {
-	format, err := outputFormat(c)
+// Status prints where each resource stands between local, the sync point
+// and online.
+func (p *Project) Status(ctx context.Context, opt StatusOptions) error {
+	format, err := outputFormat(opt.Output)
 	if err != nil {
 		return err
 	}
@@ -46,7 +40,7 @@ func (p *project) runStatus(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	online, err := p.onlineForReading(c, local, !c.Bool("offline"))
+	online, err := p.onlineForReading(ctx, local, !opt.Offline)
 	if err != nil {
 		return err
 	}
@@ -69,7 +63,7 @@ func (p *project) runStatus(c *cli.Context) error {
 			shown = []fsync.Entry{}
 		}
 		doc := map[string]any{"resources": shown, "syncPoint": sp.ok}
-		if c.Bool("urls") {
+		if opt.URLs {
 			doc["urls"] = append([]string{}, endpoints(online)...)
 		}
 		if err := json.NewEncoder(p.st.Out).Encode(doc); err != nil {
@@ -77,20 +71,20 @@ func (p *project) runStatus(c *cli.Context) error {
 		}
 	} else {
 		p.printStatus(sp, shown, len(entries))
-		if urls := endpoints(online); c.Bool("urls") && len(urls) > 0 {
+		if urls := endpoints(online); opt.URLs && len(urls) > 0 {
 			fmt.Fprintln(p.st.Out, "URLs:")
 			for _, u := range urls {
 				fmt.Fprintf(p.st.Out, "  %s\n", u)
 			}
 		}
 	}
-	if c.Bool("exit-code") {
+	if opt.ExitCode {
 		return silentExit(code)
 	}
 	return nil
 }
 
-func (p *project) printStatus(sp *syncPoint, shown []fsync.Entry, total int) {
+func (p *Project) printStatus(sp *syncPoint, shown []fsync.Entry, total int) {
 	out := p.st.Out
 	if sp.ok {
 		fmt.Fprintf(out, "On branch %s, synced with %s at %s.\n", sp.branch, p.liveBranch(), short(sp.r))
@@ -135,7 +129,7 @@ func categoryColor(c fsync.Category) string {
 
 // onlineForReading is the online state for commands that only read: FC
 // now (redacted, nothing committed), or the live tip when offline.
-func (p *project) onlineForReading(c *cli.Context, local *fsync.State, readFC bool) (*fsync.State, error) {
+func (p *Project) onlineForReading(ctx context.Context, local *fsync.State, readFC bool) (*fsync.State, error) {
 	live, err := p.loadLive()
 	if err != nil {
 		return nil, err
@@ -147,7 +141,7 @@ func (p *project) onlineForReading(c *cli.Context, local *fsync.State, readFC bo
 	if err != nil {
 		return nil, err
 	}
-	raw, err := readOnline(ctxOf(c), client, p.concurrency, readOptions{
+	raw, err := readOnline(ctx, client, p.concurrency, readOptions{
 		services: p.trackedServices(local, live.state),
 		domains:  trackedDomains(local, live.state),
 		prev:     live.state,
@@ -163,7 +157,7 @@ func (p *project) onlineForReading(c *cli.Context, local *fsync.State, readFC bo
 // refuseUnmerged stops status and diff while a merge has conflicts left:
 // the files hold conflict markers, which are no YAML, and what the user
 // needs is the list of files to resolve, as git status gives it (exit 4).
-func (p *project) refuseUnmerged() error {
+func (p *Project) refuseUnmerged() error {
 	paths, err := p.repo.UnmergedPaths(p.prefix)
 	if err != nil || len(paths) == 0 {
 		return err

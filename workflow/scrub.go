@@ -1,4 +1,4 @@
-package cli
+package workflow
 
 import (
 	"io"
@@ -15,9 +15,10 @@ import (
 // too (project.scrub). This is the backstop; secrets are kept out of
 // messages in the first place.
 
-// withScrubber returns st with its output streams scrubbed, the
-// credentials of the environment already known.
-func (st Streams) withScrubber() Streams {
+// WithScrubber returns st with its output streams scrubbed, the
+// credentials of the environment already known. Run and Clone scrub the
+// streams they are given unless they already are.
+func (st Streams) WithScrubber() Streams {
 	s := &fsync.Scrubber{}
 	for _, name := range []string{fc.EnvAccessKeyID, fc.EnvAccessKeySecret, fc.EnvSecurityToken} {
 		s.Add(os.Getenv(name))
@@ -43,4 +44,4 @@ func (w scrubWriter) Write(b []byte) (int, error) {
 }
 
 // scrub hides secrets in text fcsync writes into git.
-func (p *project) scrub(text string) string { return p.st.scrub.Scrub(text) }
+func (p *Project) scrub(text string) string { return p.st.scrub.Scrub(text) }

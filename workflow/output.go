@@ -1,18 +1,15 @@
-package cli
+package workflow
 
 import (
-	"github.com/urfave/cli/v2"
-
 	"github.com/fcsync/fcsync/fc"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
-func outputFlag() cli.Flag {
-	return &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"}
-}
-
-func outputFormat(c *cli.Context) (string, error) {
-	switch f := c.String("output"); f {
+// outputFormat checks an --output value; "" is text.
+func outputFormat(f string) (string, error) {
+	switch f {
+	case "":
+		return "text", nil
 	case "text", "json":
 		return f, nil
 	default:
@@ -30,7 +27,7 @@ const (
 
 // color wraps s in an ANSI colour on a terminal, unless --no-color or
 // NO_COLOR says otherwise.
-func (p *project) color(code, s string) string {
+func (p *Project) color(code, s string) string {
 	if p.noColor || !p.st.OutTerminal {
 		return s
 	}

@@ -1,4 +1,4 @@
-package cli
+package workflow
 
 import (
 	"context"
@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 	gosync "sync"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/fc"
 	fsync "github.com/fcsync/fcsync/sync"
@@ -27,7 +25,7 @@ type appliedOp struct {
 // edit made since then fails with 412 instead of being overwritten. After
 // the first failure no new operation starts; what was applied is returned
 // with the error.
-func (p *project) apply(c *cli.Context, plan *fsync.Plan, online *fsync.State) ([]appliedOp, error) {
+func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.State) ([]appliedOp, error) {
 	client, err := p.client()
 	if err != nil {
 		return nil, err
@@ -35,7 +33,7 @@ func (p *project) apply(c *cli.Context, plan *fsync.Plan, online *fsync.State) (
 	var applied []appliedOp
 	var mu gosync.Mutex
 	for _, level := range levels(plan) {
-		err := parallel(ctxOf(c), p.concurrency, len(level), func(i int) error {
+		err := parallel(ctx, p.concurrency, len(level), func(i int) error {
 			op := level[i]
 			etag := ""
 			if r := online.Resources[op.ID]; r != nil {
@@ -45,11 +43,11 @@ func (p *project) apply(c *cli.Context, plan *fsync.Plan, online *fsync.State) (
 			var err error
 			switch op.Action {
 			case fsync.ActionCreate:
-				result, err = client.Create(ctxOf(c), op.ID, op.Send, op.Zip)
+				result, err = client.Create(ctx, op.ID, op.Send, op.Zip)
 			case fsync.ActionUpdate:
-				result, err = client.Update(ctxOf(c), op.ID, op.Send, op.Zip, etag)
+				result, err = client.Update(ctx, op.ID, op.Send, op.Zip, etag)
 			case fsync.ActionDelete:
-				err = client.Delete(ctxOf(c), op.ID, etag)
+				err = client.Delete(ctx, op.ID, etag)
 			}
 			if err != nil {
 				return err
@@ -196,7 +194,7 @@ func withWrittenKey(r *fc.Resource, op fsync.Op) *fc.Resource {
 // the resource as it was listed (same lastModifiedTime): one changed in
 // between was changed online during the push, and is refused as the 412
 // that If-Match would give, before anything is written.
-func (p *project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync.State) (*fsync.State, error) {
+func (p *Project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync.State) (*fsync.State, error) {
 	client, err := p.client()
 	if err != nil {
 		return nil, err

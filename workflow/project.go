@@ -1,4 +1,4 @@
-package cli
+package workflow
 
 import (
 	"context"
@@ -8,8 +8,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
@@ -25,9 +23,11 @@ const codeMemory = 1 << 30
 // configFile is the name of the project file that marks a project folder.
 const configFile = "fcsync.yaml"
 
-// project is an opened fcsync project: its folder inside a git work tree,
-// its configuration, and the machinery to reach FC.
-type project struct {
+// Project is an opened fcsync project: its folder inside a git work tree,
+// its configuration, and the machinery to reach FC. Its methods are the
+// workflow's commands (Fetch, Pull, Push, Status, Diff, Log, Validate,
+// Import, Export); Run opens one.
+type Project struct {
 	st     Streams
 	repo   *gitstate.Repo
 	dir    string // absolute project folder
@@ -49,10 +49,20 @@ type project struct {
 	api    *fc.Client // made by client()
 }
 
+// Globals are the options every command shares: the global flags.
+type Globals struct {
+	Dir         string // project folder; "" searches upward for fcsync.yaml
+	Endpoint    string // FC endpoint URL; "" derives it from region and account
+	Concurrency int    // parallel FC API calls (at least 1)
+	NoColor     bool   // never colour output (NO_COLOR also says so)
+	Profile     string // credentials profile; "" keeps the environment's
+	Debug       bool   // trace every FC API call on standard error
+}
+
 // findProject locates the project folder: --dir, or the nearest folder
 // upward from the working directory that holds fcsync.yaml.
-func findProject(c *cli.Context) (string, error) {
-	if d := c.String("dir"); d != "" {
+func findProject(g Globals) (string, error) {
+	if d := g.Dir; d != "" {
 		abs, err := filepath.Abs(d)
 		if err != nil {
 			return "", err
@@ -76,8 +86,9 @@ func findProject(c *cli.Context) (string, error) {
 	}
 }
 
-func openProject(c *cli.Context, st Streams) (*project, error) {
-	dir, err := findProject(c)
+// openProject opens the project the globals name.
+func openProject(g Globals, st Streams) (*Project, error) {
+	dir, err := findProject(g)
 	if err != nil {
 		return nil, err
 	}
@@ -94,10 +105,10 @@ func openProject(c *cli.Context, st Streams) (*project, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	return newProject(c, st, repo, dir, cfg)
+	return newProject(g, st, repo, dir, cfg)
 }
 
-func newProject(c *cli.Context, st Streams, repo *gitstate.Repo, dir string, cfg *fsync.Config) (*project, error) {
+func newProject(g Globals, st Streams, repo *gitstate.Repo, dir string, cfg *fsync.Config) (*Project, error) {
 	root, err := filepath.EvalSymlinks(repo.Root())
 	if err != nil {
 		return nil, err
@@ -118,34 +129,34 @@ func newProject(c *cli.Context, st Streams, repo *gitstate.Repo, dir string, cfg
 	if prefix == "." {
 		prefix = ""
 	}
-	conc := c.Int("concurrency")
+	conc := g.Concurrency
 	if conc < 1 {
 		return nil, usagef("--concurrency must be at least 1")
 	}
-	if c.IsSet("profile") {
+	if g.Profile != "" {
 		// The credential chain reads the profile where every Alibaba
 		// Cloud tool does.
-		os.Setenv(fc.EnvProfile, c.String("profile"))
+		os.Setenv(fc.EnvProfile, g.Profile)
 	}
 	noColorEnv := os.Getenv("NO_COLOR") != "" // no-color.org: set and not empty
 	if st.scrub == nil {
-		st = st.withScrubber()
+		st = st.WithScrubber()
 	}
-	return &project{
+	return &Project{
 		st: st, repo: repo, dir: realDir, prefix: prefix, cfg: cfg,
-		endpoint: c.String("endpoint"), concurrency: conc,
-		noColor: c.Bool("no-color") || noColorEnv,
-		debug:   c.Bool("debug"),
+		endpoint: g.Endpoint, concurrency: conc,
+		noColor: g.NoColor || noColorEnv,
+		debug:   g.Debug,
 		budget:  budget.New(codeMemory),
 	}, nil
 }
 
-func (p *project) liveBranch() string { return p.cfg.LiveBranch }
+func (p *Project) liveBranch() string { return p.cfg.LiveBranch }
 
 // client builds the FC client from the project's region and account and
 // the credential chain. The credential's values join the scrubber before
 // any call is made, whichever source of the chain gave them.
-func (p *project) client() (*fc.Client, error) {
+func (p *Project) client() (*fc.Client, error) {
 	// One client per command: its adaptive concurrency and pause for
 	// throttling, its connections and its waiting notice are shared by
 	// every phase (read, ETags, apply), as FC's limit is.
@@ -171,10 +182,10 @@ func (p *project) client() (*fc.Client, error) {
 
 // isCredential reports whether a value holds a credential fcsync runs
 // with, as far as client() has resolved them (push does before planning).
-func (p *project) isCredential(v string) bool { return p.creds.Holds(v) }
+func (p *Project) isCredential(v string) bool { return p.creds.Holds(v) }
 
 // accountID is the account fcsync talks to, for the live branch's author.
-func (p *project) accountID() string {
+func (p *Project) accountID() string {
 	if p.cfg.AccountID != "" {
 		return p.cfg.AccountID
 	}
@@ -185,7 +196,7 @@ func (p *project) accountID() string {
 }
 
 // toRepo moves a project-relative tree to repository-relative paths.
-func (p *project) toRepo(t filetree.Tree) filetree.Tree {
+func (p *Project) toRepo(t filetree.Tree) filetree.Tree {
 	if p.prefix == "" {
 		return t
 	}
@@ -195,7 +206,7 @@ func (p *project) toRepo(t filetree.Tree) filetree.Tree {
 }
 
 // fromRepo takes the project's part of a repository-relative tree.
-func (p *project) fromRepo(t filetree.Tree) filetree.Tree {
+func (p *Project) fromRepo(t filetree.Tree) filetree.Tree {
 	if p.prefix == "" {
 		return t
 	}
@@ -203,7 +214,7 @@ func (p *project) fromRepo(t filetree.Tree) filetree.Tree {
 }
 
 // repoPath turns a project-relative path into a repository-relative one.
-func (p *project) repoPath(rel string) string {
+func (p *Project) repoPath(rel string) string {
 	if p.prefix == "" {
 		return rel
 	}
@@ -213,12 +224,12 @@ func (p *project) repoPath(rel string) string {
 // userPath turns a project-relative path into one relative to the working
 // directory when that is inside the project, for messages the user can
 // paste; from elsewhere the project-relative path is clearer.
-func (p *project) userPath(rel string) string {
+func (p *Project) userPath(rel string) string {
 	return filetree.Quote(p.localPath(rel))
 }
 
 // localPath is userPath unquoted.
-func (p *project) localPath(rel string) string {
+func (p *Project) localPath(rel string) string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return rel
@@ -237,7 +248,7 @@ func (p *project) localPath(rel string) string {
 }
 
 // readCommit parses the project part of a commit's tree.
-func (p *project) readCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
+func (p *Project) readCommit(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
 	c, err := p.parseCommit(h)
 	if err != nil {
 		return nil, nil, err
@@ -259,7 +270,7 @@ type parsedCommit struct {
 // parseCommit reads and parses a commit once per process: the same few
 // commits (the live tip, the sync point, HEAD) are read again and again by
 // one command. The results are shared: callers must not modify them.
-func (p *project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
+func (p *Project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
 	if h.IsZero() {
 		return &parsedCommit{state: fsync.NewState(), files: filetree.Tree{}}, nil
 	}
@@ -284,7 +295,7 @@ func (p *project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
 // readHistory reads a commit fcsync recorded (the live tip) that may hold
 // what an older fcsync could not read back: that part is left out with a
 // warning (fsync.RecordedProblems), never a wedge.
-func (p *project) readHistory(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
+func (p *Project) readHistory(h gitstate.Hash) (*fsync.State, filetree.Tree, error) {
 	c, err := p.parseCommit(h)
 	if err != nil {
 		return nil, nil, err
@@ -296,7 +307,7 @@ func (p *project) readHistory(h gitstate.Hash) (*fsync.State, filetree.Tree, err
 }
 
 // readWorktree parses the project files on disk.
-func (p *project) readWorktree() (*fsync.State, filetree.Tree, error) {
+func (p *Project) readWorktree() (*fsync.State, filetree.Tree, error) {
 	t, err := p.repo.ReadWorktree(p.prefix)
 	if err != nil {
 		return nil, nil, err
@@ -314,7 +325,7 @@ func (p *project) readWorktree() (*fsync.State, filetree.Tree, error) {
 
 // locateError rewrites a FileError's project-relative path into a path the
 // user can open from the working directory.
-func (p *project) locateError(err error) error {
+func (p *Project) locateError(err error) error {
 	var fe *fsync.FileError
 	if errors.As(err, &fe) {
 		c := *fe
@@ -326,7 +337,7 @@ func (p *project) locateError(err error) error {
 
 // trackedServices lists the services in scope: those named in fcsync.yaml,
 // or else those with a folder in the given trees (local files, live tip).
-func (p *project) trackedServices(trees ...*fsync.State) []string {
+func (p *Project) trackedServices(trees ...*fsync.State) []string {
 	if len(p.cfg.Services) > 0 {
 		return p.cfg.Services
 	}
@@ -348,7 +359,7 @@ func (p *project) trackedServices(trees ...*fsync.State) []string {
 
 // liveTip returns the live branch's tip (zero when it does not exist yet)
 // and the state it records.
-func (p *project) liveTip() (gitstate.Hash, *fsync.State, filetree.Tree, error) {
+func (p *Project) liveTip() (gitstate.Hash, *fsync.State, filetree.Tree, error) {
 	tip, err := p.repo.Ref(p.liveBranch())
 	if err != nil {
 		return tip, nil, nil, err
@@ -358,7 +369,7 @@ func (p *project) liveTip() (gitstate.Hash, *fsync.State, filetree.Tree, error) 
 }
 
 // lock takes the repository lock for commands that write.
-func (p *project) lock() (func(), error) {
+func (p *Project) lock() (func(), error) {
 	release, err := p.repo.Lock()
 	if err != nil {
 		return nil, err
@@ -370,12 +381,9 @@ func (p *project) lock() (func(), error) {
 	}, nil
 }
 
-// ctx returns the command's context.
-func ctxOf(c *cli.Context) context.Context { return c.Context }
-
 // projectRel turns a path given on the command line (relative to the
 // working directory) into a project-relative slash path.
-func (p *project) projectRel(arg string) (string, error) {
+func (p *Project) projectRel(arg string) (string, error) {
 	abs, err := filepath.Abs(arg)
 	if err != nil {
 		return "", err
@@ -394,42 +402,43 @@ func (p *project) projectRel(arg string) (string, error) {
 	return strings.TrimSuffix(rel, "/"), nil
 }
 
-// sideEffects declares what a command does to the repository, as chezmoi's
-// command annotations do: the wrapper takes the lock only for writers.
-type sideEffects bool
+// SideEffects declares what a command does to the repository, as chezmoi's
+// command annotations do: Run takes the lock only for writers.
+type SideEffects int
 
 const (
-	readsOnly  sideEffects = false
-	writesRepo sideEffects = true
+	ReadsOnly  SideEffects = iota // reads FC and the repository (status, diff, log)
+	ReadsLocal                    // reads the repository only (status --offline, validate)
+	WritesRepo                    // writes the repository (fetch, pull, push, import)
 )
 
-// projectAction opens the project for a command and, for commands that
-// write the repository, holds the repository lock while it runs.
-func projectAction(st Streams, effects sideEffects, run func(*project, *cli.Context) error) cli.ActionFunc {
-	return func(c *cli.Context) error {
-		p, err := openProject(c, st)
+// Run opens the project the globals name and runs fn on it. For commands
+// that write the repository it holds the repository lock and first
+// finishes a pull that was interrupted; readers that read FC first fetch a
+// shared live branch (liveRemote).
+func Run(ctx context.Context, g Globals, st Streams, effects SideEffects, fn func(*Project) error) error {
+	p, err := openProject(g, st)
+	if err != nil {
+		return err
+	}
+	if effects == WritesRepo {
+		release, err := p.lock()
 		if err != nil {
 			return err
 		}
-		if effects == writesRepo {
-			release, err := p.lock()
-			if err != nil {
-				return err
-			}
-			defer release()
-			if h, done, err := p.repo.ResumeMerge(); err != nil {
-				return err
-			} else if done {
-				fmt.Fprintf(p.st.Err, "Finished a pull that was interrupted: the branch is now %s.\n", short(h))
-			}
-		} else if p.repo.InterruptedMerge() {
-			fmt.Fprintln(p.st.Err, "fcsync: warning: a pull was interrupted before it finished; the next fcsync pull, fetch or push finishes it")
-		}
-		// Writers fetch the shared live branch when they read FC; readers
-		// fetch it here, unless told to stay offline.
-		if err := p.continueRemoteLive(ctxOf(c), effects == readsOnly && !c.Bool("offline")); err != nil {
+		defer release()
+		if h, done, err := p.repo.ResumeMerge(); err != nil {
 			return err
+		} else if done {
+			fmt.Fprintf(p.st.Err, "Finished a pull that was interrupted: the branch is now %s.\n", short(h))
 		}
-		return run(p, c)
+	} else if p.repo.InterruptedMerge() {
+		fmt.Fprintln(p.st.Err, "fcsync: warning: a pull was interrupted before it finished; the next fcsync pull, fetch or push finishes it")
 	}
+	// Writers fetch the shared live branch when they read FC; readers
+	// fetch it here, unless they stay offline.
+	if err := p.continueRemoteLive(ctx, effects == ReadsOnly); err != nil {
+		return err
+	}
+	return fn(p)
 }

@@ -1,45 +1,27 @@
-package cli
+package workflow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/filetree"
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
-func pullCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:  "pull",
-		Usage: "fetch, then merge online changes into the current branch",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "use-remote", Usage: "resolve every conflict to the online side"},
-			&cli.BoolFlag{Name: "use-local", Usage: "resolve every conflict to the local side"},
-		},
-		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			resolve := fsync.ResolveNone
-			switch {
-			case c.Bool("use-remote") && c.Bool("use-local"):
-				return usagef("pull: --use-remote and --use-local exclude each other")
-			case c.Bool("use-remote"):
-				resolve = fsync.ResolveOnline
-			case c.Bool("use-local"):
-				resolve = fsync.ResolveLocal
-			}
-			return projectAction(st, writesRepo, func(p *project, c *cli.Context) error {
-				return p.runPull(c, resolve)
-			})(c)
-		},
-	}
+// PullOptions are pull's options.
+type PullOptions struct {
+	// Resolve settles every conflict to one side; ResolveNone leaves them
+	// in the work tree, as git merge does.
+	Resolve fsync.Resolution
 }
 
-func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
+// Pull fetches, then merges the online changes into the current branch.
+func (p *Project) Pull(ctx context.Context, opt PullOptions) error {
+	resolve := opt.Resolve
 	if busy, err := p.repo.MergeInProgress(); err != nil {
 		return err
 	} else if busy {
@@ -48,7 +30,7 @@ func (p *project) runPull(c *cli.Context, resolve fsync.Resolution) error {
 	if _, _, err := p.repo.Head(); errors.Is(err, gitstate.ErrNoHead) {
 		return errors.New("pull: the current branch has no commit yet: commit the project first (git add . && git commit)")
 	}
-	res, err := p.fetch(c, false)
+	res, err := p.fetch(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -138,7 +120,7 @@ func conflictWhat(c fsync.Conflict) string {
 // mergeFiles turns a merge result into the files gitstate records,
 // repository-relative, with the three sides of each conflicted path for the
 // index's stages 1-3.
-func (p *project) mergeFiles(result *fsync.MergeResult, in fsync.MergeInput) []gitstate.MergeFile {
+func (p *Project) mergeFiles(result *fsync.MergeResult, in fsync.MergeInput) []gitstate.MergeFile {
 	conflicted := map[string]bool{}
 	for _, c := range result.Conflicts {
 		for _, f := range c.Files() {
@@ -172,7 +154,7 @@ func (p *project) mergeFiles(result *fsync.MergeResult, in fsync.MergeInput) []g
 
 // refuseDirty stops before anything is written when a file the merge must
 // change has uncommitted edits (DESIGN section 4).
-func (p *project) refuseDirty(files []gitstate.MergeFile) error {
+func (p *Project) refuseDirty(files []gitstate.MergeFile) error {
 	dirty, err := p.repo.DirtyPaths(p.prefix)
 	if err != nil {
 		return err

@@ -1,33 +1,33 @@
-package cli
+package workflow
 
 import (
+	"context"
 	"errors"
 	"fmt"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
-func fetchCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:         "fetch",
-		Usage:        "read online state and commit any change to the live branch; never touches local files",
-		Flags:        []cli.Flag{&cli.BoolFlag{Name: "exit-code", Usage: "exit 3 when online changes are not merged into the current branch"}},
-		OnUsageError: onUsageError,
-		Action: projectAction(st, writesRepo, func(p *project, c *cli.Context) error {
-			res, err := p.fetch(c, false)
-			if err != nil {
-				return err
-			}
-			res.print(p)
-			if c.Bool("exit-code") {
-				return p.unmergedExit(res.live)
-			}
-			return nil
-		}),
+// FetchOptions are fetch's options.
+type FetchOptions struct {
+	// ExitCode: exit 3 when the live branch holds online changes that the
+	// current branch has not merged.
+	ExitCode bool
+}
+
+// Fetch reads the online state and records any change as a commit on the
+// live branch; it never touches local files.
+func (p *Project) Fetch(ctx context.Context, opt FetchOptions) error {
+	res, err := p.fetch(ctx, false)
+	if err != nil {
+		return err
 	}
+	res.print(p)
+	if opt.ExitCode {
+		return p.unmergedExit(res.live)
+	}
+	return nil
 }
 
 // fetchResult is what a fetch learned.
@@ -48,16 +48,16 @@ type fetchResult struct {
 // With a shared live branch (liveRemote), the remote's is fetched and
 // continued first, and the result is pushed back; when another clone
 // pushed first, the reading is redone on top of theirs.
-func (p *project) fetch(c *cli.Context, etags bool) (*fetchResult, error) {
+func (p *Project) fetch(ctx context.Context, etags bool) (*fetchResult, error) {
 	for race := 0; ; race++ {
-		if err := p.continueRemoteLive(ctxOf(c), true); err != nil {
+		if err := p.continueRemoteLive(ctx, true); err != nil {
 			return nil, err
 		}
-		res, err := p.fetchOnce(c, etags)
+		res, err := p.fetchOnce(ctx, etags)
 		if err != nil {
 			return nil, err
 		}
-		err = p.publishLive(ctxOf(c))
+		err = p.publishLive(ctx)
 		if errors.Is(err, gitstate.ErrRejected) && race < maxLiveRaces {
 			fmt.Fprintf(p.st.Err, "Another clone pushed %s first; reading FC again on top of it.\n", p.liveBranch())
 			continue
@@ -66,7 +66,7 @@ func (p *project) fetch(c *cli.Context, etags bool) (*fetchResult, error) {
 	}
 }
 
-func (p *project) fetchOnce(c *cli.Context, etags bool) (*fetchResult, error) {
+func (p *Project) fetchOnce(ctx context.Context, etags bool) (*fetchResult, error) {
 	live, err := p.loadLive()
 	if err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func (p *project) fetchOnce(c *cli.Context, etags bool) (*fetchResult, error) {
 	if all {
 		fmt.Fprintf(p.st.Err, "fcsync: no services tracked yet: reading every service of %s (name some in fcsync.yaml, services: [...], to track only those)\n", p.cfg.Region)
 	}
-	raw, err := readOnline(ctxOf(c), client, p.concurrency, readOptions{
+	raw, err := readOnline(ctx, client, p.concurrency, readOptions{
 		services: services, allServices: all,
 		domains: domains,
 		prev:    live.state,
@@ -122,7 +122,7 @@ func (p *project) fetchOnce(c *cli.Context, etags bool) (*fetchResult, error) {
 	return &fetchResult{live: live, before: before, raw: raw, online: online, changes: changes, refused: refused}, nil
 }
 
-func (r *fetchResult) print(p *project) {
+func (r *fetchResult) print(p *Project) {
 	if len(r.changes) == 0 && r.before == r.live.tip {
 		fmt.Fprintf(p.st.Out, "No online changes (%s at %s).\n", p.liveBranch(), short(r.live.tip))
 		return
@@ -132,7 +132,7 @@ func (r *fetchResult) print(p *project) {
 
 // unmergedExit returns the drift exit code when the live branch holds
 // online changes that the current branch has not merged.
-func (p *project) unmergedExit(live *liveState) error {
+func (p *Project) unmergedExit(live *liveState) error {
 	sp, err := p.syncPoint()
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
-package cli
+package workflow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,41 +9,16 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 	fsync "github.com/fcsync/fcsync/sync"
 	"github.com/fcsync/fcsync/sync/sdevs"
 )
 
-func importCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:         "import",
-		Usage:        "convert a Serverless Devs project (s.yaml) into this project's files",
-		ArgsUsage:    "s.yaml",
-		OnUsageError: onUsageError,
-		Action:       projectAction(st, writesRepo, (*project).runImport),
-	}
-}
-
-func exportCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:      "export",
-		Usage:     "write this project as a Serverless Devs project (s.yaml)",
-		ArgsUsage: "[s.yaml]",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "force", Usage: "overwrite the file if it exists"},
-		},
-		OnUsageError: onUsageError,
-		Action:       projectAction(st, readsOnly, (*project).runExport),
-	}
-}
-
 // runImport writes the project files of an s.yaml into the project. It
 // never overwrites a file: importing is for starting, merging is pull's.
-func (p *project) runImport(c *cli.Context) error {
-	file := c.Args().First()
+// Import converts a Serverless Devs project file into the project's files.
+func (p *Project) Import(ctx context.Context, file string) error {
 	if file == "" {
 		return usagef("import: name the s.yaml to import")
 	}
@@ -143,12 +119,13 @@ func readCodeURI(id fc.ID, path string) (filetree.Tree, error) {
 	return out, err
 }
 
-func (p *project) runExport(c *cli.Context) error {
-	file := c.Args().First()
+// Export writes the project as a Serverless Devs project file; force
+// overwrites an existing one.
+func (p *Project) Export(ctx context.Context, file string, force bool) error {
 	if file == "" {
 		file = filepath.Join(p.dir, "s.yaml")
 	}
-	if _, err := os.Stat(file); err == nil && !c.Bool("force") {
+	if _, err := os.Stat(file); err == nil && !force {
 		return usagef("export: %s exists; pass --force to overwrite it", file)
 	}
 	local, _, err := p.readWorktree()

@@ -1,4 +1,4 @@
-package cli
+package workflow
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ type liveState struct {
 	salt  string
 }
 
-func (p *project) loadLive() (*liveState, error) {
+func (p *Project) loadLive() (*liveState, error) {
 	tip, st, files, err := p.liveTip()
 	if err != nil {
 		return nil, err
@@ -33,7 +33,7 @@ func (p *project) loadLive() (*liveState, error) {
 }
 
 // defaultSalt is the salt of a new live branch's secret hashes.
-func (p *project) defaultSalt() string { return fsync.SaltFor(p.accountID(), p.cfg.Region) }
+func (p *Project) defaultSalt() string { return fsync.SaltFor(p.accountID(), p.cfg.Region) }
 
 // redact returns a copy of an online state with secret values replaced by
 // references and salted hashes, ready to be rendered into git. Secrets
@@ -45,7 +45,7 @@ func (p *project) defaultSalt() string { return fsync.SaltFor(p.accountID(), p.c
 // on how it was read (fetch lists, push gets) and turn every push into a
 // spurious online change. lastModifiedTime records the same fact; push
 // reads fresh ETags for If-Match anyway.
-func (p *project) redact(raw *fsync.State, salt string, names ...*fsync.State) *fsync.State {
+func (p *Project) redact(raw *fsync.State, salt string, names ...*fsync.State) *fsync.State {
 	s := raw.Clone()
 	for _, r := range s.Resources {
 		r.ETag = ""
@@ -56,7 +56,7 @@ func (p *project) redact(raw *fsync.State, salt string, names ...*fsync.State) *
 
 // admit keeps out of the live branch what cannot be recorded (Admit),
 // saying so on stderr, and returns what can be, with the refusals.
-func (p *project) admit(online, prev *fsync.State) (*fsync.State, []*fsync.Refusal) {
+func (p *Project) admit(online, prev *fsync.State) (*fsync.State, []*fsync.Refusal) {
 	ok, refused := fsync.Admit(online, prev)
 	for _, r := range refused {
 		fmt.Fprintf(p.st.Err, "fcsync: warning: %v\n", r)
@@ -65,7 +65,7 @@ func (p *project) admit(online, prev *fsync.State) (*fsync.State, []*fsync.Refus
 }
 
 // liveTree renders a redacted online state as the live branch's tree.
-func (p *project) liveTree(online *fsync.State, salt string) (filetree.Tree, error) {
+func (p *Project) liveTree(online *fsync.State, salt string) (filetree.Tree, error) {
 	files, err := fsync.Render(online, fsync.RenderOptions{Live: true, Salt: salt})
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func (p *project) liveTree(online *fsync.State, salt string) (filetree.Tree, err
 // recordOnline makes an online-change commit on the live branch when the
 // online state differs from what the branch records, and returns the new
 // tip (the old one when nothing changed) and the changes.
-func (p *project) recordOnline(live *liveState, online *fsync.State) (gitstate.Hash, []fsync.ResourceChange, error) {
+func (p *Project) recordOnline(live *liveState, online *fsync.State) (gitstate.Hash, []fsync.ResourceChange, error) {
 	tree, err := p.liveTree(online, live.salt)
 	if err != nil {
 		return live.tip, nil, err
@@ -116,7 +116,7 @@ func (p *project) recordOnline(live *liveState, online *fsync.State) (gitstate.H
 
 // commitLive writes a commit on the live branch and moves the branch by
 // compare-and-swap from old, so that a concurrent writer is detected.
-func (p *project) commitLive(tree filetree.Tree, parents []gitstate.Hash, msg string, author gitstate.Signature, old gitstate.Hash) (gitstate.Hash, error) {
+func (p *Project) commitLive(tree filetree.Tree, parents []gitstate.Hash, msg string, author gitstate.Signature, old gitstate.Hash) (gitstate.Hash, error) {
 	treeHash, err := p.repo.WriteTree(tree)
 	if err != nil {
 		return gitstate.Hash{}, err
@@ -213,7 +213,7 @@ func touchedSummary(before, after *fsync.State) string {
 // warnPlainSecrets points at secrets (by name or value rule, and private
 // keys) that a project file holds in plain text: git keeps them forever,
 // so say how to keep them out.
-func (p *project) warnPlainSecrets(local *fsync.State) {
+func (p *Project) warnPlainSecrets(local *fsync.State) {
 	warn := func(id fc.ID, field, envName string) {
 		fmt.Fprintf(p.st.Err, "fcsync: warning: %s: %s holds a secret in plain text, which git keeps forever; write %s and set %s in the environment\n",
 			p.userPath(id.File()), field, fsync.SecretRef(envName), envName)

@@ -1,27 +1,18 @@
-package cli
+package workflow
 
 import (
+	"context"
 	"fmt"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
-func validateCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:         "validate",
-		Usage:        "check every project file against Function Compute's rules; no API call",
-		OnUsageError: onUsageError,
-		Action:       projectAction(st, readsOnly, (*project).runValidate),
-	}
-}
-
 // runValidate checks the project files on disk, as they are now: the
 // question is "would a push of this be refused", asked before committing.
-func (p *project) runValidate(*cli.Context) error {
+// Validate checks every project file against FC's rules, without any API call.
+func (p *Project) Validate(ctx context.Context) error {
 	t, err := p.repo.ReadWorktree(p.prefix)
 	if err != nil {
 		return err
@@ -43,7 +34,7 @@ func (p *project) runValidate(*cli.Context) error {
 // validate checks a project tree (fsync.Validate), prints each warning and
 // error with the path the user can open, and fails with exit code 2 when
 // there is an error. Push calls it before its first API call.
-func (p *project) validate(files filetree.Tree) error {
+func (p *Project) validate(files filetree.Tree) error {
 	// What FC itself returned, as the live branch records it (no API call).
 	_, online, _, err := p.liveTip()
 	if err != nil {

@@ -1,4 +1,4 @@
-package cli
+package workflow
 
 import (
 	"encoding/json"
@@ -40,7 +40,7 @@ type intentOp struct {
 	Code   string         `json:"codeChecksum,omitempty"`
 }
 
-func (p *project) writeIntent(head, tip gitstate.Hash, trailers string, ops []fsync.Op, salt string) error {
+func (p *Project) writeIntent(head, tip gitstate.Hash, trailers string, ops []fsync.Op, salt string) error {
 	in := pushIntent{Head: head.String(), Tip: tip.String(), Trailers: trailers}
 	for _, op := range ops {
 		io := intentOp{File: op.ID.File(), Action: op.Action}
@@ -65,7 +65,7 @@ func (p *project) writeIntent(head, tip gitstate.Hash, trailers string, ops []fs
 // intentValue is a field's value as the intent keeps it: normalised, with
 // secret variables (by name or value rule) hashed, and without a private
 // key, which FC never returns to compare with.
-func (p *project) intentValue(field string, v any, salt string) any {
+func (p *Project) intentValue(field string, v any, salt string) any {
 	v = fc.Normalize(v)
 	m, ok := v.(map[string]any)
 	switch {
@@ -94,7 +94,7 @@ func (p *project) intentValue(field string, v any, salt string) any {
 
 // holdsIntent reports whether an online resource (with secret values, as
 // read) holds what an operation sent.
-func (p *project) holdsIntent(op intentOp, r *fc.Resource, salt string) bool {
+func (p *Project) holdsIntent(op intentOp, r *fc.Resource, salt string) bool {
 	if op.Action == fsync.ActionDelete {
 		return r == nil
 	}
@@ -109,7 +109,7 @@ func (p *project) holdsIntent(op intentOp, r *fc.Resource, salt string) bool {
 	return op.Code == "" || r.CodeChecksum() == op.Code
 }
 
-func (p *project) readIntent() (*pushIntent, error) {
+func (p *Project) readIntent() (*pushIntent, error) {
 	data, ok, err := p.repo.ReadGitFile(intentFile)
 	if err != nil || !ok {
 		return nil, err
@@ -125,7 +125,7 @@ func (p *project) readIntent() (*pushIntent, error) {
 // fetch records online changes: the operations whose values are online
 // are recorded as that push's partial deploy, on top of the live tip it
 // started from. raw is online now, with secret values.
-func (p *project) recoverIntent(live *liveState, raw *fsync.State) error {
+func (p *Project) recoverIntent(live *liveState, raw *fsync.State) error {
 	in, err := p.readIntent()
 	if err != nil || in == nil {
 		return err
@@ -195,7 +195,7 @@ func (p *project) recoverIntent(live *liveState, raw *fsync.State) error {
 	return p.repo.RemoveGitFile(intentFile)
 }
 
-func (p *project) isAncestor(a, b gitstate.Hash) bool {
+func (p *Project) isAncestor(a, b gitstate.Hash) bool {
 	ok, err := p.repo.IsAncestor(a, b)
 	return err == nil && ok
 }

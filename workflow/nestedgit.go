@@ -1,4 +1,4 @@
-package cli
+package workflow
 
 import (
 	"errors"
@@ -14,7 +14,7 @@ import (
 // submodule link), so fcsync neither records nor deploys what is in it; a
 // user who copied a project in with its .git would otherwise wonder where
 // the code went.
-func (p *project) warnNestedGit(local *fsync.State) {
+func (p *Project) warnNestedGit(local *fsync.State) {
 	for _, id := range local.IDs() {
 		dir := id.CodeDir()
 		if dir == "" {
@@ -49,7 +49,7 @@ func (p *project) warnNestedGit(local *fsync.State) {
 }
 
 // warnOnce prints a warning unless this command printed it already.
-func (p *project) warnOnce(msg string) {
+func (p *Project) warnOnce(msg string) {
 	if p.warnedMsgs == nil {
 		p.warnedMsgs = map[string]bool{}
 	}

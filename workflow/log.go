@@ -1,27 +1,15 @@
-package cli
+package workflow
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 )
-
-func logCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:         "log",
-		Usage:        "history of the live branch, each commit with its resource and field summary",
-		ArgsUsage:    "[PATH]",
-		Flags:        []cli.Flag{outputFlag()},
-		OnUsageError: onUsageError,
-		Action:       projectAction(st, readsOnly, (*project).runLog),
-	}
-}
 
 // logEntry is one live-branch commit as log prints it.
 type logEntry struct {
@@ -36,13 +24,20 @@ type logEntry struct {
 	Deployed string `json:"deployed,omitempty"`
 }
 
-func (p *project) runLog(c *cli.Context) error {
-	format, err := outputFormat(c)
+// LogOptions are log's options.
+type LogOptions struct {
+	Path   string // only commits touching this path (relative to the working directory)
+	Output string // "text" or "json"
+}
+
+// Log prints the live branch's history.
+func (p *Project) Log(ctx context.Context, opt LogOptions) error {
+	format, err := outputFormat(opt.Output)
 	if err != nil {
 		return err
 	}
-	rel, err := p.projectRel(c.Args().First())
-	if c.Args().First() == "" {
+	rel, err := p.projectRel(opt.Path)
+	if opt.Path == "" {
 		rel, err = "", nil
 	}
 	if err != nil {

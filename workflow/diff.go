@@ -1,31 +1,17 @@
-package cli
+package workflow
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
-	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/filetree"
 	fsync "github.com/fcsync/fcsync/sync"
 )
-
-func diffCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:      "diff",
-		Usage:     "default: what push would change online; --online: what changed online since the sync point",
-		ArgsUsage: "[PATH]",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "online", Usage: "show what changed online since the sync point"},
-			outputFlag(),
-		},
-		OnUsageError: onUsageError,
-		Action:       projectAction(st, readsOnly, (*project).runDiff),
-	}
-}
 
 // fileDiff is one file's unified diff.
 type fileDiff struct {
@@ -33,12 +19,21 @@ type fileDiff struct {
 	Diff string `json:"diff"`
 }
 
-func (p *project) runDiff(c *cli.Context) error {
-	format, err := outputFormat(c)
+// DiffOptions are diff's options.
+type DiffOptions struct {
+	Online bool   // what changed online since the sync point, instead of what push would change
+	Path   string // only this path (relative to the working directory)
+	Output string // "text" or "json"
+}
+
+// Diff prints what push would change online, as a unified diff of project
+// files, or with Online what changed online since the sync point.
+func (p *Project) Diff(ctx context.Context, opt DiffOptions) error {
+	format, err := outputFormat(opt.Output)
 	if err != nil {
 		return err
 	}
-	filter, err := p.pathFilter(c.Args().First())
+	filter, err := p.pathFilter(opt.Path)
 	if err != nil {
 		return err
 	}
@@ -49,7 +44,7 @@ func (p *project) runDiff(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	online, err := p.onlineForReading(c, local, true)
+	online, err := p.onlineForReading(ctx, local, true)
 	if err != nil {
 		return err
 	}
@@ -59,7 +54,7 @@ func (p *project) runDiff(c *cli.Context) error {
 	}
 	var from, to *fsync.State
 	var fromLabel, toLabel string
-	if c.Bool("online") {
+	if opt.Online {
 		from, to, fromLabel, toLabel = sp.base, online, "sync point", "online"
 	} else {
 		plan, err := sp.plan(fsync.PlanInput{Local: local, Online: online, Patterns: p.cfg.SecretPatterns, AsFiles: true})
@@ -146,7 +141,7 @@ func unified(rel string, a, b *filetree.File, fromLabel, toLabel string) string 
 	return text
 }
 
-func (p *project) printDiff(text string) {
+func (p *Project) printDiff(text string) {
 	for _, line := range strings.SplitAfter(text, "\n") {
 		if line == "" {
 			continue
@@ -166,7 +161,7 @@ func (p *project) printDiff(text string) {
 
 // pathFilter turns a PATH argument (relative to the working directory)
 // into a predicate over project-relative paths.
-func (p *project) pathFilter(arg string) (func(string) bool, error) {
+func (p *Project) pathFilter(arg string) (func(string) bool, error) {
 	if arg == "" {
 		return func(string) bool { return true }, nil
 	}

@@ -1,4 +1,4 @@
-package cli
+package workflow
 
 import (
 	"context"
@@ -30,7 +30,7 @@ const maxLiveRaces = 5
 
 // liveRemote is the remote whose live branch fcsync continues: liveRemote
 // from fcsync.yaml, else origin, whose remote-tracking branch a clone has.
-func (p *project) liveRemote() (name string, shared bool) {
+func (p *Project) liveRemote() (name string, shared bool) {
 	if p.cfg.LiveRemote != "" {
 		return p.cfg.LiveRemote, true
 	}
@@ -41,7 +41,7 @@ func (p *project) liveRemote() (name string, shared bool) {
 // it fetches it first when the branch is shared (fetch), then creates the
 // local branch from it, fast-forwards to it, or, when both moved on,
 // replays the local deploy commits onto it.
-func (p *project) continueRemoteLive(ctx context.Context, fetch bool) error {
+func (p *Project) continueRemoteLive(ctx context.Context, fetch bool) error {
 	remote, shared := p.liveRemote()
 	var theirs gitstate.Hash
 	var err error
@@ -84,7 +84,7 @@ func (p *project) continueRemoteLive(ctx context.Context, fetch bool) error {
 // replayLive puts the local live commits that the remote lacks on top of
 // the remote's tip: deploy commits are replayed, online-change commits
 // dropped (the caller reads FC again).
-func (p *project) replayLive(ours, theirs gitstate.Hash) error {
+func (p *Project) replayLive(ours, theirs gitstate.Hash) error {
 	mine, err := p.repo.FirstParents(ours, func(h gitstate.Hash) bool {
 		shared, err := p.repo.IsAncestor(h, theirs)
 		return err == nil && shared
@@ -109,7 +109,7 @@ func (p *project) replayLive(ours, theirs gitstate.Hash) error {
 }
 
 // publishLive pushes the live branch to liveRemote, when it is shared.
-func (p *project) publishLive(ctx context.Context) error {
+func (p *Project) publishLive(ctx context.Context) error {
 	remote, shared := p.liveRemote()
 	if !shared {
 		return nil
@@ -120,7 +120,7 @@ func (p *project) publishLive(ctx context.Context) error {
 // publishReplaying publishes the live branch, replaying it onto the
 // remote's when another clone pushed first. For a deploy commit, which
 // cannot be redone.
-func (p *project) publishReplaying(ctx context.Context) error {
+func (p *Project) publishReplaying(ctx context.Context) error {
 	for race := 0; ; race++ {
 		err := p.publishLive(ctx)
 		if !errors.Is(err, gitstate.ErrRejected) || race == maxLiveRaces {
@@ -137,7 +137,7 @@ func (p *project) publishReplaying(ctx context.Context) error {
 // resource keeps onto's, so that the replayed commit claims only what the
 // deploy did. Its second parent (the local commit deployed), message and
 // signatures stay.
-func (p *project) replayDeploy(c gitstate.Commit, onto gitstate.Hash) (gitstate.Hash, error) {
+func (p *Project) replayDeploy(c gitstate.Commit, onto gitstate.Hash) (gitstate.Hash, error) {
 	before, _, err := p.readSyncCommit(c.Parents[0])
 	if err != nil {
 		return gitstate.Hash{}, err

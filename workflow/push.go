@@ -1,13 +1,12 @@
-package cli
+package workflow
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
@@ -15,34 +14,29 @@ import (
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
-func pushCommand(st Streams) *cli.Command {
-	return &cli.Command{
-		Name:  "push",
-		Usage: "deploy the committed project; refuses to overwrite online changes not merged",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "use-local", Usage: "overwrite online changes that were not merged"},
-			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and change nothing"},
-			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "confirm deletions without asking"},
-			&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "commit uncommitted project changes with this message first"},
-			&cli.StringSliceFlag{Name: "service", Usage: "deploy only this service (repeatable)"},
-			&cli.StringSliceFlag{Name: "function", Usage: "deploy only this function, as SERVICE/FUNCTION (repeatable)"},
-			outputFlag(),
-		},
-		OnUsageError: onUsageError,
-		Action:       projectAction(st, writesRepo, (*project).runPush),
-	}
+// PushOptions are push's options.
+type PushOptions struct {
+	UseLocal bool   // overwrite online changes that were not merged
+	DryRun   bool   // print the plan and change nothing
+	Yes      bool   // confirm deletions without asking
+	Message  string // commit uncommitted project changes with this message first
+	// Services and Functions ("SERVICE/FUNCTION") limit the deploy to them.
+	Services, Functions []string
+	Output              string // "text" or "json"
 }
 
-func (p *project) runPush(c *cli.Context) error {
-	format, err := outputFormat(c)
+// Push deploys the committed project, and refuses to overwrite online
+// changes the current branch has not merged (DESIGN section 5).
+func (p *Project) Push(ctx context.Context, opt PushOptions) error {
+	format, err := outputFormat(opt.Output)
 	if err != nil {
 		return err
 	}
-	scope, err := pushScope(c)
+	scope, err := pushScope(opt.Services, opt.Functions)
 	if err != nil {
 		return err
 	}
-	validated, err := p.commitIfDirty(c.String("message"))
+	validated, err := p.commitIfDirty(opt.Message)
 	if err != nil {
 		return err
 	}
@@ -71,7 +65,7 @@ func (p *project) runPush(c *cli.Context) error {
 
 	// Step 1: read online and record drift before anything else, so that
 	// it is never lost, even when the push is then refused.
-	res, err := p.fetch(c, false)
+	res, err := p.fetch(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -86,11 +80,11 @@ func (p *project) runPush(c *cli.Context) error {
 	}
 
 	// Step 2: refuse when online changed since the sync point.
-	drift := findDrift(sp, local, res.online, scope)
-	useLocal := c.Bool("use-local")
+	drift := fsync.Drift(sp.base, sp.baseLocal, local, res.online, scope)
+	useLocal := opt.UseLocal
 	if len(drift) > 0 && !useLocal {
 		p.printDrift(drift)
-		if !p.st.IsTerminal || c.Bool("dry-run") {
+		if !p.st.IsTerminal || opt.DryRun {
 			return silentExit(ExitDrift)
 		}
 		if !p.confirm("Overwrite these online changes with the local version? [y/N] ") {
@@ -110,7 +104,7 @@ func (p *project) runPush(c *cli.Context) error {
 		return p.locateError(err)
 	}
 	p.st.scrub.Add(plan.SecretValues(p.cfg.SecretPatterns)...)
-	if c.Bool("dry-run") {
+	if opt.DryRun {
 		return p.printPlan(plan, format)
 	}
 	if plan.Empty() {
@@ -118,14 +112,14 @@ func (p *project) runPush(c *cli.Context) error {
 			// Online differs only where local does not manage: record that
 			// local accepts it, so the sync point moves past the drift.
 			if _, err := p.writeDeploy(deployRecord{res: res, sp: sp, local: local, after: res.raw.Clone(), plan: plan,
-				trailers: scopeTrailers(c.StringSlice("service"), c.StringSlice("function"))}); err != nil {
+				trailers: scopeTrailers(opt.Services, opt.Functions)}); err != nil {
 				return err
 			}
 		}
 		fmt.Fprintln(p.st.Out, "Everything up to date: online already matches the project.")
 		return nil
 	}
-	if dels := plan.Deletions(); len(dels) > 0 && !c.Bool("yes") {
+	if dels := plan.Deletions(); len(dels) > 0 && !opt.Yes {
 		fmt.Fprint(p.st.Out, (&fsync.Plan{Ops: dels}).Text())
 		if !p.st.IsTerminal {
 			return usagef("push: the plan deletes %d resources online; rerun with --yes to confirm", len(dels))
@@ -139,14 +133,14 @@ func (p *project) runPush(c *cli.Context) error {
 
 	// Steps 4 and 5: record the intent, apply with If-Match, then record
 	// the deploy.
-	trailers := scopeTrailers(c.StringSlice("service"), c.StringSlice("function"))
-	if res.raw, err = p.withETags(ctxOf(c), plan, res.raw); err != nil {
+	trailers := scopeTrailers(opt.Services, opt.Functions)
+	if res.raw, err = p.withETags(ctx, plan, res.raw); err != nil {
 		return err
 	}
 	if err := p.writeIntent(sp.head, res.live.tip, trailers, plan.Ops, res.live.salt); err != nil {
 		return err
 	}
-	applied, applyErr := p.apply(c, plan, res.raw)
+	applied, applyErr := p.apply(ctx, plan, res.raw)
 	deploy := res.live.tip
 	if len(applied) > 0 {
 		after := applyResults(res.raw, local, applied)
@@ -160,7 +154,7 @@ func (p *project) runPush(c *cli.Context) error {
 		}
 	}
 	if len(applied) > 0 {
-		if err := p.publishReplaying(ctxOf(c)); err != nil {
+		if err := p.publishReplaying(ctx); err != nil {
 			fmt.Fprintf(p.st.Err, "fcsync: the deploy is recorded as %s, but sharing %s failed (the next fcsync fetch shares it): %v\n", short(deploy), p.liveBranch(), err)
 		}
 	}
@@ -185,7 +179,7 @@ func (p *project) runPush(c *cli.Context) error {
 		return fmt.Errorf("%w (and recording the push's intent failed: %v)", applyErr, err)
 	}
 	switch {
-	case ctxOf(c).Err() != nil:
+	case ctx.Err() != nil:
 		fmt.Fprintf(p.st.Err, "Push interrupted: %d applied, %d unknown; the next fcsync fetch, pull or push finds out which reached FC:\n", len(applied), len(rest))
 	case len(applied) == 0:
 		fmt.Fprintln(p.st.Err, "Push stopped before FC acknowledged any change. Not applied:")
@@ -209,9 +203,7 @@ func pushFailure(err error) error {
 }
 
 // pushScope turns --service and --function into a predicate.
-func pushScope(c *cli.Context) (func(fc.ID) bool, error) {
-	services := c.StringSlice("service")
-	functions := c.StringSlice("function")
+func pushScope(services, functions []string) (func(fc.ID) bool, error) {
 	for _, s := range services {
 		if err := fc.ValidateName(fc.KindService, s); err != nil {
 			return nil, withCode(ExitUsage, fmt.Errorf("--service: %w", err))
@@ -236,7 +228,7 @@ func pushScope(c *cli.Context) (func(fc.ID) bool, error) {
 // (isProjectFile): a stray untracked file elsewhere (.env, notes, an
 // editor's backup) neither stops push nor is committed, since -m must
 // never put into git history what nobody meant to add.
-func (p *project) commitIfDirty(message string) (validated bool, err error) {
+func (p *Project) commitIfDirty(message string) (validated bool, err error) {
 	if busy, err := p.repo.MergeInProgress(); err != nil {
 		return false, err
 	} else if busy {
@@ -286,7 +278,7 @@ func (p *project) commitIfDirty(message string) (validated bool, err error) {
 // isProjectFile reports whether a repository-relative path is one of the
 // project's own files, which -m adds when new: fcsync.yaml and what lies
 // under services/, domains/ and layers/.
-func (p *project) isProjectFile(repoPath string) bool {
+func (p *Project) isProjectFile(repoPath string) bool {
 	rel := repoPath
 	if p.prefix != "" {
 		var ok bool
@@ -301,57 +293,7 @@ func (p *project) isProjectFile(repoPath string) bool {
 	return top == "services" || top == "domains" || top == "layers"
 }
 
-// driftItem is one resource that changed online since the sync point.
-type driftItem struct {
-	ID      fc.ID
-	Reason  string
-	Changes []fsync.ResourceChange
-}
-
-// findDrift lists the resources in scope whose online state differs from
-// the sync point (DESIGN section 3): changed or deleted online (case 2),
-// created online, or existing online without a sync point while the project
-// has them too (case 3).
-func findDrift(sp *syncPoint, local, online *fsync.State, scope func(fc.ID) bool) []driftItem {
-	var out []driftItem
-	for _, id := range fsync.UnionIDs(sp.base, online) {
-		if scope != nil && !scope(id) {
-			continue
-		}
-		b, o := sp.base.Resources[id], online.Resources[id]
-		switch {
-		case o != nil && local.Resources[id] != nil && (b == nil || sp.baseLocal.Resources[id] == nil):
-			// Not at the sync point, or recorded by a deploy while local
-			// never had it (made in the console, never pulled): case 3.
-			out = append(out, driftItem{ID: id, Reason: "exists online but was never deployed from or pulled into this repository"})
-		case b == nil && o != nil:
-			// Like a commit on the remote that a git push has not
-			// merged: the deploy would record local as agreeing with it.
-			out = append(out, driftItem{ID: id, Reason: "created online since the last sync",
-				Changes: fsync.Diff(fsync.NewState(), only(online, id))})
-		case b != nil && o == nil:
-			out = append(out, driftItem{ID: id, Reason: "deleted online since the last sync"})
-		case b != nil && fsync.OnlineChanged(b, o):
-			out = append(out, driftItem{ID: id, Reason: "changed online since the last sync",
-				Changes: fsync.Diff(only(sp.base, id), only(online, id))})
-		}
-	}
-	return out
-}
-
-// only is the part of a state that concerns one resource.
-func only(s *fsync.State, id fc.ID) *fsync.State {
-	out := fsync.NewState()
-	if r := s.Resources[id]; r != nil {
-		out.Resources[id] = r
-	}
-	if code, ok := s.Code[id]; ok {
-		out.Code[id] = code
-	}
-	return out
-}
-
-func (p *project) printDrift(drift []driftItem) {
+func (p *Project) printDrift(drift []fsync.DriftItem) {
 	w := p.st.Err
 	fmt.Fprintf(w, "%s\n", p.color(colorRed, "push refused: online changes that this branch has not merged"))
 	for _, d := range drift {
@@ -377,7 +319,7 @@ func indent(s, by string) string {
 	return by + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+by) + "\n"
 }
 
-func (p *project) printPlan(plan *fsync.Plan, format string) error {
+func (p *Project) printPlan(plan *fsync.Plan, format string) error {
 	if format == "json" {
 		if plan.Ops == nil {
 			plan.Ops = []fsync.Op{}
@@ -389,7 +331,7 @@ func (p *project) printPlan(plan *fsync.Plan, format string) error {
 }
 
 // confirm asks a yes/no question on the terminal; the default is no.
-func (p *project) confirm(question string) bool {
+func (p *Project) confirm(question string) bool {
 	fmt.Fprint(p.st.Err, question)
 	var answer string
 	if _, err := fmt.Fscanln(p.st.In, &answer); err != nil {
@@ -423,7 +365,7 @@ type deployRecord struct {
 // Secrets keep the references the deployed commit gives them, so that
 // local and the new sync point agree; FC's error text is scrubbed, since
 // it may quote what was sent.
-func (p *project) writeDeploy(d deployRecord) (gitstate.Hash, error) {
+func (p *Project) writeDeploy(d deployRecord) (gitstate.Hash, error) {
 	res, sp, applied, applyErr, plan, trailers := d.res, d.sp, d.applied, d.applyErr, d.plan, d.trailers
 	online := p.redact(d.after, res.live.salt, d.local, res.live.state)
 	tree, err := p.liveTree(online, res.live.salt)
