@@ -53,6 +53,12 @@ func TestMain(m *testing.M) {
 }
 
 func runCLI(terminal bool) int {
+	if os.Getenv("FCSYNC_TEST_AGREE") != "" {
+		if msg := agreeBeforePush(os.Args[1:]); msg != "" {
+			fmt.Fprintln(os.Stderr, msg)
+			return 99
+		}
+	}
 	var out, errOut io.Writer = os.Stdout, os.Stderr
 	// A script that sets FCSYNC_TEST_TRANSCRIPT keeps everything every
 	// fcsync command printed in one file, for grepall to search.
@@ -115,8 +121,12 @@ func setupScript(env *testscript.Env) error {
 		"GIT_COMMITTER_EMAIL":             "dev@example.com",
 		"NO_COLOR":                        "1",
 		"TEST_SECRET":                     testSecret,
+		"FCSYNC_TEST_AGREE":               "1",
 	} {
 		env.Setenv(k, v)
+	}
+	if f := os.Getenv("FCSYNC_AGREE_LOG"); f != "" {
+		env.Setenv("FCSYNC_AGREE_LOG", f) // each agreement check appends its comparison
 	}
 	return nil
 }

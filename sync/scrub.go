@@ -67,8 +67,12 @@ func (s *Scrubber) Scrub(text string) string {
 
 var (
 	urlPasswordRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/?#\s@:]*:)[^/?#\s@]+@`)
-	pemBlockRE    = regexp.MustCompile(`(?s)-----BEGIN ([A-Z0-9 ]+)-----.*?(-----END [A-Z0-9 ]+-----|$)`)
-	accessKeyRE   = regexp.MustCompile(`\bLTAI[0-9A-Za-z]{12,30}\b`)
+	// A PEM block ends at its END line, or where the text shown ends: the
+	// end of a JSON string (a diff hunk in `-o json` that shows no END
+	// line) or of the text. Running on to the end of the text ate the
+	// rest of a JSON document.
+	pemBlockRE  = regexp.MustCompile(`(?s)-----BEGIN ([A-Z0-9 ]+)-----.*?(-----END [A-Z0-9 ]+-----|"|$)`)
+	accessKeyRE = regexp.MustCompile(`\bLTAI[0-9A-Za-z]{12,30}\b`)
 )
 
 // scrubByRule hides what the value rules of IsSecretValue recognise.

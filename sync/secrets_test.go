@@ -184,6 +184,12 @@ func TestScrubber(t *testing.T) {
 	t.Parallel()
 	var s Scrubber
 	s.Add("s3cret-value", "ab", "true", "s3cret-value-longer")
+	// A PEM block without its END line inside a JSON string (a diff hunk
+	// of -o json) is hidden to the string's end, and the JSON stays whole.
+	doc := `{"diff":"+  certificate: |-\n    -----BEGIN PRIVATE KEY-----\n    abc\n","path":"x"}`
+	if got, want := s.Scrub(doc), `{"diff":"+  certificate: |-\n    -----BEGIN PRIVATE KEY-----[redacted]","path":"x"}`; got != want {
+		t.Errorf("Scrub(%s) = %s, want %s", doc, got, want)
+	}
 	got := s.Scrub("x s3cret-value-longer y s3cret-value ab true postgres://u:pw@h/db LTAI5tAbcdefghijklmnop -----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----")
 	want := "x [redacted] y [redacted] ab true postgres://u:[redacted]@h/db LTAI[redacted] -----BEGIN PRIVATE KEY-----[redacted]-----END PRIVATE KEY-----"
 	if got != want {

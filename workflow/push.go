@@ -36,7 +36,7 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	if err != nil {
 		return err
 	}
-	validated, err := p.commitIfDirty(opt.Message)
+	validated, err := p.commitIfDirty(opt.Message, format)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func pushScope(services, functions []string) (func(fc.ID) bool, error) {
 // (isProjectFile): a stray untracked file elsewhere (.env, notes, an
 // editor's backup) neither stops push nor is committed, since -m must
 // never put into git history what nobody meant to add.
-func (p *Project) commitIfDirty(message string) (validated bool, err error) {
+func (p *Project) commitIfDirty(message, format string) (validated bool, err error) {
 	if busy, err := p.repo.MergeInProgress(); err != nil {
 		return false, err
 	} else if busy {
@@ -271,7 +271,11 @@ func (p *Project) commitIfDirty(message string) (validated bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	fmt.Fprintf(p.st.Out, "Committed %d changed files as %s.\n", len(dirty), short(h))
+	w := p.st.Out
+	if format == "json" {
+		w = p.st.Err // standard output holds one JSON document
+	}
+	fmt.Fprintf(w, "Committed %d changed files as %s.\n", len(dirty), short(h))
 	return true, nil
 }
 
