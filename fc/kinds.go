@@ -96,6 +96,17 @@ var schemas = func() map[Kind]*Schema {
 	return m
 }()
 
+// ChildKinds returns the kinds whose Parent is k, in apply order.
+func ChildKinds(k Kind) []Kind {
+	var out []Kind
+	for _, sc := range kindTable {
+		if sc.Parent == k && k != "" {
+			out = append(out, sc.Kind)
+		}
+	}
+	return out
+}
+
 // Kinds returns every kind in apply order.
 func Kinds() []Kind {
 	out := make([]Kind, len(kindTable))

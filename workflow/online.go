@@ -46,8 +46,11 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 	}
 	sort.Strings(services)
 
-	// Services, then their functions: one Get and one List per service.
-	var functions []*fc.Resource
+	// Services: one Get each. Then, level by level down the table of
+	// kinds, every child kind of every resource read (a service's
+	// functions, a function's triggers): one List each, and a resource with
+	// code has it read when its checksum moved.
+	var level []*fc.Resource
 	err := parallel(ctx, concurrency, len(services), func(i int) error {
 		id := fc.ServiceID(services[i])
 		svc, err := client.Get(ctx, id)
@@ -60,53 +63,54 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 			return err
 		}
 		add(svc)
-		fns, err := client.ListFunctions(ctx, services[i])
-		if err != nil {
-			return err
-		}
 		mu.Lock()
-		functions = append(functions, fns...)
+		level = append(level, svc)
 		mu.Unlock()
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-
-	// Per function: its triggers, its code when the checksum moved, and
-	// with etags a Get of the function itself.
-	var triggers []*fc.Resource
-	err = parallel(ctx, concurrency, len(functions), func(i int) error {
-		f, err := withETag(ctx, client, functions[i], opt.etags)
+	for len(level) > 0 {
+		parents := level
+		level = nil
+		err := parallel(ctx, concurrency, len(parents), func(i int) error {
+			parent := parents[i]
+			if parent.ID.HasCode() {
+				if err := readCode(ctx, client, st, &mu, parent, opt.prev); err != nil {
+					return err
+				}
+			}
+			for _, kind := range fc.ChildKinds(parent.ID.Kind) {
+				children, err := client.List(ctx, kind, parent.ID)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				level = append(level, children...)
+				mu.Unlock()
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		add(f)
-		if err := readCode(ctx, client, st, &mu, f, opt.prev); err != nil {
-			return err
-		}
-		ts, err := client.ListTriggers(ctx, f.ID.Service, f.ID.Function)
+		// With etags, every resource of the level is read again with Get
+		// (lists carry no ETags).
+		err = parallel(ctx, concurrency, len(level), func(i int) error {
+			r, err := withETag(ctx, client, level[i], opt.etags)
+			if err != nil {
+				return err
+			}
+			add(r)
+			mu.Lock()
+			level[i] = r
+			mu.Unlock()
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		mu.Lock()
-		triggers = append(triggers, ts...)
-		mu.Unlock()
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = parallel(ctx, concurrency, len(triggers), func(i int) error {
-		t, err := withETag(ctx, client, triggers[i], opt.etags)
-		if err != nil {
-			return err
-		}
-		add(t)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	return st, readDomains(ctx, client, st, services, opt.domains)
 }
