@@ -78,6 +78,15 @@ var kindTable = []*Schema{
 		Fields: triggerFields,
 	},
 	{
+		// Aliases (fc-api.md 2.7, A.5) name a version of their service; a
+		// traffic shift in the console is an update like any other.
+		Kind: KindAlias, Parent: KindService, Slots: []Slot{SlotService, SlotName},
+		Noun: "Alias", ListKey: "aliases", NameField: "aliasName",
+		Collection: "/services/{service}/aliases", File: "services/{service}/aliases/{name}.yaml",
+		ETag: true, Name: aliasName,
+		Fields: aliasFields,
+	},
+	{
 		// Custom domains have no ETag (fc-api.md 1.8).
 		Kind: KindDomain, Slots: []Slot{SlotName},
 		Noun: "CustomDomain", ListKey: "customDomains", NameField: "domainName",
@@ -131,6 +140,14 @@ func fcName(max int) func(Kind, string) error {
 		}
 		return nil
 	}
+}
+
+// aliasName is FC's name rule, and LATEST is reserved (fc-api.md A.5).
+func aliasName(k Kind, name string) error {
+	if strings.EqualFold(name, "LATEST") {
+		return fmt.Errorf("invalid %s name %q: LATEST is reserved for the newest code", k, name)
+	}
+	return fcName(128)(k, name)
 }
 
 // domainName accepts any name that is one path segment: FC checks the DNS

@@ -25,6 +25,7 @@ const (
 	KindFunction Kind = "function"
 	KindTrigger  Kind = "trigger"
 	KindDomain   Kind = "domain"
+	KindAlias    Kind = "alias"
 )
 
 // ID identifies one FC resource. Which names are set depends on the kind:

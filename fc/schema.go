@@ -204,6 +204,18 @@ var triggerFields = []Field{
 	owned("domainName"), owned("urlInternet"), owned("urlIntranet"), owned("status"), owned("targetArn"),
 }
 
+// aliasFields: fc-api.md A.5. Weights are a share of traffic, 0 to 1
+// each; resolvePolicy's values are the reference's (Random, Content).
+var aliasFields = []Field{
+	{Name: "versionId", Type: TString, Required: true},
+	strF("description"),
+	{Name: "additionalVersionWeight", Type: TMap, Elem: &Field{Type: TFloat, HasRange: true, Min: 0, Max: 1}},
+	enum("resolvePolicy", "Random", "Content"),
+	obj("routePolicy", strF("condition"),
+		objList("policyItems", strF("type"), strF("key"), strF("operator"), strF("value"))),
+	owned("aliasName"), owned("createdTime"), owned("lastModifiedTime"),
+}
+
 var domainFields = []Field{
 	enum("protocol", "HTTP", "HTTPS", "HTTP,HTTPS"),
 	obj("routeConfig", objList("routes", strF("path"), strF("serviceName"), strF("functionName"), strF("qualifier"),
