@@ -40,6 +40,26 @@ func checkFuncraftMade(t *testing.T, client *fcopen.Client) {
 	}
 }
 
+// checkFuncraftAsync reads back through the Go SDK the async invocation
+// config kinds.test.js deployed as funcraft does, the last time in
+// PascalCase: the Go SDK decodes FC's camelCase keys only.
+func checkFuncraftAsync(t *testing.T, client *fcopen.Client) {
+	t.Helper()
+	cfg, err := client.GetFunctionAsyncInvokeConfig(tea.String(funcraftAsync), tea.String(funcraftAsyncFunc),
+		&fcopen.GetFunctionAsyncInvokeConfigRequest{Qualifier: tea.String("LATEST")})
+	if err != nil {
+		t.Fatalf("go sdk: get async invoke config of %s/%s: %v", funcraftAsync, funcraftAsyncFunc, err)
+	}
+	b := cfg.Body
+	onSuccess := "acs:fc:cn-hangzhou:" + testAccount.AccountID + ":services/" + funcraftAsync + "/functions/" + funcraftAsyncFunc
+	if tea.Int64Value(b.MaxAsyncRetryAttempts) != 3 || tea.Int64Value(b.MaxAsyncEventAgeInSeconds) != 20 ||
+		b.DestinationConfig == nil || b.DestinationConfig.OnSuccess == nil ||
+		tea.StringValue(b.DestinationConfig.OnSuccess.Destination) != onSuccess ||
+		tea.StringValue(b.Qualifier) != "LATEST" || tea.StringValue(b.Function) != funcraftAsyncFunc {
+		t.Errorf("funcraft async config read by the Go SDK: %v", b)
+	}
+}
+
 // checkFuncraftClone clones the funcraft-made service with fcsync: the
 // project files hold FC's camelCase names and no PascalCase one.
 func checkFuncraftClone(t *testing.T, endpoint string) {

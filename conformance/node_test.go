@@ -36,6 +36,11 @@ const (
 	funcraftService = "funcraft-made"
 	funcraftFunc    = "api"
 
+	// kinds.test.js leaves funcraftAsync with the async invocation config
+	// funcraft deploys for a template's AsyncConfiguration.
+	funcraftAsync     = "funcraft-async"
+	funcraftAsyncFunc = "worker"
+
 	// fc2Version is the SDK release the reference was captured from.
 	fc2Version = "2.6.6"
 )
@@ -88,6 +93,7 @@ func TestNodeSDK(t *testing.T) {
 
 	checkNodeMade(t, client)
 	checkFuncraftMade(t, client)
+	checkFuncraftAsync(t, client)
 	checkFuncraftClone(t, srv.URL)
 }
 
@@ -141,13 +147,18 @@ func newGoClient(t *testing.T, serverURL string) *fcopen.Client {
 	return client
 }
 
-// runNodeTest runs fc2.test.js with node's own test runner and requires it to
-// pass; node's report goes to the test log line by line.
+// nodeTestFiles are the conformance files node runs: fc2.test.js for
+// services, functions, triggers and domains, kinds.test.js for what hangs
+// off them (versions, aliases, configs, tags, layers, bindings, invocations).
+var nodeTestFiles = []string{"fc2.test.js", "kinds.test.js"}
+
+// runNodeTest runs nodeTestFiles with node's own test runner and requires
+// them to pass; node's report goes to the test log line by line.
 func runNodeTest(t *testing.T, node string, env []string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "fc2.test.js")
+	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-reporter=spec"}, nodeTestFiles...)...)
 	cmd.Dir = "node"
 	cmd.Env = append(os.Environ(), env...) // later entries win over inherited FC_* values
 	log := &lineLogger{t: t, prefix: "node: "}
@@ -158,7 +169,7 @@ func runNodeTest(t *testing.T, node string, env []string) {
 	err := cmd.Run()
 	log.flush()
 	if err != nil {
-		t.Fatalf("node --test fc2.test.js: %v (its report is in the log above)", err)
+		t.Fatalf("node --test %s: %v (its report is in the log above)", strings.Join(nodeTestFiles, " "), err)
 	}
 }
 

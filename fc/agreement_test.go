@@ -7,6 +7,7 @@ import (
 
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/fc/emulator"
+	"github.com/fcsync/fcsync/internal/fcconsole"
 )
 
 // TestTableAgreesWithEmulator holds fcsync's table of kinds and the
@@ -16,10 +17,20 @@ import (
 // either shows up here as a disagreement.
 func TestTableAgreesWithEmulator(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, startEmulator(t, emulator.Options{MaxFunctionsPerService: 1000}))
+	srv := startEmulator(t, emulator.Options{MaxFunctionsPerService: 1000})
+	c := newClient(t, srv)
 	ctx := testContext(t)
 	mustCreate(t, c, fc.ServiceID("svc"), nil, nil)
 	code := makeZip(t, map[string]string{"index.py": ""})
+	// FC refuses a layer version that does not exist, which no table can
+	// know: the samples name one that does.
+	console, err := fcconsole.New(srv.URL, testKeyID, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := console.PublishLayer("x", code, "python3.9"); err != nil {
+		t.Fatal(err)
+	}
 
 	type sample struct {
 		kind fc.Kind
@@ -62,7 +73,7 @@ func TestTableAgreesWithEmulator(t *testing.T) {
 	fn("environmentVariables", map[string]any{"PORT": "8080"})
 	fn("environmentVariables", map[string]any{"PORT": int64(8080)})
 	fn("environmentVariables", map[string]any{"ON": true})
-	fn("layers", []any{"acs:fc:cn-hangzhou:1:layers/x/versions/1"})
+	fn("layers", []any{"acs:fc:cn-hangzhou:" + testAccount + ":layers/x/versions/1"})
 	fn("layers", "acs:fc:x")
 	fn("instanceLifecycleConfig", map[string]any{"preStop": map[string]any{"handler": "h", "timeout": int64(90)}})
 	fn("instanceLifecycleConfig", map[string]any{"preStop": map[string]any{"handler": "h", "timeout": int64(91)}})

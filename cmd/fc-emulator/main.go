@@ -2,6 +2,12 @@
 // address, for tests, demos and benchmarks that talk to it through the real
 // SDKs. It prints the address it listens on as the first line of standard
 // output, then serves until SIGINT or SIGTERM.
+//
+// Besides the API, it serves control endpoints under /_emulator/: stats,
+// faults, inject, and for tests of what a deploy leaves behind, OSS objects
+// code can be read from (PUT /_emulator/oss/<bucket>/<object>) and canned
+// answers to a function's invocations (PUT /_emulator/invoke/<svc>/<fn>
+// with {"status":200,"header":{...},"body":"..."}; DELETE to echo again).
 package main
 
 import (
@@ -34,6 +40,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address (127.0.0.1:0 picks a free port)")
 	var opts emulator.Options
 	fs.StringVar(&opts.AccountID, "account-id", "", "account id (default $ALIBABA_CLOUD_ACCOUNT_ID)")
+	fs.StringVar(&opts.Region, "region", "cn-hangzhou", "the region the emulator plays, in ARNs and account settings")
 	fs.StringVar(&opts.AccessKeyID, "access-key-id", "", "the access key id accepted (default $ALIBABA_CLOUD_ACCESS_KEY_ID)")
 	fs.StringVar(&opts.AccessKeySecret, "access-key-secret", "", "its secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET)")
 	fs.Var(accessKeys{&opts.Keys}, "access-key", "ID:SECRET or ID:SECRET:STS_TOKEN: one more key pair accepted (repeatable)")

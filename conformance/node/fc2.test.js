@@ -12,21 +12,9 @@
 
 const { describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
-const FC = require('@alicloud/fc2');
 const { crc64, makeZip } = require('./codezip');
+const { accessKeyID, accessKeySecret, client, newClient, rejectsWith, downloadCode } = require('./harness');
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`fc2.test.js: environment variable ${name} is not set`);
-  }
-  return value;
-};
-
-const endpoint = env('FC_ENDPOINT');
-const accountId = env('FC_ACCOUNT_ID');
-const accessKeyID = env('FC_ACCESS_KEY_ID');
-const accessKeySecret = env('FC_ACCESS_KEY_SECRET');
 const goCreatedService = process.env.FC_GO_CREATED_SERVICE;
 const stsKey = {
   id: process.env.FC_STS_KEY_ID,
@@ -46,31 +34,6 @@ const NODE_MADE = {
   triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] },
 };
 
-const newClient = (keyID, secret, securityToken) =>
-  new FC(accountId, {
-    accessKeyID: keyID,
-    accessKeySecret: secret,
-    securityToken,
-    region: 'cn-hangzhou',
-    endpoint,
-    timeout: 10000,
-  });
-
-const client = newClient(accessKeyID, accessKeySecret);
-
-// rejectsWith asserts that promise fails the way fc2 reports an FC error:
-// err.code is the ErrorCode, and the message carries the HTTP status and the
-// X-Fc-Request-Id (36 characters, as FC's request ids are).
-async function rejectsWith(promise, code, status) {
-  await assert.rejects(promise, (err) => {
-    assert.equal(err.code, code, `error code (message: ${err.message})`);
-    assert.equal(err.name, `FC${code}Error`);
-    assert.match(err.message, new RegExp(` failed with ${status}\\. `));
-    assert.match(err.message, /requestid: [^ ,]{36}, /);
-    return true;
-  });
-}
-
 const zipV1 = makeZip({
   'index.js': "exports.handler = (event, context, callback) => callback(null, 'v1');\n",
 });
@@ -78,14 +41,6 @@ const zipV2 = makeZip({
   'index.js': "exports.handler = (event, context, callback) => callback(null, 'v2');\n",
   'package.json': '{"name":"hello","version":"2.0.0"}\n',
 });
-
-// downloadCode fetches the URL getFunctionCode returned, with no signature,
-// as FC's (OSS) code URLs are fetched.
-async function downloadCode(url) {
-  const resp = await fetch(url);
-  assert.equal(resp.status, 200, `GET ${url}`);
-  return Buffer.from(await resp.arrayBuffer());
-}
 
 describe('codeChecksum reference', () => {
   it('CRC-64/XZ of "123456789" is the published check value', () => {

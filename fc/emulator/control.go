@@ -39,7 +39,9 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, requestI
 	case strings.HasPrefix(path, "/code/") && r.Method == http.MethodGet:
 		e.serveCode(w, r, requestID, strings.TrimPrefix(path, "/code/"))
 	default:
-		writeError(w, requestID, pathNotSupported(r))
+		if !e.serveKindsControl(w, r, requestID, path) {
+			writeError(w, requestID, pathNotSupported(r))
+		}
 	}
 }
 
@@ -58,12 +60,7 @@ func (e *Emulator) serveCode(w http.ResponseWriter, r *http.Request, requestID, 
 		return
 	}
 	e.mu.Lock()
-	var zip []byte
-	if svc := e.st.Services[parts[0]]; svc != nil {
-		if fn := svc.Functions[parts[1]]; fn != nil && fn.CodeBlob != "" && Checksum(fn.code) == parts[2] {
-			zip = fn.code
-		}
-	}
+	zip := e.st.codeOf(parts[0], parts[1], parts[2])
 	e.mu.Unlock()
 	if zip == nil {
 		// OSS answers a missing object with 404 NoSuchKey.

@@ -24,6 +24,12 @@ import (
 
 // Options configure an Emulator.
 type Options struct {
+	// Region is the region the emulator plays, in ARNs
+	// (acs:fc:<region>:<account>:...); cn-hangzhou if empty. AvailableAZs
+	// are the zones GetAccountSettings lists (Guess: three zones named after
+	// the region if empty).
+	Region       string
+	AvailableAZs []string
 	// AccountID is the account the emulator plays; AccessKeyID and
 	// AccessKeySecret are the key pair whose signatures it accepts, and Keys
 	// more of them (other users, STS credentials).
@@ -59,10 +65,11 @@ type Emulator struct {
 	faults *faultState
 	stats  *stats
 
-	mu      sync.Mutex // guards st, saved and baseURL
+	mu      sync.Mutex // guards st, saved, baseURL and invoke
 	st      *store
 	saved   []byte // the state last written to DataDir
 	baseURL string // set by Start; else derived from each request's Host
+	invoke  invokeState
 }
 
 // New builds an emulator, loading the state in opts.DataDir if there is one.
@@ -72,6 +79,12 @@ func New(opts Options) (*Emulator, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Region == "" {
+		opts.Region = "cn-hangzhou"
+	}
+	if opts.AvailableAZs == nil {
+		opts.AvailableAZs = []string{opts.Region + "-f", opts.Region + "-g", opts.Region + "-h"}
 	}
 	if opts.MaxCodeSize <= 0 {
 		opts.MaxCodeSize = 100 << 20
@@ -158,6 +171,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req.body = body
 	req.account = e.opts.AccountID
+	req.requestID = requestID
 	req.now = e.opts.Now()
 	rep, aerr := e.serve(req, r, in.editBefore)
 	if in.lose && dropConnection(w) {
@@ -169,6 +183,15 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if rep.etag != "" {
 		w.Header().Set("ETag", rep.etag)
+	}
+	for k, v := range rep.header {
+		w.Header().Set(k, v)
+	}
+	if rep.raw != nil {
+		w.Header().Set("Content-Type", rep.raw.contentType)
+		w.WriteHeader(rep.status)
+		w.Write(rep.raw.data)
+		return
 	}
 	if rep.body == nil {
 		w.WriteHeader(rep.status)
@@ -210,12 +233,22 @@ func pathNotSupported(r *http.Request) *apiError {
 }
 
 // editConcurrently plays a console edit of the resource req targets, as
-// EditBefore asks: description, lastModifiedTime and ETag change.
+// EditBefore asks: description, lastModifiedTime and ETag change (an
+// on-demand config, which has neither, gets one more instance).
 func (e *Emulator) editConcurrently(req *request) *apiError {
 	var attrs map[string]any
 	var etag *string
 	if svc := e.st.Services[req.svc]; svc != nil {
 		attrs, etag = svc.Attrs, &svc.ETag
+		if a := svc.Aliases[req.alias]; a != nil {
+			attrs, etag = a.Attrs, &a.ETag
+		}
+		if c := svc.OnDemand.get(req.fn, req.qualifier); c != nil && strings.Contains(req.action, "OnDemand") {
+			n, _ := asInt(c.Attrs["maximumInstanceCount"])
+			c.Attrs["maximumInstanceCount"] = n + 1
+			c.ETag = e.st.freshETag(c.Attrs, e.opts.Now())
+			return e.commit()
+		}
 		if fn := svc.Functions[req.fn]; fn != nil {
 			attrs, etag = fn.Attrs, &fn.ETag
 			if t := fn.Triggers[req.trigger]; t != nil {
@@ -237,11 +270,19 @@ func (e *Emulator) editConcurrently(req *request) *apiError {
 }
 
 // reply is a successful answer: a JSON object body (nil for 204) and the
-// resource's ETag where it has one.
+// resource's ETag where it has one. An invocation answers with raw bytes
+// and headers of its own instead.
 type reply struct {
 	status int
 	body   map[string]any
 	etag   string
+	header map[string]string
+	raw    *rawBody
+}
+
+type rawBody struct {
+	contentType string
+	data        []byte
 }
 
 func ok(body map[string]any, etag string) (reply, *apiError) {

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"net/http"
 	"net/url"
@@ -38,7 +37,8 @@ func (e *Emulator) lookupFunction(req *request) (*service, *function, *apiError)
 }
 
 // decodeCode reads the code package of a create or update: the base64 zip in
-// code.zipFile. present is false when the body has no code.
+// code.zipFile, or an OSS object (oss.go). present is false when the body
+// has no code.
 func (e *Emulator) decodeCode(req *request, obj map[string]any) (zip []byte, present bool, aerr *apiError) {
 	raw, present := obj["code"]
 	if !present {
@@ -48,36 +48,8 @@ func (e *Emulator) decodeCode(req *request, obj map[string]any) (zip []byte, pre
 	if !isObj {
 		return nil, true, invalidArgument("code must be an object")
 	}
-	b64, hasZip := code["zipFile"].(string)
-	_, hasOSS := code["ossBucketName"]
-	switch {
-	case hasZip && hasOSS:
-		return nil, true, invalidArgument("code.zipFile and code.ossBucketName are mutually exclusive")
-	case hasOSS:
-		// The emulator has no OSS to fetch the object from (fc-api.md 2.3
-		// leaves this to the emulator).
-		return nil, true, invalidArgument("code in OSS is not supported by the emulator; send code.zipFile")
-	case !hasZip:
-		return nil, true, invalidArgument("code.zipFile is required")
-	}
-	if int64(base64.StdEncoding.DecodedLen(len(b64))) > e.opts.MaxCodeSize+2 {
-		return nil, true, entityTooLarge(e.opts.MaxCodeSize)
-	}
-	zip, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil {
-		return nil, true, invalidArgument("code.zipFile is not valid base64: %v", err)
-	}
-	if int64(len(zip)) > e.opts.MaxCodeSize {
-		return nil, true, entityTooLarge(e.opts.MaxCodeSize)
-	}
-	if aerr := checkZip(zip); aerr != nil {
-		return nil, true, aerr
-	}
-	// Guess: the code for a checksum mismatch is not documented.
-	if want := req.header.Get("X-Fc-Code-Checksum"); want != "" && want != Checksum(zip) {
-		return nil, true, invalidArgument("X-Fc-Code-Checksum %s does not match the code's checksum %s", want, Checksum(zip))
-	}
-	return zip, true, nil
+	zip, aerr = e.codePackage(req, code, "code")
+	return zip, true, aerr
 }
 
 // setCode stores a function's code package and the fields derived from it.
@@ -124,6 +96,9 @@ func (e *Emulator) createFunction(req *request) (reply, *apiError) {
 	if aerr := checkFunctionRules(attrs); aerr != nil {
 		return reply{}, aerr
 	}
+	if aerr := e.resolveLayers(req, attrs, obj); aerr != nil {
+		return reply{}, aerr
+	}
 	attrs["functionName"] = name
 	attrs["functionId"] = newUUID()
 	attrs["createdTime"] = e.st.stamp(req.now)
@@ -143,12 +118,27 @@ func (e *Emulator) createFunction(req *request) (reply, *apiError) {
 	return ok(renderFunction(fn), fn.ETag)
 }
 
-func (e *Emulator) getFunction(req *request) (reply, *apiError) {
-	_, fn, aerr := e.lookupFunction(req)
+// lookupView finds the function req names as its qualifier sees it: live,
+// or in the version the qualifier resolves to.
+func (e *Emulator) lookupView(req *request) (view, *function, *apiError) {
+	svc, aerr := e.lookupService(req)
 	if aerr != nil {
-		return reply{}, aerr
+		return view{}, nil, aerr
 	}
-	if aerr := checkQualifier(req.svc, req.qualifier); aerr != nil {
+	v, aerr := viewOf(svc, req.svc, req.qualifier)
+	if aerr != nil {
+		return view{}, nil, aerr
+	}
+	fn := v.functions[req.fn]
+	if fn == nil {
+		return view{}, nil, functionNotFound(req.svc, req.fn)
+	}
+	return v, fn, nil
+}
+
+func (e *Emulator) getFunction(req *request) (reply, *apiError) {
+	_, fn, aerr := e.lookupView(req)
+	if aerr != nil {
 		return reply{}, aerr
 	}
 	return ok(renderFunction(fn), fn.ETag)
@@ -176,6 +166,9 @@ func (e *Emulator) updateFunction(req *request) (reply, *apiError) {
 	if aerr := checkFunctionRules(updated); aerr != nil {
 		return reply{}, aerr
 	}
+	if aerr := e.resolveLayers(req, updated, obj); aerr != nil {
+		return reply{}, aerr
+	}
 	fn.Attrs = updated
 	if hasCode {
 		setCode(fn, zip)
@@ -198,6 +191,10 @@ func (e *Emulator) deleteFunction(req *request) (reply, *apiError) {
 	if len(fn.Triggers) > 0 {
 		return reply{}, errorf(http.StatusConflict, "FunctionNotEmpty", "function '%s' has active triggers", req.fn)
 	}
+	if aerr := checkNoProvision(svc, req.svc, req.fn, ""); aerr != nil {
+		return reply{}, aerr
+	}
+	forgetFunctionConfigs(svc, req.fn)
 	delete(svc.Functions, req.fn)
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
@@ -210,16 +207,17 @@ func (e *Emulator) listFunctions(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	if aerr := checkQualifier(req.svc, req.qualifier); aerr != nil {
+	v, aerr := viewOf(svc, req.svc, req.qualifier)
+	if aerr != nil {
 		return reply{}, aerr
 	}
-	page, next, aerr := paginate(sortedKeys(svc.Functions), req.query)
+	page, next, aerr := paginate(sortedKeys(v.functions), req.query)
 	if aerr != nil {
 		return reply{}, aerr
 	}
 	items := make([]map[string]any, 0, len(page))
 	for _, name := range page {
-		items = append(items, renderFunction(svc.Functions[name]))
+		items = append(items, renderFunction(v.functions[name]))
 	}
 	return listReply("functions", items, next)
 }
@@ -227,11 +225,8 @@ func (e *Emulator) listFunctions(req *request) (reply, *apiError) {
 // getFunctionCode answers with a URL the emulator itself serves, in place of
 // FC's signed OSS URL.
 func (e *Emulator) getFunctionCode(req *request) (reply, *apiError) {
-	_, fn, aerr := e.lookupFunction(req)
+	_, fn, aerr := e.lookupView(req)
 	if aerr != nil {
-		return reply{}, aerr
-	}
-	if aerr := checkQualifier(req.svc, req.qualifier); aerr != nil {
 		return reply{}, aerr
 	}
 	if fn.CodeBlob == "" {

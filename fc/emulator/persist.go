@@ -12,7 +12,8 @@ import (
 )
 
 // On disk, DataDir holds state.json (the store without code) and code/<sha256>
-// (one file per distinct zip). Every file is written to a temporary name,
+// (one file per distinct zip: of functions, published versions, layers and
+// OSS objects). Every file is written to a temporary name,
 // synced and renamed into place, and code is written before the state that
 // names it, so a process killed at any point leaves either the old or the new
 // state, each complete.
@@ -64,6 +65,12 @@ func (e *Emulator) decodeState(b []byte) (*store, error) {
 	if st.Domains == nil {
 		st.Domains = map[string]*domain{}
 	}
+	if st.Layers == nil {
+		st.Layers = map[string]*layer{}
+	}
+	if st.OSS == nil {
+		st.OSS = map[string]*blobRef{}
+	}
 	for _, svc := range st.Services {
 		if svc.Functions == nil {
 			svc.Functions = map[string]*function{}
@@ -72,15 +79,21 @@ func (e *Emulator) decodeState(b []byte) (*store, error) {
 			if fn.Triggers == nil {
 				fn.Triggers = map[string]*trigger{}
 			}
-			if fn.CodeBlob == "" {
-				continue
-			}
-			code, err := os.ReadFile(filepath.Join(e.opts.DataDir, codeDir, fn.CodeBlob))
-			if err != nil {
-				return nil, fmt.Errorf("emulator: load code: %w", err)
-			}
-			fn.code = code
 		}
+	}
+	var loadErr error
+	st.eachBlob(func(name *string, data *[]byte) {
+		if *name == "" || loadErr != nil {
+			return
+		}
+		code, err := os.ReadFile(filepath.Join(e.opts.DataDir, codeDir, *name))
+		if err != nil {
+			loadErr = fmt.Errorf("emulator: load code: %w", err)
+		}
+		*data = code
+	})
+	if loadErr != nil {
+		return nil, loadErr
 	}
 	return st, nil
 }
@@ -107,19 +120,19 @@ func (e *Emulator) commit() *apiError {
 func (e *Emulator) persist() error {
 	dir := filepath.Join(e.opts.DataDir, codeDir)
 	live := map[string]bool{}
-	for _, svc := range e.st.Services {
-		for _, fn := range svc.Functions {
-			if fn.CodeBlob == "" {
-				continue
-			}
-			live[fn.CodeBlob] = true
-			if _, err := os.Stat(filepath.Join(dir, fn.CodeBlob)); err == nil {
-				continue
-			}
-			if err := writeFileAtomic(dir, fn.CodeBlob, fn.code); err != nil {
-				return err
-			}
+	var writeErr error
+	e.st.eachBlob(func(name *string, data *[]byte) {
+		if *name == "" || live[*name] || writeErr != nil {
+			return
 		}
+		live[*name] = true
+		if _, err := os.Stat(filepath.Join(dir, *name)); err == nil {
+			return
+		}
+		writeErr = writeFileAtomic(dir, *name, *data)
+	})
+	if writeErr != nil {
+		return writeErr
 	}
 	b, err := json.Marshal(e.st)
 	if err != nil {

@@ -26,11 +26,16 @@ type request struct {
 	fn            string
 	trigger       string
 	domain        string
+	alias         string
+	version       string // a service version (DeleteServiceVersion) or layer version
+	layer         string
+	vpcID         string
 	query         url.Values
 	header        http.Header
 	body          []byte
 	baseURL       string
 	account       string
+	requestID     string
 	now           time.Time
 }
 
@@ -91,7 +96,7 @@ func route(method string, segs []string, req *request) string {
 		return pick(method, n, "CustomDomain", "CustomDomains")
 	case "services":
 	default:
-		return ""
+		return routeAccountLevel(method, segs, req)
 	}
 	if n >= 2 {
 		// Service names cannot contain '.', so "svc.q" is a qualified service.
@@ -103,9 +108,17 @@ func route(method string, segs []string, req *request) string {
 	switch segs[2] {
 	case "functions":
 	case "versions":
+		if n == 4 {
+			req.version = segs[3]
+		}
 		return pickVersion(method, n)
 	case "aliases":
+		if n == 4 {
+			req.alias = segs[3]
+		}
 		return pick(method, n-2, "Alias", "Aliases")
+	case "bindings":
+		return routeBindings(method, segs, req)
 	default:
 		return ""
 	}
@@ -126,7 +139,7 @@ func route(method string, segs []string, req *request) string {
 		}
 		return pick(method, n-4, "Trigger", "Triggers")
 	}
-	return ""
+	return routeFunctionConfig(method, segs)
 }
 
 // pick names the CRUD action on a collection (n == 1) or one item (n == 2).
@@ -162,10 +175,13 @@ func pickVersion(method string, n int) string {
 // (PUT /services/svc.prod): versions are immutable and an alias is not the
 // service, so FC changes nothing through them. Guess: the reference does not
 // give FC's code for it; a qualifier naming LATEST is the service itself and
-// is let through.
+// is let through. The per-qualifier configurations (provision, on-demand,
+// async invocation) are written through the qualified path by the Node SDK,
+// so they are not writes to the version or alias.
 func (req *request) checkQualifiedWrite() *apiError {
 	if !req.pathQualified || req.qualifier == "LATEST" || req.action == "InvokeFunction" ||
-		strings.HasPrefix(req.action, "Get") || strings.HasPrefix(req.action, "List") {
+		strings.HasPrefix(req.action, "Get") || strings.HasPrefix(req.action, "List") ||
+		qualifierScoped[req.action] {
 		return nil
 	}
 	return invalidArgument("%s cannot be sent to the qualified service '%s.%s': only LATEST can be changed; address service '%s'",

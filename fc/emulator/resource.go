@@ -1,11 +1,9 @@
 package emulator
 
 import (
-	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -71,16 +69,9 @@ const (
 // startKey (both inclusive), at most limit of them; next is the first name
 // not returned, "" at the end.
 func paginate(names []string, q url.Values) (page []string, next string, aerr *apiError) {
-	limit := defaultLimit
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		// Guess: FC documents 100 as the maximum but not what it does past it,
-		// nor for 0; refusing beats a page of zero items and a token that
-		// never advances.
-		if err != nil || n < 1 || n > maxLimit {
-			return nil, "", invalidArgument("limit is set to an invalid value (allowed: 1 to %d, actual: '%s')", maxLimit, s)
-		}
-		limit = n
+	limit, aerr := parseLimit(q)
+	if aerr != nil {
+		return nil, "", aerr
 	}
 	sort.Strings(names)
 	prefix, start := q.Get("prefix"), q.Get("startKey")
@@ -110,17 +101,4 @@ func listReply(key string, items []map[string]any, next string) (reply, *apiErro
 		body["nextToken"] = next
 	}
 	return ok(body, "")
-}
-
-// checkQualifier resolves the qualifier of a read. Versions and aliases are
-// not emulated, so only LATEST exists; any other qualifier is the missing
-// version (a number) or alias (a name) FC reports.
-func checkQualifier(svc, q string) *apiError {
-	if q == "" || q == "LATEST" {
-		return nil
-	}
-	if strings.Trim(q, "0123456789") == "" {
-		return errorf(http.StatusNotFound, "VersionNotFound", "version '%s' of service '%s' does not exist", q, svc)
-	}
-	return errorf(http.StatusNotFound, "AliasNotFound", "alias '%s' of service '%s' does not exist", q, svc)
 }

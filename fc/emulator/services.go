@@ -30,6 +30,45 @@ var handlers = map[string]func(*Emulator, *request) (reply, *apiError){
 	"DeleteCustomDomain": (*Emulator).deleteCustomDomain,
 	"ListCustomDomains":  (*Emulator).listCustomDomains,
 	"GetAccountSettings": (*Emulator).getAccountSettings,
+
+	"PublishServiceVersion": (*Emulator).publishServiceVersion,
+	"ListServiceVersions":   (*Emulator).listServiceVersions,
+	"DeleteServiceVersion":  (*Emulator).deleteServiceVersion,
+	"CreateAlias":           (*Emulator).createAlias,
+	"GetAlias":              (*Emulator).getAlias,
+	"UpdateAlias":           (*Emulator).updateAlias,
+	"DeleteAlias":           (*Emulator).deleteAlias,
+	"ListAliases":           (*Emulator).listAliases,
+
+	"PutProvisionConfig":              (*Emulator).putProvisionConfig,
+	"GetProvisionConfig":              (*Emulator).getProvisionConfig,
+	"ListProvisionConfigs":            (*Emulator).listProvisionConfigs,
+	"PutFunctionOnDemandConfig":       (*Emulator).putOnDemandConfig,
+	"GetFunctionOnDemandConfig":       (*Emulator).getOnDemandConfig,
+	"DeleteFunctionOnDemandConfig":    (*Emulator).deleteOnDemandConfig,
+	"ListOnDemandConfigs":             (*Emulator).listOnDemandConfigs,
+	"PutFunctionAsyncInvokeConfig":    (*Emulator).putAsyncInvokeConfig,
+	"GetFunctionAsyncInvokeConfig":    (*Emulator).getAsyncInvokeConfig,
+	"DeleteFunctionAsyncInvokeConfig": (*Emulator).deleteAsyncInvokeConfig,
+	"ListFunctionAsyncInvokeConfigs":  (*Emulator).listAsyncInvokeConfigs,
+
+	"TagResource":         (*Emulator).tagResource,
+	"UntagResource":       (*Emulator).untagResource,
+	"GetResourceTags":     (*Emulator).getResourceTags,
+	"ListTaggedResources": (*Emulator).listTaggedResources,
+
+	"CreateLayerVersion":   (*Emulator).createLayerVersion,
+	"GetLayerVersion":      (*Emulator).getLayerVersion,
+	"GetLayerVersionByArn": (*Emulator).getLayerVersionByArn,
+	"DeleteLayerVersion":   (*Emulator).deleteLayerVersion,
+	"ListLayerVersions":    (*Emulator).listLayerVersions,
+	"ListLayers":           (*Emulator).listLayers,
+
+	"CreateVpcBinding": (*Emulator).createVpcBinding,
+	"ListVpcBindings":  (*Emulator).listVpcBindings,
+	"DeleteVpcBinding": (*Emulator).deleteVpcBinding,
+
+	"InvokeFunction": (*Emulator).invokeFunction,
 }
 
 var serviceOwned = []string{"serviceName", "serviceId", "createdTime", "lastModifiedTime", "useSLRAuthentication"}
@@ -76,10 +115,11 @@ func (e *Emulator) getService(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	if aerr := checkQualifier(req.svc, req.qualifier); aerr != nil {
+	v, aerr := viewOf(svc, req.svc, req.qualifier)
+	if aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(svc.Attrs), svc.ETag)
+	return ok(clone(v.service), v.etag)
 }
 
 func (e *Emulator) updateService(req *request) (reply, *apiError) {
@@ -119,6 +159,9 @@ func (e *Emulator) deleteService(req *request) (reply, *apiError) {
 	if len(svc.Functions) > 0 {
 		return reply{}, errorf(http.StatusConflict, "ServiceNotEmpty", "service '%s' is not empty", req.svc)
 	}
+	if aerr := checkServiceEmpty(svc, req.svc); aerr != nil {
+		return reply{}, aerr
+	}
 	delete(e.st.Services, req.svc)
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
@@ -127,7 +170,7 @@ func (e *Emulator) deleteService(req *request) (reply, *apiError) {
 }
 
 func (e *Emulator) listServices(req *request) (reply, *apiError) {
-	page, next, aerr := paginate(sortedKeys(e.st.Services), req.query)
+	page, next, aerr := paginate(e.servicesTagged(req.query), req.query)
 	if aerr != nil {
 		return reply{}, aerr
 	}
@@ -138,8 +181,15 @@ func (e *Emulator) listServices(req *request) (reply, *apiError) {
 	return listReply("services", items, next)
 }
 
-func (e *Emulator) getAccountSettings(*request) (reply, *apiError) {
-	return ok(map[string]any{"availableAZs": []any{}, "defaultRole": ""}, "")
+// getAccountSettings answers with the zones configured and FC's default
+// role, AliyunFCDefaultRole. Guess: the role is named by its ARN, as
+// services' roles are.
+func (e *Emulator) getAccountSettings(req *request) (reply, *apiError) {
+	azs := make([]any, len(e.opts.AvailableAZs))
+	for i, az := range e.opts.AvailableAZs {
+		azs[i] = az
+	}
+	return ok(map[string]any{"availableAZs": azs, "defaultRole": "acs:ram::" + req.account + ":role/aliyunfcdefaultrole"}, "")
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -19,12 +19,17 @@ type store struct {
 	Clock    time.Time           `json:"clock"`
 	Services map[string]*service `json:"services"`
 	Domains  map[string]*domain  `json:"domains"`
+	// Layers and OSS are account-level: layer versions, and the objects
+	// code can be read from (oss.go).
+	Layers map[string]*layer   `json:"layers,omitempty"`
+	OSS    map[string]*blobRef `json:"oss,omitempty"`
 }
 
 type service struct {
 	Attrs     map[string]any       `json:"attrs"`
 	ETag      string               `json:"etag"`
 	Functions map[string]*function `json:"functions"`
+	serviceKinds
 }
 
 type function struct {
@@ -47,7 +52,8 @@ type domain struct {
 }
 
 func newStore() *store {
-	return &store{Services: map[string]*service{}, Domains: map[string]*domain{}}
+	return &store{Services: map[string]*service{}, Domains: map[string]*domain{},
+		Layers: map[string]*layer{}, OSS: map[string]*blobRef{}}
 }
 
 // timeLayout is RFC 3339 in UTC with a fixed millisecond part, so that

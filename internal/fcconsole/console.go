@@ -25,7 +25,9 @@ import (
 )
 
 // Usage lists the operations Run understands.
-const Usage = `create-service SVC [JSON]
+const Usage = baseUsage + "\n" + kindsUsage
+
+const baseUsage = `create-service SVC [JSON]
 create-function SVC FN JSON [CODEDIR | ZIPFILE]
 update-function SVC FN JSON
 update-code SVC FN CODEDIR | ZIPFILE
@@ -71,6 +73,12 @@ func New(endpoint, keyID, secret string) (*Console, error) {
 func (c *Console) Run(args []string, out io.Writer) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%w: no operation\n%s", ErrUsage, Usage)
+	}
+	if op, ok := kindOps[args[0]]; ok {
+		if len(args) < op.need {
+			return fmt.Errorf("%w: %s: missing arguments\n%s", ErrUsage, args[0], Usage)
+		}
+		return op.run(c, args, out)
 	}
 	need := map[string]int{
 		"create-service": 2, "create-function": 4, "update-function": 4, "update-code": 4,
