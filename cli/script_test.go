@@ -84,7 +84,8 @@ func TestScripts(t *testing.T) {
 		Setup:               setupScript,
 		Condition:           scriptCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fcconsole": cmdConsole,
+			"fcconsole":   cmdConsole,
+			"nodeconsole": cmdNodeConsole,
 			"mkzip":     cmdMkzip,
 			"grepall":   cmdGrepAll,
 			"grepfc":    cmdGrepFC,
@@ -274,6 +275,34 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdNodeConsole makes a console edit through the official Node.js SDK
+// (conformance/node/console.js, @alicloud/fc2): the same operations as
+// fcconsole, by an independent client. make deps installs Node and the SDK;
+// without them the scenario fails, never skips, so CI cannot pass unseen.
+func cmdNodeConsole(ts *testscript.TestScript, neg bool, args []string) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		ts.Fatalf("nodeconsole: node is not installed (make deps installs it)")
+	}
+	script, err := filepath.Abs(filepath.Join("..", "conformance", "node", "console.js"))
+	if err != nil {
+		ts.Fatalf("nodeconsole: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(script), "node_modules", "@alicloud", "fc2")); err != nil {
+		ts.Fatalf("nodeconsole: @alicloud/fc2 is not installed (make deps installs it: npm ci --prefix conformance/node)")
+	}
+	ts.Setenv("FC_ACCOUNT_ID", ts.Getenv("ALIBABA_CLOUD_ACCOUNT_ID"))
+	ts.Setenv("FC_ACCESS_KEY_ID", ts.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"))
+	ts.Setenv("FC_ACCESS_KEY_SECRET", ts.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"))
+	err = ts.Exec(node, append([]string{script}, args...)...)
+	if err != nil && !neg {
+		ts.Fatalf("nodeconsole %s: %v\n%s", strings.Join(args, " "), err, ts.ReadFile("stderr"))
+	}
+	if err == nil && neg {
+		ts.Fatalf("nodeconsole %s: unexpected success", strings.Join(args, " "))
 	}
 }
 

@@ -116,6 +116,42 @@ func ChildKinds(k Kind) []Kind {
 	return out
 }
 
+// CodeOwner recognises a path under a resource's code folder
+// ("services/s/functions/f/code/lib/a.py") and returns the resource.
+func CodeOwner(path string) (ID, bool) {
+	for _, sc := range kindTable {
+		if !sc.HasCode {
+			continue
+		}
+		n := strings.Count(sc.Dir, "/") + 1
+		seg := strings.SplitN(path, "/", n+2)
+		if len(seg) != n+2 || seg[n] != "code" || seg[n+1] == "" {
+			continue
+		}
+		if id, ok := sc.matchPattern(sc.Dir, strings.Join(seg[:n], "/")); ok {
+			return id, true
+		}
+	}
+	return ID{}, false
+}
+
+// FileLayout lists the project files of every kind, as a user reads them
+// ("services/<service>/service.yaml", ".../code/..."), for messages.
+func FileLayout() []string {
+	var out []string
+	for _, sc := range kindTable {
+		out = append(out, userPattern(sc.File))
+		if sc.HasCode {
+			out = append(out, userPattern(sc.Dir)+"/code/...")
+		}
+	}
+	return out
+}
+
+func userPattern(p string) string {
+	return strings.NewReplacer("{service}", "<service>", "{function}", "<function>", "{name}", "<name>").Replace(p)
+}
+
 // Kinds returns every kind in apply order.
 func Kinds() []Kind {
 	out := make([]Kind, len(kindTable))
@@ -198,11 +234,14 @@ func expand(pattern string, id ID, enc func(string) string) string {
 
 func plain(s string) string { return s }
 
-// match recognises a path made from pattern and returns the ID it names.
-// A placeholder matches one non-empty segment; "{name}.yaml" one that ends
-// in ".yaml".
-func (sc *Schema) match(path string) (ID, bool) {
-	pat := strings.Split(sc.File, "/")
+// match recognises the path of a resource's file.
+func (sc *Schema) match(path string) (ID, bool) { return sc.matchPattern(sc.File, path) }
+
+// matchPattern recognises a path made from pattern and returns the ID it
+// names. A placeholder matches one segment; "{name}.yaml" one that ends in
+// ".yaml".
+func (sc *Schema) matchPattern(pattern, path string) (ID, bool) {
+	pat := strings.Split(pattern, "/")
 	seg := strings.Split(path, "/")
 	if len(pat) != len(seg) {
 		return ID{}, false

@@ -213,19 +213,11 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 
 // unknownFileHelp lists the files a project holds under services/ and
 // domains/, for a file that is none of them.
-const unknownFileHelp = "matches no kind of resource fcsync deploys; the project files are " +
-	"services/<service>/service.yaml, services/<service>/functions/<function>/function.yaml, " +
-	"services/<service>/functions/<function>/triggers/<trigger>.yaml, " +
-	"services/<service>/functions/<function>/code/... and domains/<domain>.yaml"
+var unknownFileHelp = "matches no kind of resource fcsync deploys; the project files are " +
+	strings.Join(fc.FileLayout(), ", ")
 
-// codeOwner recognises a path under services/<s>/functions/<f>/code/.
-func codeOwner(p string) (fc.ID, bool) {
-	parts := strings.SplitN(p, "/", 6)
-	if len(parts) == 6 && parts[0] == "services" && parts[2] == "functions" && parts[4] == "code" && parts[5] != "" {
-		return fc.FunctionID(parts[1], parts[3]), true
-	}
-	return fc.ID{}, false
-}
+// codeOwner recognises a path under a resource's code folder.
+func codeOwner(p string) (fc.ID, bool) { return fc.CodeOwner(p) }
 
 // parseSpec decodes one resource file. An empty or comment-only file is an
 // empty Spec.

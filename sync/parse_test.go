@@ -328,15 +328,15 @@ func FuzzParse(f *testing.F) {
 }
 
 // A file under services/ or domains/ that is no kind's file is an error
-// naming it (issue 11, item 9): a guessed aliases/prod.yaml must not pass
-// for deployed.
+// naming it (issue 11, item 9): a guessed alias/prod.yaml (for
+// aliases/prod.yaml) must not pass for deployed.
 func TestParseRefusesUnknownProjectFiles(t *testing.T) {
 	t.Parallel()
 	tree, err := Render(fixtureState(), RenderOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"services/svc/aliases/prod.yaml", "services/svc/notes.txt", "domains/x/y.yaml", "services/svc/functions/fn/provision.yaml"} {
+	for _, p := range []string{"services/svc/alias/prod.yaml", "services/svc/notes.txt", "domains/x/y.yaml", "services/svc/functions/fn/provisioned.yaml"} {
 		bad := filetree.Tree{}
 		for k, v := range tree {
 			bad[k] = v
