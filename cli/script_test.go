@@ -86,10 +86,10 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fcconsole":   cmdConsole,
 			"nodeconsole": cmdNodeConsole,
-			"mkzip":     cmdMkzip,
-			"grepall":   cmdGrepAll,
-			"grepfc":    cmdGrepFC,
-			"exits":     cmdExits,
+			"mkzip":       cmdMkzip,
+			"grepall":     cmdGrepAll,
+			"grepfc":      cmdGrepFC,
+			"exits":       cmdExits,
 		},
 	})
 }
