@@ -16,7 +16,7 @@ import (
 // function adds one Get for its ETag and one write.
 func TestCallCounts(t *testing.T) {
 	srv, proj := cloneMany(t, 50)
-	reads := map[string]int{"GetService": 1, "ListFunctions": 1, "ListAliases": 1, "ListTriggers": 50, "ListCustomDomains": 1}
+	reads := map[string]int{"GetService": 1, "ListFunctions": 1, "ListAliases": 1, "ListServiceVersions": 1, "ListTriggers": 50, "ListCustomDomains": 1}
 	for _, cmd := range []string{"fetch", "push"} {
 		srv.ResetStats()
 		fcsync(t, "--dir", proj, cmd)

@@ -135,6 +135,8 @@ func pushCommand(st Streams) *cli.Command {
 			&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "commit uncommitted project changes with this message first"},
 			&cli.StringSliceFlag{Name: "service", Usage: "deploy only this service (repeatable)"},
 			&cli.StringSliceFlag{Name: "function", Usage: "deploy only this function, as SERVICE/FUNCTION (repeatable)"},
+			&cli.StringFlag{Name: "publish", Usage: "after the deploy, publish a version of the service, described by MSG (default: the commit's subject): --publish [MSG]"},
+			&cli.StringFlag{Name: "alias", Usage: "with --publish: point this alias at the new version (created if missing), and commit it to the project"},
 			outputFlag(),
 		},
 		OnUsageError: onUsageError,
@@ -142,7 +144,8 @@ func pushCommand(st Streams) *cli.Command {
 			return p.Push(c.Context, workflow.PushOptions{
 				UseLocal: c.Bool("use-local"), DryRun: c.Bool("dry-run"), Yes: c.Bool("yes"),
 				Message: c.String("message"), Services: c.StringSlice("service"), Functions: c.StringSlice("function"),
-				Output: c.String("output"),
+				Output:  c.String("output"),
+				Publish: c.IsSet("publish"), PublishMessage: c.String("publish"), Alias: c.String("alias"),
 			})
 		}),
 	}

@@ -8,6 +8,7 @@ package cli
 import (
 	"fmt"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -46,7 +47,7 @@ func Main(args []string, st Streams) int {
 		fmt.Fprintf(st.Err, "fcsync: unknown command %q (see fcsync --help)\n", name)
 		unknown = true
 	}
-	err := app.RunContext(ctx, append([]string{"fcsync"}, args...))
+	err := app.RunContext(ctx, append([]string{"fcsync"}, optionalValues(args)...))
 	if unknown {
 		return ExitUsage
 	}
@@ -64,6 +65,22 @@ func Main(args []string, st Streams) int {
 		fmt.Fprintf(st.Err, "fcsync: %s\n", msg)
 	}
 	return code
+}
+
+// optionalValues gives --publish its optional value: `push --publish`
+// alone (last, or before another flag) is `--publish=` (no description),
+// which urfave/cli, whose flags take a value or none, cannot say.
+func optionalValues(args []string) []string {
+	out := append([]string(nil), args...)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if a == "--publish" && (i+1 == len(out) || strings.HasPrefix(out[i+1], "-")) {
+			out[i] = "--publish="
+		}
+	}
+	return out
 }
 
 func exitCodeOf(err error) int { return workflow.ExitCode(err) }

@@ -117,6 +117,13 @@ func applyResults(before, local *fsync.State, applied []appliedOp) *fsync.State 
 			continue
 		case fsync.ActionCreate:
 			after.Resources[id] = withWrittenKey(a.result, a.op)
+			if id.Kind == fc.KindService && after.Resources[id] != nil {
+				// A new service has published no version yet.
+				r := *after.Resources[id]
+				r.Status = copyStatus(r.Status)
+				r.Status[fsync.VersionsField] = []any{}
+				after.Resources[id] = &r
+			}
 		case fsync.ActionUpdate:
 			after.Resources[id] = sentFields(after.Resources[id], withWrittenKey(a.result, a.op), a.op)
 		}
@@ -149,6 +156,11 @@ func sentFields(prev, result *fc.Resource, op fsync.Op) *fc.Resource {
 	for k, v := range result.Status {
 		r.Status[k] = v
 	}
+	// A write answers with the resource, not with what the walk reads
+	// beside it (a service's versions): those stay as read.
+	if v, ok := prev.Status[fsync.VersionsField]; ok {
+		r.Status[fsync.VersionsField] = v
+	}
 	if !op.Code {
 		for _, k := range []string{"codeChecksum", "codeSize"} {
 			if v, ok := prev.Status[k]; ok {
@@ -159,6 +171,14 @@ func sentFields(prev, result *fc.Resource, op fsync.Op) *fc.Resource {
 		}
 	}
 	return &r
+}
+
+func copyStatus(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 // withWrittenKey puts back into FC's answer a private key the op sent: FC

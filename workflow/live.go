@@ -92,10 +92,16 @@ func (p *Project) recordOnline(live *liveState, online *fsync.State) (gitstate.H
 	}
 	changes := fsync.Diff(live.state, online)
 	subject, body := fsync.Subject(changes), fsync.Summary(changes)
-	if len(changes) == 0 {
+	versions := fsync.VersionChanges(live.state, online)
+	switch {
+	case len(changes) == 0 && len(versions) > 0:
+		subject, body = "online change: "+versions[0], strings.Join(versions, "\n")+"\n"
+	case len(changes) == 0:
 		// Only server-owned facts moved (a console save without a change
 		// bumps lastModifiedTime): record it, and say so.
 		subject, body = "online change: metadata only", touchedSummary(live.state, online)
+	case len(versions) > 0:
+		body += strings.Join(versions, "\n") + "\n"
 	}
 	if live.tip.IsZero() {
 		subject = "import online state of " + p.cfg.Region

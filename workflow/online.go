@@ -62,6 +62,13 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 		if err != nil {
 			return err
 		}
+		// Published versions are history, not desired state: the live
+		// branch records them with the service (DESIGN section 2).
+		versions, err := client.ListVersions(ctx, services[i])
+		if err != nil {
+			return err
+		}
+		svc.Status[fsync.VersionsField] = fsync.VersionsStatus(versions)
 		add(svc)
 		mu.Lock()
 		level = append(level, svc)

@@ -23,6 +23,12 @@ type PushOptions struct {
 	// Services and Functions ("SERVICE/FUNCTION") limit the deploy to them.
 	Services, Functions []string
 	Output              string // "text" or "json"
+	// Publish publishes a version of the service after a successful
+	// deploy, described by PublishMessage (default: the deployed commit's
+	// subject); Alias then points that alias at it (created if missing).
+	Publish        bool
+	PublishMessage string
+	Alias          string
 }
 
 // Push deploys the committed project, and refuses to overwrite online
@@ -104,8 +110,21 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 		return p.locateError(err)
 	}
 	p.st.scrub.Add(plan.SecretValues(p.cfg.SecretPatterns)...)
+	pub, err := p.preparePublish(ctx, opt, local, res.raw, plan)
+	if err != nil {
+		return err
+	}
 	if opt.DryRun {
-		return p.printPlan(plan, format)
+		if err := p.printPlan(plan, format); err != nil {
+			return err
+		}
+		if pub != nil && format == "text" {
+			fmt.Fprint(p.st.Out, pub.describe())
+		}
+		return nil
+	}
+	if plan.Empty() && pub != nil {
+		return p.publishOnly(ctx, pub, res, sp, local, plan, scopeTrailers(opt.Services, opt.Functions))
 	}
 	if plan.Empty() {
 		if len(drift) > 0 && useLocal {
@@ -142,10 +161,14 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	}
 	applied, applyErr := p.apply(ctx, plan, res.raw)
 	deploy := res.live.tip
+	var pubErr error
 	if len(applied) > 0 {
 		after := applyResults(res.raw, local, applied)
-		var err error
 		d := deployRecord{res: res, sp: sp, local: local, after: after, applied: applied, applyErr: applyErr, plan: plan, trailers: trailers}
+		if applyErr == nil && pub != nil {
+			pubErr = p.runPublish(ctx, pub, &d)
+		}
+		var err error
 		if deploy, err = p.writeDeploy(d); err != nil {
 			if applyErr != nil {
 				return fmt.Errorf("%w (and recording the deploy failed: %v)", applyErr, err)
@@ -160,6 +183,13 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	}
 	if applyErr == nil {
 		fmt.Fprintf(p.st.Out, "Deployed %d operations; %s is now %s.\n", len(applied), p.liveBranch(), short(deploy))
+		pub.report(p)
+		if pubErr != nil {
+			if err := p.repo.RemoveGitFile(intentFile); err != nil {
+				return err
+			}
+			return pubErr
+		}
 		created := fsync.NewState()
 		for _, a := range applied {
 			if a.op.Action == fsync.ActionCreate && a.result != nil {
@@ -357,7 +387,8 @@ type deployRecord struct {
 	applied  []appliedOp
 	applyErr error
 	plan     *fsync.Plan
-	trailers string // a scoped push's scope
+	trailers string        // a scoped push's scope, and what push --publish did
+	head     gitstate.Hash // the local commit deployed, when not the sync point's (push --alias committed the alias)
 }
 
 // writeDeploy records a deploy commit on the live branch: parents the live
@@ -371,18 +402,29 @@ type deployRecord struct {
 // it may quote what was sent.
 func (p *Project) writeDeploy(d deployRecord) (gitstate.Hash, error) {
 	res, sp, applied, applyErr, plan, trailers := d.res, d.sp, d.applied, d.applyErr, d.plan, d.trailers
+	head := sp.head
+	if !d.head.IsZero() {
+		head = d.head
+	}
 	online := p.redact(d.after, res.live.salt, d.local, res.live.state)
 	tree, err := p.liveTree(online, res.live.salt)
 	if err != nil {
 		return gitstate.Hash{}, err
 	}
 	changes := fsync.Diff(res.live.state, online)
-	subject := "deploy " + short(sp.head) + ": " + strings.TrimPrefix(fsync.Subject(changes), "online change: ")
+	subject := "deploy " + short(head) + ": " + strings.TrimPrefix(fsync.Subject(changes), "online change: ")
 	if len(changes) == 0 {
-		subject = "deploy " + short(sp.head) + ": accept online state"
+		subject = "deploy " + short(head) + ": accept online state"
+	}
+	versions := fsync.VersionChanges(res.live.state, online)
+	if len(changes) == 0 && len(versions) > 0 {
+		subject = "deploy " + short(head) + ": " + versions[0]
 	}
 	var body strings.Builder
 	body.WriteString(fsync.Summary(changes))
+	for _, v := range versions {
+		body.WriteString(v + "\n")
+	}
 	if applyErr != nil {
 		subject = "partial " + subject
 		fmt.Fprintf(&body, "\npartial deploy: %d of %d operations applied\n", len(applied), len(plan.Ops))
@@ -398,7 +440,7 @@ func (p *Project) writeDeploy(d deployRecord) (gitstate.Hash, error) {
 		body.WriteString("\n" + trailers)
 	}
 	sig := p.repo.UserSignature()
-	tip, err := p.commitLive(tree, []gitstate.Hash{res.live.tip, sp.head}, subject+"\n\n"+body.String(), sig, res.live.tip)
+	tip, err := p.commitLive(tree, []gitstate.Hash{res.live.tip, head}, subject+"\n\n"+body.String(), sig, res.live.tip)
 	if err != nil {
 		return tip, err
 	}
