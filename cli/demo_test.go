@@ -39,7 +39,9 @@ func TestDemo(t *testing.T) {
 		"round(order[\"amount\"] * 1.0, 2)  # hotfix",
 		"exists online but was never deployed from or pulled into this repository",
 		"CONFLICT: 2 conflicts",
-		"All 4 resources in sync.",
+		"additionalVersionWeight.2 (absent) -> 0.1", // the console's alias traffic shift, caught as drift
+		"Published version 2 of service fc-deploy-service",
+		"All 5 resources in sync.",
 		"Demo finished",
 	} {
 		if !strings.Contains(string(out), want) {

@@ -129,6 +129,28 @@ run cat services/fc-deploy-service/functions/http-fn/code/index.py
 run fcsync push
 run fc-console get-code fc-deploy-service http-fn index.py
 
+say "== Blue-green: Alice publishes a release and points alias prod at it, in one push."
+run fcsync push --publish "release 1" --alias prod
+run cat services/fc-deploy-service/aliases/prod.yaml
+cat >>services/fc-deploy-service/functions/http-fn/code/index.py <<'PY'
+
+
+def version(event, context):
+    return "2"
+PY
+run git commit -q -am "http-fn: version endpoint"
+run fcsync push --publish "release 2"
+say "Bob, in the console, shifts 10% of prod's traffic to release 2. Alice renames the alias's description."
+run fc-console set-alias-weight fc-deploy-service prod 2 0.1
+sed -i 's/^description: .*/description: production traffic/' services/fc-deploy-service/aliases/prod.yaml
+grep -q '^description:' services/fc-deploy-service/aliases/prod.yaml || echo 'description: production traffic' >>services/fc-deploy-service/aliases/prod.yaml
+run git commit -q -am "prod: describe it"
+run --exit 3 fcsync push
+say "The traffic shift is drift like any other: pull merges it, and push keeps both."
+run fcsync pull
+run cat services/fc-deploy-service/aliases/prod.yaml
+run fcsync push
+
 say "== Case 3: Bob creates a function in the console that Alice also wrote locally, never synced."
 mkdir -p "$work/bob-cron"
 printf 'def handler(event, context):\n    return "cron by bob"\n' >"$work/bob-cron/index.py"

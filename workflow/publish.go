@@ -178,8 +178,10 @@ func (p *Project) syncLocalAlias(s *publishStep, local *fsync.State) (gitstate.H
 			return gitstate.Hash{}, fmt.Errorf("%s: %w", p.userPath(id.File()), err)
 		}
 	} else {
+		// The new file manages what push set, no more: FC's defaults
+		// (an empty description, no weights) stay unmanaged.
 		st := fsync.NewState()
-		st.Resources[id] = &fc.Resource{ID: id, Spec: s.moved.Spec}
+		st.Resources[id] = &fc.Resource{ID: id, Spec: map[string]any{"versionId": s.version.ID}}
 		t, err := fsync.Render(st, fsync.RenderOptions{})
 		if err != nil {
 			return gitstate.Hash{}, err
