@@ -129,13 +129,17 @@ func (e *Emulator) ResetStats() { e.stats.reset() }
 // so there is nothing to flush.
 func (e *Emulator) Close() error { return nil }
 
-// ServeHTTP answers one request: control endpoints under /_emulator/, API
-// calls under /2021-04-06/ and /2016-08-15/.
+// ServeHTTP answers one request: control endpoints under /_emulator/, the
+// web console under /console, API calls under /2021-04-06/ and /2016-08-15/.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newUUID()
 	w.Header().Set("X-Fc-Request-Id", requestID)
 	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
 		e.serveControl(w, r, requestID)
+		return
+	}
+	if isConsolePath(r.URL.Path) {
+		newConsole(e).ServeHTTP(w, r)
 		return
 	}
 	req, aerr := parseRequest(r)
