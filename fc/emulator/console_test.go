@@ -137,7 +137,7 @@ func TestConsoleListsServicesFunctionsAndTriggers(t *testing.T) {
 		t.Fatalf("GET /console: %d\n%s", status, page)
 	}
 	for _, want := range []string{"<h2>svc</h2>", `href="/console/function?service=svc&amp;function=web"`, ">web</a>",
-		"<td>python3.10</td><td>128</td><td>3</td>", "http <span class=\"muted\">(http)</span>", "Aliases are not emulated yet"} {
+		"<td>python3.10</td><td>128</td><td>3</td>", "http <span class=\"muted\">(http)</span>", "<h3>Aliases</h3>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("overview lacks %q:\n%s", want, page)
 		}
