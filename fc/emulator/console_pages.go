@@ -17,10 +17,14 @@ var consoleTemplates = template.Must(template.New("console").Parse(consoleHTML))
 
 // page is what every page shows around its content.
 type page struct {
-	Title, Crumb     string
+	Title            string
+	Crumb            *crumb
 	Notice           string
 	ErrorWhat, Error string
 }
+
+// crumb is where a page stands: a function, and a file of its code.
+type crumb struct{ Service, Function, File string }
 
 // notices are the messages a save's redirect asks for; the query names one,
 // so no text from a URL reaches the page.
@@ -31,8 +35,8 @@ var notices = map[string]string{
 	"nothing": "Nothing changed, so nothing was saved.",
 }
 
-func (c *console) newPage(r *http.Request, title, crumb string, refused *refusal) page {
-	p := page{Title: title, Crumb: crumb, Notice: notices[r.URL.Query().Get("saved")]}
+func (c *console) newPage(r *http.Request, title string, at *crumb, refused *refusal) page {
+	p := page{Title: title, Crumb: at, Notice: notices[r.URL.Query().Get("saved")]}
 	if refused != nil {
 		p.Notice, p.ErrorWhat, p.Error = "", refused.what, saveError(refused.err)
 	}
@@ -46,7 +50,7 @@ func (c *console) overviewPage(w http.ResponseWriter, r *http.Request, refused *
 		page
 		Services        []serviceView
 		AliasesEmulated bool
-	}{page: c.newPage(r, "Services", "", refused), Services: c.services(), AliasesEmulated: c.aliasesEmulated()}
+	}{page: c.newPage(r, "Services", nil, refused), Services: c.services(), AliasesEmulated: c.aliasesEmulated()}
 	if data.AliasesEmulated {
 		for i := range data.Services {
 			sv := &data.Services[i]
@@ -72,7 +76,7 @@ func (c *console) functionPage(w http.ResponseWriter, r *http.Request, refused *
 		Form       functionForm
 		Files      []codeFile
 		FilesError string
-	}{page: c.newPage(r, svc+"/"+fn, svc+"/"+fn, refused), F: f,
+	}{page: c.newPage(r, svc+"/"+fn, &crumb{Service: svc, Function: fn}, refused), F: f,
 		Form: functionForm{ETag: f.ETag, MemorySize: f.MemorySize, Timeout: f.Timeout, Env: f.Env}}
 	if refused != nil && refused.form != nil {
 		data.Form = *refused.form
@@ -98,7 +102,7 @@ func (c *console) codePage(w http.ResponseWriter, r *http.Request, refused *refu
 		F               functionView
 		File, Text, Why string
 		ETag            string
-	}{page: c.newPage(r, file, svc+"/"+fn+" › "+file, refused), F: f, File: file, ETag: f.ETag}
+	}{page: c.newPage(r, file, &crumb{Service: svc, Function: fn, File: file}, refused), F: f, File: file, ETag: f.ETag}
 	if !f.hasCode {
 		data.Why = "in no code package: this function has none"
 	} else if text, why, err := readCodeFile(f.code, file); err != nil {
