@@ -16,10 +16,12 @@ demo: build
 	@bash scripts/demo.sh "$(BIN)"
 
 # Tools the tests call: git (the scenarios check every repository with
-# git fsck, git status and git merge) and Node.js for the SDK conformance test.
+# git fsck, git status and git merge), Node.js for the SDK conformance test,
+# and Debian's chromium for the web console's browser test (it fails instead
+# of skipping when CI or FCSYNC_CI is set and chromium is missing).
 deps:
-	@command -v git >/dev/null && command -v node >/dev/null && command -v npm >/dev/null || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git nodejs npm; }
+	@command -v git >/dev/null && command -v node >/dev/null && command -v npm >/dev/null && command -v chromium >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git nodejs npm chromium; }
 
 node-deps: deps
 	npm ci --prefix $(NODEDIR) --no-audit --no-fund --loglevel=error

@@ -2,6 +2,7 @@
 # The fcsync walkthrough: the seed article's three cases against a local
 # fc-emulator, every command printed with its real output.
 #   usage: scripts/demo.sh BIN_DIR   (make demo builds BIN_DIR first)
+#   DEMO_KEEP=1 leaves fc-emulator running at the end, for its web console.
 set -euo pipefail
 BIN=$(cd "${1:-bin}" && pwd)
 export PATH="$BIN:$PATH"
@@ -58,7 +59,7 @@ run() {
 	if [ "$got" != "$want" ]; then echo "demo: expected exit code $want, got $got" >&2; exit 1; fi
 }
 
-say "fc-emulator speaks the FC API at $FC_ENDPOINT (fcsync talks to it through the official SDK)."
+say "fc-emulator speaks the FC API at $FC_ENDPOINT (fcsync talks to it through the official SDK); its web console is at $FC_ENDPOINT/console."
 
 say "== Case 1: Alice creates a service, a function and an HTTP trigger locally; nothing is online yet."
 who Alice alice@example.com
@@ -177,4 +178,9 @@ run fcsync status --exit-code
 
 say "The whole story is git history: the live branch records every online change, console edits included."
 run git log --graph --format='%h %an: %s' --all
-say "Demo finished; stopping fc-emulator."
+if [ -n "${DEMO_KEEP:-}" ]; then
+	say "Demo finished. fc-emulator keeps running: open $FC_ENDPOINT/console to see what the demo left online and edit it as Bob did; Ctrl-C stops it."
+	wait "$emu_pid" || true
+else
+	say "Demo finished; stopping fc-emulator (make demo DEMO_KEEP=1 keeps it running, to look around in its web console)."
+fi
