@@ -33,8 +33,8 @@ func TestWebConsoleInChromium(t *testing.T) {
 	console := srv.URL + "/console"
 
 	// The console lists the service, its function, and links to it.
-	do(t, ctx, "open the console", chromedp.Navigate(console))
-	overview := read(t, ctx, "read the overview", chromedp.Text(chromedp.CSS("body")))
+	browserDo(t, ctx, "open the console", chromedp.Navigate(console))
+	overview := browserRead(t, ctx, "read the overview", chromedp.Text(chromedp.CSS("body")))
 	for _, want := range []string{"demo", "web", "python3.10"} {
 		if !strings.Contains(overview, want) {
 			t.Fatalf("the console's overview lacks %q:\n%s", want, overview)
@@ -43,7 +43,7 @@ func TestWebConsoleInChromium(t *testing.T) {
 
 	// Edit index.py in the text area and save.
 	fixed := "def handler(e, c):\n    return 2  # hot-fixed in the console\n"
-	do(t, ctx, "edit index.py",
+	browserDo(t, ctx, "edit index.py",
 		chromedp.Click(chromedp.CSS(`a[href="/console/function?service=demo&function=web"]`)),
 		chromedp.WaitVisible(chromedp.ID("files")),
 		chromedp.Click(chromedp.CSS(`a[href$="file=index.py"]`)),
@@ -51,7 +51,7 @@ func TestWebConsoleInChromium(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("text"), fixed),
 		chromedp.Click(chromedp.ID("save-code")),
 		chromedp.WaitVisible(chromedp.ID("notice")))
-	if notice := read(t, ctx, "read the notice", chromedp.Text(chromedp.ID("notice"))); notice != "Code saved." {
+	if notice := browserRead(t, ctx, "read the notice", chromedp.Text(chromedp.ID("notice"))); notice != "Code saved." {
 		t.Fatalf("after saving the code the page says %q", notice)
 	}
 
@@ -75,9 +75,9 @@ func TestWebConsoleInChromium(t *testing.T) {
 	}
 
 	// A memory edit and a hostile environment value, saved in the browser.
-	before := getFunction(t, srv)
+	before := getDemoWeb(t, srv)
 	hostile := `<script>document.title='pwned'</script>`
-	do(t, ctx, "edit memory and environment",
+	browserDo(t, ctx, "edit memory and environment",
 		chromedp.Navigate(console+"/function?service=demo&function=web"),
 		chromedp.WaitVisible(chromedp.ID("memorySize")),
 		chromedp.Clear(chromedp.ID("memorySize")),
@@ -86,10 +86,10 @@ func TestWebConsoleInChromium(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#env tr:last-child input[name="env.value"]`), hostile),
 		chromedp.Click(chromedp.ID("save-config")),
 		chromedp.WaitVisible(chromedp.ID("notice")))
-	if notice := read(t, ctx, "read the notice", chromedp.Text(chromedp.ID("notice"))); notice != "Configuration saved." {
+	if notice := browserRead(t, ctx, "read the notice", chromedp.Text(chromedp.ID("notice"))); notice != "Configuration saved." {
 		t.Fatalf("after saving the configuration the page says %q", notice)
 	}
-	after := getFunction(t, srv)
+	after := getDemoWeb(t, srv)
 	if tea.Int32Value(after.Body.MemorySize) != 512 || tea.StringValue(after.Body.EnvironmentVariables["BANNER"]) != hostile {
 		t.Errorf("online: memorySize %d, BANNER %q; want 512 and %q", tea.Int32Value(after.Body.MemorySize),
 			tea.StringValue(after.Body.EnvironmentVariables["BANNER"]), hostile)
@@ -103,24 +103,24 @@ func TestWebConsoleInChromium(t *testing.T) {
 	}
 
 	// The page shows the stored <script> as the input's text; it never ran.
-	do(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("memorySize")))
-	title := read(t, ctx, "read the title", chromedp.Title())
-	shown := read(t, ctx, "read BANNER", chromedp.Value(chromedp.Search(`//tr[td/input[@value="BANNER"]]//input[@name="env.value"]`)))
+	browserDo(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("memorySize")))
+	title := browserRead(t, ctx, "read the title", chromedp.Title())
+	shown := browserRead(t, ctx, "read BANNER", chromedp.Value(chromedp.Search(`//tr[td/input[@value="BANNER"]]//input[@name="env.value"]`)))
 	if shown != hostile || strings.Contains(title, "pwned") {
 		t.Errorf("the hostile value reads %q on the page (want it as text, %q); title %q", shown, hostile, title)
 	}
 
 	// FC refuses 100 MB: the page shows FC's error and nothing is stored.
-	do(t, ctx, "invalid memory",
+	browserDo(t, ctx, "invalid memory",
 		chromedp.Clear(chromedp.ID("memorySize")),
 		chromedp.SendKeys(chromedp.ID("memorySize"), "100"),
 		chromedp.Click(chromedp.ID("save-config")),
 		chromedp.WaitVisible(chromedp.ID("error")))
-	errText := read(t, ctx, "read the error", chromedp.Text(chromedp.ID("error")))
+	errText := browserRead(t, ctx, "read the error", chromedp.Text(chromedp.ID("error")))
 	if !strings.Contains(errText, "InvalidArgument") || !strings.Contains(errText, "MemorySize is set to an invalid value") {
 		t.Errorf("the page shows %q, want FC's InvalidArgument for memorySize", errText)
 	}
-	if got := getFunction(t, srv); tea.StringValue(got.Headers["etag"]) != tea.StringValue(after.Headers["etag"]) {
+	if got := getDemoWeb(t, srv); tea.StringValue(got.Headers["etag"]) != tea.StringValue(after.Headers["etag"]) {
 		t.Error("a memorySize FC refuses changed the function")
 	}
 }
@@ -170,16 +170,16 @@ func newBrowser(t *testing.T, path string) context.Context {
 	return ctx
 }
 
-// do performs browser steps, failing the test with what was being done.
-func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+// browserDo performs browser steps, failing the test with what was being done.
+func browserDo(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("browser: %s: %v", what, err)
 	}
 }
 
-// read runs one browser action that reads a value.
-func read(t *testing.T, ctx context.Context, what string, a chromedp.Action[string]) string {
+// browserRead runs one browser action that reads a value.
+func browserRead(t *testing.T, ctx context.Context, what string, a chromedp.Action[string]) string {
 	t.Helper()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {
@@ -188,8 +188,8 @@ func read(t *testing.T, ctx context.Context, what string, a chromedp.Action[stri
 	return v
 }
 
-// getFunction reads demo/web through the Go SDK, with its ETag.
-func getFunction(t *testing.T, srv *emulator.Server) *fcapi.GetFunctionResponse {
+// getDemoWeb reads demo/web through the Go SDK, with its ETag.
+func getDemoWeb(t *testing.T, srv *emulator.Server) *fcapi.GetFunctionResponse {
 	t.Helper()
 	c, err := fcapi.NewClient(&openapi.Config{
 		Endpoint: tea.String(srv.Addr), Protocol: tea.String("http"),
