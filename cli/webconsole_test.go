@@ -3,9 +3,11 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -24,8 +26,8 @@ import (
 // the developer's next push is refused (exit 3) with the online code being
 // exactly what the browser saved. Then a memory edit in the browser moves
 // GetFunction's ETag and lastModifiedTime, a value FC refuses shows FC's
-// error on the page, and a <script> saved in an environment variable is
-// shown as text, never run.
+// error on the page, a <script> saved in an environment variable is shown
+// as text, never run, and an alias's traffic weight is set in the page.
 func TestWebConsoleInChromium(t *testing.T) {
 	browser := requireChromium(t)
 	srv, proj := cloneForTest(t)
@@ -122,6 +124,32 @@ func TestWebConsoleInChromium(t *testing.T) {
 	}
 	if got := getDemoWeb(t, srv); tea.StringValue(got.Headers["etag"]) != tea.StringValue(after.Headers["etag"]) {
 		t.Error("a memorySize FC refuses changed the function")
+	}
+
+	// A canary: 20 % of alias prod's traffic to version 2, set in the page.
+	fc := consoleFor(t, srv)
+	for _, args := range [][]string{
+		{"publish-version", "demo"},
+		{"update-function", "demo", "web", `{"timeout":7}`},
+		{"publish-version", "demo"},
+		{"create-alias", "demo", "prod", "1"},
+	} {
+		if err := fc.Run(args, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	browserDo(t, ctx, "shift alias traffic",
+		chromedp.Navigate(console),
+		chromedp.SendKeys(chromedp.CSS(`#alias-demo-prod .new-version`), "2"),
+		chromedp.SendKeys(chromedp.CSS(`#alias-demo-prod .new-weight`), "0.2"),
+		chromedp.Click(chromedp.CSS(`#alias-demo-prod .save-weights`)),
+		chromedp.WaitVisible(chromedp.ID("notice")))
+	var prod strings.Builder
+	if err := fc.Run([]string{"get-alias", "demo", "prod"}, &prod); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`"additionalVersionWeight":\s*\{\s*"2":\s*0\.2\s*\}`).MatchString(prod.String()) {
+		t.Errorf("alias prod after the browser's weight edit:\n%s", prod.String())
 	}
 }
 

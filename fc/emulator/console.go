@@ -22,18 +22,9 @@ import (
 // Nothing the console shows comes from the emulator's options, so the
 // access keys it accepts never reach a page.
 
-// apiHandler is the type of the API's handlers (the handlers table).
-type apiHandler = func(*Emulator, *request) (reply, *apiError)
+type console struct{ e *Emulator }
 
-type console struct {
-	e *Emulator
-	// api is the handler table the console's calls are served from: the
-	// API's own. Aliases work in the console as soon as the table has
-	// ListAliases, GetAlias and UpdateAlias (see consoleAliases).
-	api map[string]apiHandler
-}
-
-func newConsole(e *Emulator) *console { return &console{e: e, api: handlers} }
+func newConsole(e *Emulator) *console { return &console{e: e} }
 
 func isConsolePath(p string) bool { return p == "/console" || strings.HasPrefix(p, "/console/") }
 
@@ -89,10 +80,6 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && u.Host == r.Host
 }
 
-// errNotEmulated is the answer to a call whose action the handler table
-// does not have.
-var errNotEmulated = errors.New("not emulated")
-
 // call runs one API action in process: method and path (without the
 // dialect prefix, names path-escaped) go through the API's router, body is
 // sent as JSON, and a non-empty ifMatch guards the write as If-Match does.
@@ -112,9 +99,9 @@ func (c *console) call(r *http.Request, method, path string, query url.Values, b
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	h, ok := c.api[req.action]
+	h, ok := handlers[req.action]
 	if !ok {
-		return reply{}, fmt.Errorf("%s: %w", req.action, errNotEmulated)
+		return reply{}, fmt.Errorf("console: the emulator has no handler for %s", req.action)
 	}
 	if body != nil {
 		if req.body, err = json.Marshal(body); err != nil {

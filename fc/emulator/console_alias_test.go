@@ -1,112 +1,80 @@
-package emulator
+package emulator_test
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	fcapi "github.com/alibabacloud-go/fc-open-20210406/v2/client"
+	"github.com/alibabacloud-go/tea/tea"
 )
 
-// The console's side of the alias hook, on its own: the emulator does not
-// serve aliases yet, so the console gets a handler table with stand-ins for
-// ListAliases, GetAlias and UpdateAlias that answer FC's bodies. The
-// service section lists the alias with its weights and ETag, and a saved
-// weight is one UpdateAlias with If-Match; without those handlers the
-// section says aliases are not emulated. Once the emulator serves aliases,
-// newConsole's table (the API's) has them and the console uses them as is.
-func TestConsoleAliasWeightsHook(t *testing.T) {
+// An alias's traffic weights edited in the console are one UpdateAlias:
+// GetAlias then shows them with a new ETag and lastModifiedTime; a weight
+// FC refuses and a stale page are refused with FC's errors.
+func TestConsoleEditsAliasWeight(t *testing.T) {
 	t.Parallel()
-	e, err := New(Options{AccessKeyID: "AKID", AccessKeySecret: "SECRET"})
-	if err != nil {
-		t.Fatal(err)
+	s := start(t)
+	c := sdk(t, s)
+	threeVersions(t, c, "svc")
+	must[*fcapi.CreateAliasResponse](t)(c.CreateAlias(tea.String("svc"), &fcapi.CreateAliasRequest{
+		AliasName: tea.String("prod"), VersionId: tea.String("1"), Description: tea.String("<b>live</b>"),
+		AdditionalVersionWeight: map[string]*float32{"2": tea.Float32(0.1)},
+	}))
+	getAlias := func() *fcapi.GetAliasResponse {
+		return must[*fcapi.GetAliasResponse](t)(c.GetAlias(tea.String("svc"), tea.String("prod")))
 	}
-	c := newConsole(e)
-	if _, err := c.call(httptest.NewRequest(http.MethodGet, "/console", nil), http.MethodPost, "/services", nil,
-		map[string]any{"serviceName": "svc"}, ""); err != nil {
-		t.Fatal(err)
-	}
+	before := getAlias()
+	etag := tea.StringValue(before.Headers["etag"])
+	f := &consoleFixture{t: t, s: s, c: c}
 
-	alias := map[string]any{"aliasName": "prod", "versionId": "1", "description": "<b>live</b>",
-		"additionalVersionWeight": map[string]any{"2": 0.1}, "lastModifiedTime": "2024-01-01T00:00:00Z"}
-	var gotIfMatch string
-	var gotBody map[string]any
-	api := map[string]apiHandler{}
-	for k, v := range handlers {
-		if k != "ListAliases" && k != "GetAlias" && k != "UpdateAlias" {
-			api[k] = v
-		}
-	}
-	c.api = api
-	rec := httptest.NewRecorder()
-	c.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/console", nil))
-	if page := rec.Body.String(); !strings.Contains(page, "Aliases are not emulated yet") {
-		t.Errorf("without alias handlers, the overview does not say so:\n%s", page)
-	}
-	api["ListAliases"] = func(_ *Emulator, req *request) (reply, *apiError) {
-		return listReply("aliases", []map[string]any{clone(alias)}, "")
-	}
-	api["GetAlias"] = func(_ *Emulator, req *request) (reply, *apiError) { return ok(clone(alias), "etag-1") }
-	api["UpdateAlias"] = func(_ *Emulator, req *request) (reply, *apiError) {
-		gotIfMatch = req.header.Get("If-Match")
-		if err := json.Unmarshal(req.body, &gotBody); err != nil {
-			return reply{}, invalidArgument("%v", err)
-		}
-		w, _ := gotBody["additionalVersionWeight"].(map[string]any)
-		if share, _ := w["2"].(float64); share > 1 {
-			return reply{}, invalidValue("additionalVersionWeight.2", "0 to 1", w["2"])
-		}
-		return ok(clone(alias), "etag-2")
-	}
-	srv := httptest.NewServer(c)
-	defer srv.Close()
-
-	page := fetch(t, srv.URL+"/console", nil)
-	for _, want := range []string{"<td>prod<div class=\"muted\">&lt;b&gt;live&lt;/b&gt;</div></td>", "<td>1</td>",
-		`name="version" value="2"`, `name="weight" value="0.1"`, `name="etag" value="etag-1"`, `action="/console/alias"`} {
+	_, page := f.get("/console")
+	for _, want := range []string{`<td>prod<div class="muted">&lt;b&gt;live&lt;/b&gt;</div></td>`, "<td>1</td>",
+		`name="version" value="2"`, `name="weight" value="0.1"`, `name="etag" value="` + etag + `"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("overview lacks %q:\n%s", want, page)
 		}
 	}
 
-	page = fetch(t, srv.URL+"/console/alias", url.Values{"service": {"svc"}, "alias": {"prod"}, "etag": {"etag-1"},
-		"version": {"2", ""}, "weight": {"0.3", ""}})
-	if !strings.Contains(page, "Alias saved.") {
-		t.Errorf("after the save:\n%s", page)
+	weights := func(etag string, pairs ...string) url.Values {
+		form := url.Values{"service": {"svc"}, "alias": {"prod"}, "etag": {etag}}
+		for i := 0; i < len(pairs); i += 2 {
+			form.Add("version", pairs[i])
+			form.Add("weight", pairs[i+1])
+		}
+		return form
 	}
-	if gotIfMatch != "etag-1" {
-		t.Errorf("UpdateAlias If-Match %q, want etag-1", gotIfMatch)
+	status, page := f.post("/console/alias", weights(etag, "2", "0.25", "", ""))
+	if status != http.StatusOK || !strings.Contains(page, "Alias saved.") {
+		t.Fatalf("save: %d\n%s", status, page)
 	}
-	if b, _ := json.Marshal(gotBody); string(b) != `{"additionalVersionWeight":{"2":0.3}}` {
-		t.Errorf("UpdateAlias body %s", b)
+	after := getAlias()
+	if w := after.Body.AdditionalVersionWeight; len(w) != 1 || tea.Float32Value(w["2"]) != 0.25 {
+		t.Errorf("additionalVersionWeight = %v, want {2: 0.25}", tea.Prettify(w))
+	}
+	if tea.StringValue(after.Body.VersionId) != "1" || tea.StringValue(after.Body.Description) != "<b>live</b>" {
+		t.Errorf("a weight save changed the alias's version or description: %v", tea.Prettify(after.Body))
+	}
+	if tea.StringValue(after.Headers["etag"]) == etag || tea.StringValue(after.Body.LastModifiedTime) <= tea.StringValue(before.Body.LastModifiedTime) {
+		t.Error("the ETag or lastModifiedTime did not change")
 	}
 
-	page = fetch(t, srv.URL+"/console/alias", url.Values{"service": {"svc"}, "alias": {"prod"}, "etag": {"etag-1"},
-		"version": {"2"}, "weight": {"30"}})
-	if !strings.Contains(page, "alias svc/prod: InvalidArgument (HTTP 400): AdditionalVersionWeight.2 is set to an invalid value") {
-		t.Errorf("a refused weight: page lacks the API's error:\n%s", page)
+	status, page = f.post("/console/alias", weights(etag, "2", "0.5"))
+	if status != http.StatusPreconditionFailed || !strings.Contains(page, "alias svc/prod: PreconditionFailed (HTTP 412)") {
+		t.Errorf("a save from a stale page: %d\n%s", status, page)
 	}
-}
+	status, page = f.post("/console/alias", weights(tea.StringValue(after.Headers["etag"]), "2", "1.5"))
+	if status != http.StatusBadRequest || !strings.Contains(page, "alias svc/prod: InvalidArgument (HTTP 400): AdditionalVersionWeight.2 is set to an invalid value (allowed: 0 to 1") {
+		t.Errorf("a weight above 1: %d\n%s", status, page)
+	}
+	if got := getAlias(); tea.StringValue(got.Headers["etag"]) != tea.StringValue(after.Headers["etag"]) {
+		t.Error("a refused weight changed the alias")
+	}
 
-// fetch loads a page, or posts a form when there is one.
-func fetch(t *testing.T, u string, form url.Values) string {
-	t.Helper()
-	var resp *http.Response
-	var err error
-	if form == nil {
-		resp, err = http.Get(u)
-	} else {
-		resp, err = http.PostForm(u, form)
+	// Clearing the version stops the canary.
+	f.post("/console/alias", weights(tea.StringValue(after.Headers["etag"]), "", "0.25"))
+	if w := getAlias().Body.AdditionalVersionWeight; len(w) != 0 {
+		t.Errorf("additionalVersionWeight = %v after its version was cleared, want {}", tea.Prettify(w))
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

@@ -1,24 +1,16 @@
 package emulator
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
-// Aliases in the console. The console keeps no alias state of its own: it
-// reads and writes aliases through the API's handler table, as it does
-// functions. This is the whole hook: once the emulator serves ListAliases,
-// GetAlias and UpdateAlias with FC's bodies (fc-api.md: aliasName,
-// versionId, additionalVersionWeight, an ETag on GetAlias), the service
-// section of the console lists each alias and edits its traffic weight,
-// with no change here. Until then the section says aliases are not emulated.
+// Aliases in the console: each service's section lists its aliases and
+// edits an alias's traffic weights (additionalVersionWeight, the canary
+// shares of other versions), saved through UpdateAlias with the ETag the
+// page showed.
 
-// aliasActions are the API actions the console's alias section needs.
-var aliasActions = []string{"ListAliases", "GetAlias", "UpdateAlias"}
-
-// aliasView is one alias of a service as the API answers it.
+// aliasView is one alias of a service.
 type aliasView struct {
 	Service, Name, VersionID      string
 	Description, LastModifiedTime string
@@ -30,81 +22,31 @@ type aliasView struct {
 // the alias's requests sent to Version instead of its versionId.
 type weightRow struct{ Version, Weight string }
 
-func (c *console) aliasesEmulated() bool {
-	for _, a := range aliasActions {
-		if c.api[a] == nil {
-			return false
-		}
+func viewAlias(svc, name string, a *alias) aliasView {
+	v := aliasView{Service: svc, Name: name, VersionID: text(a.Attrs["versionId"]),
+		Description: text(a.Attrs["description"]), LastModifiedTime: text(a.Attrs["lastModifiedTime"]), ETag: a.ETag}
+	weights, _ := a.Attrs["additionalVersionWeight"].(map[string]any)
+	for _, ver := range sortedKeys(weights) {
+		v.Weights = append(v.Weights, weightRow{Version: ver, Weight: text(weights[ver])})
 	}
-	return true
-}
-
-// aliases reads a service's aliases, each with its ETag.
-func (c *console) aliases(r *http.Request, svc string) ([]aliasView, error) {
-	var out []aliasView
-	q := url.Values{"limit": {strconv.Itoa(maxLimit)}}
-	for {
-		rep, err := c.call(r, http.MethodGet, resourcePath(svc)+"/aliases", q, nil, "")
-		if err != nil {
-			return nil, err
-		}
-		var page struct {
-			Aliases []struct {
-				AliasName, VersionID, Description, LastModifiedTime string
-				AdditionalVersionWeight                             map[string]any
-			}
-			NextToken string
-		}
-		if err := remarshal(rep.body, &page); err != nil {
-			return nil, err
-		}
-		for _, a := range page.Aliases {
-			v := aliasView{Service: svc, Name: a.AliasName, VersionID: a.VersionID,
-				Description: a.Description, LastModifiedTime: a.LastModifiedTime}
-			for _, ver := range sortedKeys(a.AdditionalVersionWeight) {
-				v.Weights = append(v.Weights, weightRow{Version: ver, Weight: text(a.AdditionalVersionWeight[ver])})
-			}
-			one, err := c.call(r, http.MethodGet, resourcePath(svc)+"/aliases/"+url.PathEscape(a.AliasName), nil, nil, "")
-			if err != nil {
-				return nil, err
-			}
-			v.ETag = one.etag
-			out = append(out, v)
-		}
-		if page.NextToken == "" {
-			return out, nil
-		}
-		q.Set("nextToken", page.NextToken)
-	}
-}
-
-// remarshal reads an answer's body into a typed value through JSON, as an
-// API client would.
-func remarshal(body map[string]any, v any) error {
-	b, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
+	return v
 }
 
 // saveAlias sets an alias's additionalVersionWeight from the rows of its
-// form (a row without a version is dropped), with UpdateAlias guarded by
-// the ETag the page showed.
+// form (a row without a version is dropped) with one UpdateAlias.
 func (c *console) saveAlias(w http.ResponseWriter, r *http.Request) {
-	if !c.aliasesEmulated() {
-		http.Error(w, "console: aliases are not emulated yet", http.StatusNotImplemented)
-		return
-	}
 	f := r.PostForm
 	svc, alias := f.Get("service"), f.Get("alias")
+	if f.Get("etag") == "" {
+		c.overviewPage(w, r, &refusal{what: "alias " + svc + "/" + alias, err: errNoETag})
+		return
+	}
 	weights := map[string]any{}
 	versions, shares := f["version"], f["weight"]
 	for i, ver := range versions {
-		if ver == "" || i >= len(shares) {
-			continue
+		if ver != "" && i < len(shares) {
+			weights[ver] = formNumber(shares[i])
 		}
-		weights[ver] = formNumber(shares[i])
 	}
 	_, err := c.call(r, http.MethodPut, resourcePath(svc)+"/aliases/"+url.PathEscape(alias), nil,
 		map[string]any{"additionalVersionWeight": weights}, f.Get("etag"))

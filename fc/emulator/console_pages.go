@@ -48,18 +48,8 @@ func (c *console) overview(w http.ResponseWriter, r *http.Request) { c.overviewP
 func (c *console) overviewPage(w http.ResponseWriter, r *http.Request, refused *refusal) {
 	data := struct {
 		page
-		Services        []serviceView
-		AliasesEmulated bool
-	}{page: c.newPage(r, "Services", nil, refused), Services: c.services(), AliasesEmulated: c.aliasesEmulated()}
-	if data.AliasesEmulated {
-		for i := range data.Services {
-			sv := &data.Services[i]
-			var err error
-			if sv.Aliases, err = c.aliases(r, sv.Name); err != nil {
-				sv.AliasError = "the aliases could not be read: " + saveError(err)
-			}
-		}
-	}
+		Services []serviceView
+	}{page: c.newPage(r, "Services", nil, refused), Services: c.services()}
 	c.render(w, status(refused), "overview", data)
 }
 

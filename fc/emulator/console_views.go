@@ -12,9 +12,6 @@ type serviceView struct {
 	Name, Description string
 	Functions         []functionView
 	Aliases           []aliasView
-	// AliasError says why the aliases could not be read (empty when they
-	// were, or when aliases are not emulated).
-	AliasError string
 }
 
 type functionView struct {
@@ -44,7 +41,8 @@ type triggerView struct {
 	Name, Type, Config, LastModifiedTime string
 }
 
-// services reads every service, function and trigger, sorted by name.
+// services reads every service with its functions, triggers and aliases,
+// sorted by name.
 func (c *console) services() []serviceView {
 	c.e.mu.Lock()
 	defer c.e.mu.Unlock()
@@ -54,6 +52,9 @@ func (c *console) services() []serviceView {
 		sv := serviceView{Name: name, Description: display(svc.Attrs["description"])}
 		for _, fname := range sortedKeys(svc.Functions) {
 			sv.Functions = append(sv.Functions, viewFunction(name, fname, svc.Functions[fname]))
+		}
+		for _, aname := range sortedKeys(svc.Aliases) {
+			sv.Aliases = append(sv.Aliases, viewAlias(name, aname, svc.Aliases[aname]))
 		}
 		out = append(out, sv)
 	}
