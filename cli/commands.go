@@ -219,8 +219,8 @@ func validateCommand(st Streams) *cli.Command {
 func importCommand(st Streams) *cli.Command {
 	return &cli.Command{
 		Name:         "import",
-		Usage:        "convert a Serverless Devs project (s.yaml) into this project's files",
-		ArgsUsage:    "s.yaml",
+		Usage:        "convert a Serverless Devs project (s.yaml) or a funcraft template (template.yml) into this project's files",
+		ArgsUsage:    "s.yaml|template.yml",
 		OnUsageError: onUsageError,
 		Action: onProject(st, workflow.WritesRepo, func(c *cli.Context, p *workflow.Project) error {
 			return p.Import(c.Context, c.Args().First())

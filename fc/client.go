@@ -48,6 +48,10 @@ type Client struct {
 	limit       *limiter
 }
 
+// AccountID is the account the client calls FC as ("" when an explicit
+// endpoint needed none).
+func (c *Client) AccountID() string { return c.accountID }
+
 // NewClient validates cfg and builds a Client. It makes no API call.
 func NewClient(cfg Config) (*Client, error) {
 	protocol, host, err := cfg.endpoint()

@@ -12,25 +12,38 @@ import (
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 	fsync "github.com/fcsync/fcsync/sync"
+	"github.com/fcsync/fcsync/sync/funcraft"
 	"github.com/fcsync/fcsync/sync/sdevs"
 )
 
-// runImport writes the project files of an s.yaml into the project. It
-// never overwrites a file: importing is for starting, merging is pull's.
-// Import converts a Serverless Devs project file into the project's files.
+// Import writes the project files of a Serverless Devs s.yaml or a
+// funcraft template.yml into the project. It never overwrites a file:
+// importing is for starting, merging is pull's.
 func (p *Project) Import(ctx context.Context, file string) error {
 	if file == "" {
-		return usagef("import: name the s.yaml to import")
+		return usagef("import: name the s.yaml or template.yml to import")
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
 	base := filepath.Dir(file)
-	res, err := sdevs.Import(data, func(id fc.ID, uri string) (filetree.Tree, error) {
+	readCode := func(id fc.ID, uri string) (filetree.Tree, error) {
 		return readCodeURI(id, filepath.Join(base, filepath.FromSlash(uri)))
-	})
-	if err != nil {
+	}
+	var res *sdevs.Result
+	if funcraft.IsTemplate(data) {
+		// A template names no region: funcraft deploys to its profile's,
+		// so the project's is taken.
+		tpl, err := funcraft.Import(data, funcraft.Options{
+			Region: p.cfg.Region, AccountID: p.configuredAccount(), Code: readCode,
+			ReadFile: func(path string) ([]byte, error) { return os.ReadFile(filepath.Join(base, filepath.FromSlash(path))) },
+		})
+		if err != nil {
+			return withCode(ExitUsage, fmt.Errorf("%s: %w", file, err))
+		}
+		res = &sdevs.Result{Region: p.cfg.Region, State: tpl.State, Notes: tpl.Notes}
+	} else if res, err = sdevs.Import(data, readCode); err != nil {
 		return withCode(ExitUsage, fmt.Errorf("%s: %w", file, err))
 	}
 	if res.Region != p.cfg.Region {
@@ -74,7 +87,8 @@ func (p *Project) Import(ctx context.Context, file string) error {
 	return nil
 }
 
-// readCodeURI reads a codeUri: a folder of regular files, or a zip.
+// readCodeURI reads a codeUri: a folder of regular files, a zip, or (as
+// funcraft allows) one file.
 func readCodeURI(id fc.ID, path string) (filetree.Tree, error) {
 	if strings.HasSuffix(strings.ToLower(path), ".zip") {
 		data, err := os.ReadFile(path)
@@ -82,6 +96,17 @@ func readCodeURI(id fc.ID, path string) (filetree.Tree, error) {
 			return nil, err
 		}
 		return fsync.UnpackZip(id, data, fsync.DefaultZipLimits)
+	}
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		mode := filetree.Regular
+		if fi.Mode()&0o111 != 0 {
+			mode = filetree.Executable
+		}
+		return filetree.Tree{filepath.Base(path): {Data: data, Mode: mode}}, nil
 	}
 	out := filetree.Tree{}
 	err := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {

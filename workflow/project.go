@@ -184,15 +184,25 @@ func (p *Project) client() (*fc.Client, error) {
 // with, as far as client() has resolved them (push does before planning).
 func (p *Project) isCredential(v string) bool { return p.creds.Holds(v) }
 
-// accountID is the account fcsync talks to, for the live branch's author.
+// accountID is the account fcsync talks to, for the live branch's author:
+// as configured, else as the credential chain gave it to client().
 func (p *Project) accountID() string {
+	if a := p.configuredAccount(); a != "" {
+		return a
+	}
+	if p.api != nil && p.api.AccountID() != "" {
+		return p.api.AccountID()
+	}
+	return "unknown"
+}
+
+// configuredAccount is the account id fcsync.yaml or the environment
+// names, without asking the credential chain.
+func (p *Project) configuredAccount() string {
 	if p.cfg.AccountID != "" {
 		return p.cfg.AccountID
 	}
-	if a := os.Getenv("ALIBABA_CLOUD_ACCOUNT_ID"); a != "" {
-		return a
-	}
-	return "unknown"
+	return os.Getenv(fc.EnvAccountID)
 }
 
 // toRepo moves a project-relative tree to repository-relative paths.
