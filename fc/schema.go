@@ -58,6 +58,13 @@ type Field struct {
 	Untyped bool
 	// Syntax checks a string's form (a cron expression); nil: any string.
 	Syntax func(string) error
+	// Default is the value FC answers for the field when nobody set it,
+	// when HasDefault: project files leave such a value out (it is noise:
+	// an empty string, -1 for NAS ids, a setting few functions touch),
+	// while the live branch keeps it. A null inside an object is left out
+	// the same way, without a Default.
+	Default    any
+	HasDefault bool
 	// Variants are the fields of a TObject chosen by the value of the
 	// sibling field VariantOf (triggerConfig by triggerType). A value of
 	// VariantOf without an entry leaves the object unchecked.
@@ -109,6 +116,15 @@ func intRange(name string, min, max float64, unit string) Field {
 	return Field{Name: name, Type: TInt, HasRange: true, Min: min, Max: max, Unit: unit}
 }
 
+// dflt gives f FC's default (see Field.Default).
+func dflt(f Field, v any) Field {
+	f.Default, f.HasDefault = v, true
+	return f
+}
+
+// unsetStr is a string field whose default, "", means "not set".
+func unsetStr(name string) Field { return dflt(strF(name), "") }
+
 // Runtimes are FC 2.0's runtimes (fc-api.md A.2, runtime). The reference's
 // list is cut off after "dot…"; dotnetcore3.1, custom, custom.debian10 and
 // custom-container are FC's documented names, and nodejs18/nodejs20 are
@@ -128,24 +144,30 @@ var HTTPMethods = []string{"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPT
 
 var lifecycleHook = []Field{strF("handler"), intRange("timeout", 1, 90, "seconds")} // fc-api.md 5: hooks up to 90 s
 
+// The defaults are what FC answers for a service created with a name only
+// (fc-api.md 2.2): nothing set, -1 for the NAS ids. internetAccess (true)
+// stays visible: it is a decision.
 var serviceFields = []Field{
-	strF("description"), strF("role"), boolF("internetAccess"),
-	obj("logConfig", strF("project"), strF("logstore"), boolF("enableRequestMetrics"),
-		boolF("enableInstanceMetrics"), enum("logBeginRule", "None", "DefaultRegex")),
-	obj("vpcConfig", strF("vpcId"), list("vSwitchIds", str), strF("securityGroupId"), strF("role")),
-	obj("nasConfig", intF("userId"), intF("groupId"),
-		withMaxItems(objList("mountPoints", strF("serverAddr"), strF("mountDir"), boolF("enableTLS")), 5)),
-	obj("ossMountConfig", withMaxItems(objList("mountPoints", strF("bucketName"), strF("bucketPath"),
-		strF("endpoint"), strF("mountDir"), boolF("readOnly")), 5)),
+	unsetStr("description"), unsetStr("role"), boolF("internetAccess"),
+	obj("logConfig", unsetStr("project"), unsetStr("logstore"), dflt(boolF("enableRequestMetrics"), false),
+		dflt(boolF("enableInstanceMetrics"), false), dflt(enum("logBeginRule", "None", "DefaultRegex"), "None")),
+	obj("vpcConfig", unsetStr("vpcId"), dflt(list("vSwitchIds", str), []any{}), unsetStr("securityGroupId"), unsetStr("role")),
+	obj("nasConfig", dflt(intF("userId"), int64(-1)), dflt(intF("groupId"), int64(-1)),
+		dflt(withMaxItems(objList("mountPoints", strF("serverAddr"), strF("mountDir"), boolF("enableTLS")), 5), []any{})),
+	obj("ossMountConfig", dflt(withMaxItems(objList("mountPoints", strF("bucketName"), strF("bucketPath"),
+		strF("endpoint"), strF("mountDir"), boolF("readOnly")), 5), []any{})),
 	obj("tracingConfig", strF("type"), Field{Name: "params", Type: TMap, Elem: &str}),
 	owned("serviceName"), owned("serviceId"), owned("createdTime"), owned("lastModifiedTime"),
 	owned("useSLRAuthentication"),
 }
 
+// A function's defaults (fc-api.md 2.3): the settings most functions never
+// touch. memorySize and timeout stay visible whatever their value: they say
+// what the function is.
 var functionFields = []Field{
-	strF("description"),
+	unsetStr("description"),
 	enum("runtime", Runtimes...),
-	strF("handler"),
+	unsetStr("handler"),
 	// fc-api.md 5: up to 32 GB in multiples of 64 MB; the minimum is not
 	// given, so one multiple (64) is accepted.
 	{Name: "memorySize", Type: TInt, HasRange: true, Min: 64, Max: 32768, MultipleOf: 64, Unit: "MB"},
@@ -153,17 +175,17 @@ var functionFields = []Field{
 	intRange("timeout", 1, 86400, "seconds"),
 	// A.2 gives the step, not a maximum.
 	{Name: "cpu", Type: TFloat, HasRange: true, Min: 0.05, Max: noMax, MultipleOf: 0.05, Unit: "vCPUs"},
-	{Name: "diskSize", Type: TInt, OneOf: []int64{512, 10240}, Unit: "MB"},
+	{Name: "diskSize", Type: TInt, OneOf: []int64{512, 10240}, Unit: "MB", Default: int64(512), HasDefault: true},
 	{Name: "gpuMemorySize", Type: TInt, HasRange: true, Min: 0, Max: noMax, MultipleOf: 1024, Unit: "MB"},
-	enum("instanceType", "e1", "c1", "fc.gpu.tesla.1", "fc.gpu.ampere.1", "g1"),
+	dflt(enum("instanceType", "e1", "c1", "fc.gpu.tesla.1", "fc.gpu.ampere.1", "g1"), "e1"),
 	// Guess: the reference gives no bound but 1 for concurrency; FC's
 	// console stops at 200, which is not enforced here.
-	intRange("instanceConcurrency", 1, noMax, ""),
+	dflt(intRange("instanceConcurrency", 1, noMax, ""), int64(1)),
 	intRange("instanceSoftConcurrency", 1, noMax, ""),
-	strF("initializer"),
-	intRange("initializationTimeout", 1, 300, "seconds"),
-	intRange("caPort", 1, 65535, ""),
-	{Name: "environmentVariables", Type: TMap, Elem: &str},
+	unsetStr("initializer"),
+	dflt(intRange("initializationTimeout", 1, 300, "seconds"), int64(3)),
+	dflt(intRange("caPort", 1, 65535, ""), int64(9000)),
+	{Name: "environmentVariables", Type: TMap, Elem: &str, Default: map[string]any{}, HasDefault: true},
 	list("layers", str),
 	obj("customContainerConfig", strF("image"), strF("command"), strF("args"), strF("accelerationType"),
 		strF("instanceID"), boolF("webServerMode"), owned("accelerationInfo")),
@@ -178,9 +200,9 @@ var functionFields = []Field{
 }
 
 var triggerFields = []Field{
-	strF("description"),
+	unsetStr("description"),
 	{Name: "triggerType", Type: TString, Enum: TriggerTypes, Required: true},
-	strF("qualifier"), strF("invocationRole"), strF("sourceArn"),
+	unsetStr("qualifier"), unsetStr("invocationRole"), unsetStr("sourceArn"),
 	{Name: "triggerConfig", Type: TObject, WireJSON: true, VariantOf: "triggerType", Variants: map[string][]Field{
 		"http": {
 			// jwt comes with JWTAuthConfig in the reference (A.3).

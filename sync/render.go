@@ -26,6 +26,10 @@ type RenderOptions struct {
 	// Salt of the secret hashes, recorded in LiveFile so that the next
 	// fetch hashes with the same salt (see Redact).
 	Salt string
+	// WithoutDefaults leaves out of each resource file what FC fills in by
+	// itself (fc.WithoutDefaults): for project files made from the online
+	// state, never for the live branch, which keeps the full record.
+	WithoutDefaults bool
 }
 
 // liveDoc is LiveFile's content. encoding/json writes map keys sorted, so
@@ -55,7 +59,11 @@ func Render(s *State, opt RenderOptions) (filetree.Tree, error) {
 		if err := id.Validate(); err != nil {
 			return nil, fmt.Errorf("render %s: %w", id, err)
 		}
-		data, err := encodeSpec(id.Kind, r.Spec)
+		spec := r.Spec
+		if opt.WithoutDefaults {
+			spec = fc.WithoutDefaults(id.Kind, spec)
+		}
+		data, err := encodeSpec(id.Kind, spec)
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", id, err)
 		}

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
+	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
 )
@@ -88,6 +91,9 @@ func Clone(ctx context.Context, g Globals, st Streams, dir string, cfg *fsync.Co
 	if err != nil {
 		return err
 	}
+	if err := missingServices(raw, cfg); err != nil {
+		return err
+	}
 	live := &liveState{state: fsync.NewState(), salt: p.defaultSalt()}
 	p.st.scrub.Add(fsync.SecretValues(raw, p.cfg.SecretPatterns)...)
 	online, _ := p.admit(p.redact(raw, live.salt), nil)
@@ -96,7 +102,7 @@ func Clone(ctx context.Context, g Globals, st Streams, dir string, cfg *fsync.Co
 		return err
 	}
 
-	files, err := fsync.Render(online, fsync.RenderOptions{})
+	files, err := fsync.Render(online, fsync.RenderOptions{WithoutDefaults: true})
 	if err != nil {
 		return err
 	}
@@ -135,6 +141,26 @@ func Clone(ctx context.Context, g Globals, st Streams, dir string, cfg *fsync.Co
 	}
 	fmt.Fprintf(st.Out, "Cloned %d resources from %s into %s (live branch %s).\n", resources, cfg.Region, dir, p.liveBranch())
 	return nil
+}
+
+// missingServices fails a clone that names a service FC does not have:
+// "Cloned 0 resources" would hide a typo or the wrong region. It is an
+// error of the online state (exit 1), not of usage: the name is valid.
+func missingServices(online *fsync.State, cfg *fsync.Config) error {
+	var missing []string
+	for _, s := range cfg.Services {
+		if online.Resources[fc.ServiceID(s)] == nil {
+			missing = append(missing, strconv.Quote(s))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	what := "no service " + missing[0]
+	if len(missing) > 1 {
+		what = "no services " + strings.Join(missing, ", ")
+	}
+	return fmt.Errorf("clone: %s in %s; nothing was cloned (without --service, clone takes every service of the region)", what, cfg.Region)
 }
 
 // cloneMarker marks a clone in progress; it names the process (as the

@@ -54,7 +54,7 @@ func (p *Project) Pull(ctx context.Context, opt PullOptions) error {
 	if err != nil {
 		return p.locateError(err)
 	}
-	onlineFiles, err := fsync.Render(res.live.state, fsync.RenderOptions{})
+	onlineFiles, err := fsync.Render(res.live.state, fsync.RenderOptions{WithoutDefaults: true})
 	if err != nil {
 		return err
 	}

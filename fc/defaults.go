@@ -1,0 +1,45 @@
+package fc
+
+import "reflect"
+
+// WithoutDefaults is spec less what FC fills in by itself: the fields
+// whose value is their Default in the table of kinds, and nulls, at every
+// depth of the objects the table describes; an object left empty goes too.
+// Project files made from the online state (clone, a resource a pull
+// brings in) are rendered from it, so that they hold what someone set,
+// not tracingConfig: {params: null, type: null}. Leaving a field out is
+// safe: a field absent from a project file is not managed by it, and the
+// live branch keeps the full record. spec itself is not changed.
+func WithoutDefaults(k Kind, spec map[string]any) map[string]any {
+	sc := schemas[k]
+	if sc == nil {
+		return spec
+	}
+	return withoutDefaults(sc.Fields, spec)
+}
+
+func withoutDefaults(fields []Field, m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		f := findField(fields, k)
+		if v == nil {
+			continue
+		}
+		if f == nil {
+			out[k] = v
+			continue
+		}
+		if f.HasDefault && reflect.DeepEqual(Normalize(v), Normalize(f.Default)) {
+			continue
+		}
+		if sub, ok := v.(map[string]any); ok && f.Type == TObject && f.Variants == nil {
+			sub = withoutDefaults(f.Fields, sub)
+			if len(sub) == 0 {
+				continue
+			}
+			v = sub
+		}
+		out[k] = v
+	}
+	return out
+}
