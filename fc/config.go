@@ -82,23 +82,37 @@ const (
 
 // ResolveConfig builds a Config from command-line values (empty when not
 // given) and the environment: the endpoint flag wins over FC_ENDPOINT; the
-// account id (flag or fcsync.yaml) wins over ALIBABA_CLOUD_ACCOUNT_ID;
-// credentials come from the official chain. It fails when no endpoint can be
-// derived or no credentials are found.
+// account id (flag or fcsync.yaml) wins over ALIBABA_CLOUD_ACCOUNT_ID, which
+// wins over what the credential chain knows of it (account.go); credentials
+// come from the chain. It fails when no credentials are found, or when no
+// endpoint can be derived, saying where it looked for the account id.
 func ResolveConfig(endpoint, region, accountID string) (Config, error) {
 	if endpoint == "" {
 		endpoint = os.Getenv(EnvEndpoint)
 	}
+	looked := []string{"accountId in fcsync.yaml (or --account-id)", EnvAccountID}
 	if accountID == "" {
 		accountID = os.Getenv(EnvAccountID)
 	}
-	cfg := Config{Endpoint: endpoint, Region: region, AccountID: accountID}
-	if _, _, err := cfg.endpoint(); err != nil {
-		return Config{}, err
-	}
-	cred, err := ResolveCredential()
+	chain, source, err := credentialChain()
 	if err != nil {
 		return Config{}, err
+	}
+	if accountID == "" {
+		var more []string
+		accountID, more = accountFromChain(chain)
+		looked = append(looked, more...)
+	}
+	cfg := Config{Endpoint: endpoint, Region: region, AccountID: accountID}
+	if _, _, err := cfg.endpoint(); err != nil {
+		if errors.Is(err, errNoEndpoint) && accountID == "" {
+			return Config{}, fmt.Errorf("%w; account id: none found; looked in %s", err, strings.Join(looked, ", "))
+		}
+		return Config{}, err
+	}
+	cred, err := credentials.NewCredential(chain)
+	if err != nil {
+		return Config{}, fmt.Errorf("credentials from %s: %w", source, err)
 	}
 	cfg.Credential = cred
 	return cfg, nil

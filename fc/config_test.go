@@ -2,6 +2,7 @@ package fc
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -56,10 +57,20 @@ func TestResolveConfigSecurityToken(t *testing.T) {
 }
 
 func TestResolveConfigNoEndpoint(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
 	t.Setenv(EnvEndpoint, "")
 	t.Setenv(EnvAccountID, "")
-	if _, err := ResolveConfig("", "cn-hangzhou", ""); !errors.Is(err, errNoEndpoint) {
-		t.Errorf("want errNoEndpoint without endpoint and account id, got %v", err)
+	t.Setenv(EnvAccessKeyID, "AKID")
+	t.Setenv(EnvAccessKeySecret, "SECRET")
+	_, err := ResolveConfig("", "cn-hangzhou", "")
+	if !errors.Is(err, errNoEndpoint) {
+		t.Fatalf("want errNoEndpoint without endpoint and account id, got %v", err)
+	}
+	// The message says where fcsync looked for the account id.
+	for _, want := range []string{"account id: none found", "fcsync.yaml", EnvAccountID, "role ARN", ".s/access.yaml", ".fcli/config.yaml"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not name %q: %v", want, err)
+		}
 	}
 }
 

@@ -26,7 +26,9 @@ import (
 //     profile --profile, else ALIBABA_CLOUD_PROFILE, else "default";
 //  4. the aliyun CLI's ~/.aliyun/config.json, the same profile, else the
 //     CLI's current one;
-//  5. the ECS instance's RAM role named by ALIBABA_CLOUD_ECS_METADATA.
+//  5. Serverless Devs' ~/.s/access.yaml (`s config add`), the alias named
+//     by the profile, else "default": it also holds the account id;
+//  6. the ECS instance's RAM role named by ALIBABA_CLOUD_ECS_METADATA.
 //
 // credentials-go's own default chain is not used: it knows no profile but
 // "default", not the aliyun CLI's file, and drops the STS token of the
@@ -82,6 +84,13 @@ func credentialChain() (cfg *credentials.Config, source string, err error) {
 			return c, file, err
 		}
 		looked = append(looked, file+" (no profile "+orDefault(profile, "current")+")")
+	}
+	if home != "" {
+		file, c, err := fromDevsAccess(home, profile)
+		if err != nil || c != nil {
+			return c, file, err
+		}
+		looked = append(looked, file+" (no key "+orDefault(profile, "default")+")")
 	}
 	if role := os.Getenv(EnvECSMetadata); role != "" {
 		return &credentials.Config{Type: tea.String("ecs_ram_role"), RoleName: tea.String(role)}, "ECS RAM role " + role, nil
@@ -193,4 +202,26 @@ func fromAliyunConfig(path, profile string) (*credentials.Config, error) {
 		}
 	}
 	return nil, nil
+}
+
+// fromDevsAccess reads one alias of Serverless Devs' access.yaml: nil when
+// the file or the alias does not exist, or the alias holds no Alibaba
+// Cloud key (access.yaml keeps other clouds' keys too).
+func fromDevsAccess(home, profile string) (string, *credentials.Config, error) {
+	file, entries, err := readDevsAccess(home)
+	if err != nil {
+		return file, nil, fmt.Errorf("credentials: %s: %w", file, err)
+	}
+	name := orDefault(profile, "default")
+	for _, e := range entries {
+		if e.alias != name || e.keyID == "" || e.secret == "" {
+			continue
+		}
+		c := &credentials.Config{Type: tea.String("access_key"), AccessKeyId: tea.String(e.keyID), AccessKeySecret: tea.String(e.secret)}
+		if e.token != "" {
+			c.Type, c.SecurityToken = tea.String("sts"), tea.String(e.token)
+		}
+		return file, c, nil
+	}
+	return file, nil, nil
 }
