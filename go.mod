@@ -15,10 +15,13 @@ require (
 	github.com/go-git/go-git/v5 v5.19.3
 	github.com/pmezard/go-difflib v1.0.0
 	github.com/rogpeppe/go-internal v1.16.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/urfave/cli/v2 v2.27.7
 	golang.org/x/term v0.48.0
 	gopkg.in/yaml.v3 v3.0.1
 )
+
+require golang.org/x/text v0.41.0 // indirect
 
 require (
 	github.com/chromedp/cdproto v0.159.0 // indirect
@@ -58,7 +61,7 @@ require (
 	golang.org/x/crypto v0.56.0 // indirect
 	golang.org/x/net v0.57.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/tools v0.26.0 // indirect
+	golang.org/x/tools v0.48.0 // indirect
 	gopkg.in/ini.v1 v1.67.0
 	gopkg.in/warnings.v0 v0.1.2 // indirect
 )

@@ -159,6 +159,7 @@ func statusCommand(st Streams) *cli.Command {
 			&cli.BoolFlag{Name: "offline", Usage: "compare with the live branch as last fetched instead of reading FC"},
 			&cli.BoolFlag{Name: "exit-code", Usage: "exit 3 when online changes are not merged, 5 when only local changes are not deployed"},
 			&cli.BoolFlag{Name: "urls", Usage: "also list the URLs of HTTP triggers and custom domains"},
+			&cli.BoolFlag{Name: "all", Usage: "also list the resources that are in sync"},
 			outputFlag(),
 		},
 		OnUsageError: onUsageError,
@@ -169,7 +170,7 @@ func statusCommand(st Streams) *cli.Command {
 			}
 			return onProject(st, effects, func(c *cli.Context, p *workflow.Project) error {
 				return p.Status(c.Context, workflow.StatusOptions{
-					Offline: c.Bool("offline"), ExitCode: c.Bool("exit-code"), URLs: c.Bool("urls"), Output: c.String("output"),
+					Offline: c.Bool("offline"), ExitCode: c.Bool("exit-code"), URLs: c.Bool("urls"), All: c.Bool("all"), Output: c.String("output"),
 				})
 			})(c)
 		},

@@ -38,6 +38,7 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	if err != nil {
 		return err
 	}
+	report := p.pushReport(format)
 	scope, err := pushScope(opt.Services, opt.Functions)
 	if err != nil {
 		return err
@@ -91,11 +92,11 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	if len(drift) > 0 && !useLocal {
 		p.printDrift(drift)
 		if !p.st.IsTerminal || opt.DryRun {
-			return silentExit(ExitDrift)
+			return errors.Join(report.refused(drift), silentExit(ExitDrift))
 		}
 		if !p.confirm("Overwrite these online changes with the local version? [y/N] ") {
 			fmt.Fprintln(p.st.Err, "Push cancelled; nothing was changed online.")
-			return silentExit(ExitDrift)
+			return errors.Join(report.refused(drift), silentExit(ExitDrift))
 		}
 		useLocal = true
 	}
@@ -115,6 +116,9 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 		return err
 	}
 	if opt.DryRun {
+		if report != nil {
+			return report.write(pushDoc{Result: pushPlanned, Operations: plan.Ops})
+		}
 		if err := p.printPlan(plan, format); err != nil {
 			return err
 		}
@@ -136,7 +140,7 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 			}
 		}
 		fmt.Fprintln(p.st.Out, "Everything up to date: online already matches the project.")
-		return nil
+		return report.write(pushDoc{Result: pushUpToDate})
 	}
 	if dels := plan.Deletions(); len(dels) > 0 && !opt.Yes {
 		fmt.Fprint(p.st.Out, (&fsync.Plan{Ops: dels}).Text())
@@ -196,10 +200,14 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 				created.Resources[a.op.ID] = a.result
 			}
 		}
-		for _, u := range endpoints(created) {
+		urls := endpoints(created)
+		for _, u := range urls {
 			fmt.Fprintf(p.st.Out, "  %s\n", u)
 		}
-		return p.repo.RemoveGitFile(intentFile)
+		if err := p.repo.RemoveGitFile(intentFile); err != nil {
+			return err
+		}
+		return report.done(plan, applied, deploy, urls, nil, p.scrub)
 	}
 	// What was not acknowledged may still have reached FC (a lost answer,
 	// an interruption): the intent stays for those, and the next fetch,
@@ -220,7 +228,7 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 		fmt.Fprintf(p.st.Err, "  %s %s\n", op.Action, op.ID)
 	}
 	fmt.Fprintln(p.st.Err, "Run fcsync push again to finish.")
-	return pushFailure(applyErr)
+	return errors.Join(report.done(plan, applied, deploy, nil, applyErr, p.scrub), pushFailure(applyErr))
 }
 
 // pushFailure is the error of a push that FC stopped: a 412 means the

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -15,6 +14,7 @@ type StatusOptions struct {
 	Offline  bool   // compare with the live branch as last fetched, without reading FC
 	ExitCode bool   // exit 3 when online changes are not merged, 5 when only local changes are not deployed
 	URLs     bool   // also list the URLs of HTTP triggers and custom domains
+	All      bool   // also list the resources that are in sync
 	Output   string // "text" or "json"
 }
 
@@ -49,6 +49,9 @@ func (p *Project) Status(ctx context.Context, opt StatusOptions) error {
 	code := ExitOK
 	for _, e := range entries {
 		if e.Category == fsync.InSync {
+			if opt.All {
+				shown = append(shown, e)
+			}
 			continue
 		}
 		shown = append(shown, e)
@@ -59,14 +62,11 @@ func (p *Project) Status(ctx context.Context, opt StatusOptions) error {
 		}
 	}
 	if format == "json" {
-		if shown == nil {
-			shown = []fsync.Entry{}
-		}
-		doc := map[string]any{"resources": shown, "syncPoint": sp.ok}
+		var urls []string
 		if opt.URLs {
-			doc["urls"] = append([]string{}, endpoints(online)...)
+			urls = append([]string{}, endpoints(online)...)
 		}
-		if err := json.NewEncoder(p.st.Out).Encode(doc); err != nil {
+		if err := p.writeJSON(p.statusDoc(sp, shown, urls)); err != nil {
 			return err
 		}
 	} else {
@@ -91,9 +91,11 @@ func (p *Project) printStatus(sp *syncPoint, shown []fsync.Entry, total int) {
 	} else {
 		fmt.Fprintf(out, "On branch %s, never synced with %s.\n", sp.branch, p.liveBranch())
 	}
-	if len(shown) == 0 {
+	if len(shown) == 0 || allInSync(shown) {
 		fmt.Fprintf(out, "All %d resources in sync.\n", total)
-		return
+		if len(shown) == 0 {
+			return
+		}
 	}
 	width := 0
 	for _, e := range shown {

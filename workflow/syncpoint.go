@@ -35,6 +35,7 @@ type syncPoint struct {
 	branch    string
 	head      gitstate.Hash // zero on an unborn branch
 	r         gitstate.Hash
+	l         gitstate.Hash // the local commit that merged or deployed r
 	base      *fsync.State  // R's state; empty when !ok
 	baseLocal *fsync.State  // L's state; empty when !ok
 	baseFiles filetree.Tree // R's project files, without .fcsync/
@@ -85,7 +86,7 @@ func (p *Project) syncPoint() (*syncPoint, error) {
 			return nil, err
 		}
 		if !sp.ok {
-			sp.ok, sp.r = true, at.R
+			sp.ok, sp.r, sp.l = true, at.R, at.L
 		}
 		if err := p.addSyncPoint(sp, at, scope, settled, done); err != nil {
 			return nil, err
