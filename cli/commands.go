@@ -22,6 +22,7 @@ func globals(c *cli.Context) workflow.Globals {
 		NoColor:     c.Bool("no-color"),
 		Profile:     c.String("profile"),
 		Debug:       c.Bool("debug"),
+		NoProgress:  c.Bool("no-progress"),
 	}
 }
 

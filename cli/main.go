@@ -40,7 +40,7 @@ func Main(args []string, st Streams) int {
 	signal.Ignore(syscall.SIGPIPE)
 	ctx, interrupted, stop := interruptContext()
 	defer stop()
-	st = st.WithScrubber()
+	st = st.WithProgress().WithScrubber()
 	app := newApp(st)
 	unknown := false
 	app.CommandNotFound = func(_ *cli.Context, name string) {
@@ -104,8 +104,9 @@ func newApp(st Streams) *cli.App {
 			&cli.StringFlag{Name: "endpoint", Usage: "FC endpoint URL, e.g. http://127.0.0.1:9000", EnvVars: []string{"FC_ENDPOINT"}},
 			&cli.IntFlag{Name: "concurrency", Value: 8, Usage: "parallel FC API calls"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour output (also NO_COLOR)"},
-			&cli.StringFlag{Name: "profile", Usage: "credentials profile of ~/.alibabacloud/credentials or ~/.aliyun/config.json", EnvVars: []string{"ALIBABA_CLOUD_PROFILE"}},
+			&cli.StringFlag{Name: "profile", Usage: "credentials profile of ~/.alibabacloud/credentials, ~/.aliyun/config.json or ~/.s/access.yaml", EnvVars: []string{"ALIBABA_CLOUD_PROFILE"}},
 			&cli.BoolFlag{Name: "debug", Usage: "trace every FC API call on standard error (credentials and secrets redacted)"},
+			&cli.BoolFlag{Name: "no-progress", Usage: "no progress line on standard error (there is none unless it is a terminal)"},
 		},
 		Commands: []*cli.Command{
 			initCommand(st),

@@ -32,6 +32,8 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 	}
 	var applied []appliedOp
 	var mu gosync.Mutex
+	p.progress.begin("Deploying", "operations", len(plan.Ops))
+	defer p.progress.end()
 	for _, level := range levels(plan) {
 		err := parallel(ctx, p.concurrency, len(level), func(i int) error {
 			op := level[i]
@@ -58,6 +60,7 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 			defer mu.Unlock()
 			applied = append(applied, appliedOp{op: op, result: result})
 			fmt.Fprintf(p.st.Out, "  %s %s: done\n", op.Action, op.ID)
+			p.progress.step(1, int64(len(op.Zip)))
 			return nil
 		})
 		if err != nil {

@@ -84,8 +84,10 @@ type Streams struct {
 	In       io.Reader
 	Out, Err io.Writer
 	// IsTerminal reports whether In is an interactive terminal (prompts are
-	// only shown then); OutTerminal whether Out is one (colours).
-	IsTerminal, OutTerminal bool
+	// only shown then); OutTerminal whether Out is one (colours);
+	// ErrTerminal whether Err is one (the progress line).
+	IsTerminal, OutTerminal, ErrTerminal bool
 
-	scrub *fsync.Scrubber // set by WithScrubber: hides secrets in Out, Err and commits
+	scrub    *fsync.Scrubber // set by WithScrubber: hides secrets in Out, Err and commits
+	progress *progress       // set by WithProgress when Err is a terminal
 }

@@ -102,9 +102,10 @@ func (p *Project) fetchOnce(ctx context.Context, etags bool) (*fetchResult, erro
 	}
 	raw, err := readOnline(ctx, client, p.concurrency, readOptions{
 		services: services, allServices: all,
-		domains: domains,
-		prev:    live.state,
-		etags:   etags,
+		domains:  domains,
+		prev:     live.state,
+		etags:    etags,
+		progress: p.progress,
 	})
 	if err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ type readOptions struct {
 	domains     map[string]bool // custom domains tracked besides those routing to a tracked service
 	prev        *fsync.State    // the live tip: code is downloaded only when codeChecksum changed
 	etags       bool            // Get every resource so that its ETag is known (push)
+	progress    *progress       // counts resources read and code downloaded; may be nil
 }
 
 // readOnline reads the online state of the tracked services, their
@@ -25,6 +26,9 @@ type readOptions struct {
 // result is NOT redacted: it holds secret values and must go through
 // redact before it reaches a file, a commit or the terminal.
 func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt readOptions) (*fsync.State, error) {
+	pr := opt.progress
+	pr.begin("Reading FC", "resources", 0)
+	defer pr.end()
 	st := fsync.NewState()
 	var mu gosync.Mutex
 	add := func(r *fc.Resource) {
@@ -45,6 +49,7 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 		}
 	}
 	sort.Strings(services)
+	pr.more(len(services))
 
 	// Services: one Get each. Then, level by level down the table of
 	// kinds, every child kind of every resource read (a service's
@@ -84,7 +89,7 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 		err := parallel(ctx, concurrency, len(parents), func(i int) error {
 			parent := parents[i]
 			if parent.ID.HasCode() {
-				if err := readCode(ctx, client, st, &mu, parent, opt.prev); err != nil {
+				if err := readCode(ctx, client, st, &mu, parent, opt.prev, pr); err != nil {
 					return err
 				}
 			}
@@ -93,10 +98,12 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 				if err != nil {
 					return err
 				}
+				pr.more(len(children))
 				mu.Lock()
 				level = append(level, children...)
 				mu.Unlock()
 			}
+			pr.step(1, 0)
 			return nil
 		})
 		if err != nil {
@@ -176,7 +183,7 @@ func inconsistent(id fc.ID, notFound error) error {
 // readCode fills st.Code for a zip function, reusing the previous live
 // state's files when the checksum is unchanged (DESIGN section 3: the zip is
 // downloaded only when the checksum changed).
-func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosync.Mutex, f *fc.Resource, prev *fsync.State) error {
+func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosync.Mutex, f *fc.Resource, prev *fsync.State, pr *progress) error {
 	sum := f.CodeChecksum()
 	if sum == "" || isContainer(f) {
 		return nil
@@ -195,6 +202,7 @@ func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosyn
 	if err != nil {
 		return err
 	}
+	pr.step(0, int64(len(zip)))
 	// Unpacks share the client's memory budget with downloads, so eight
 	// functions read at once cannot each hold the largest archive.
 	lim := fsync.DefaultZipLimits

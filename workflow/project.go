@@ -47,6 +47,9 @@ type Project struct {
 	// across all of them.
 	budget *budget.Budget
 	api    *fc.Client // made by client()
+	// progress is the progress line of long work on a terminal; nil (every
+	// method a no-op) otherwise, or with --no-progress.
+	progress *progress
 }
 
 // Globals are the options every command shares: the global flags.
@@ -57,6 +60,7 @@ type Globals struct {
 	NoColor     bool   // never colour output (NO_COLOR also says so)
 	Profile     string // credentials profile; "" keeps the environment's
 	Debug       bool   // trace every FC API call on standard error
+	NoProgress  bool   // no progress line, even on a terminal
 }
 
 // findProject locates the project folder: --dir, or the nearest folder
@@ -139,15 +143,20 @@ func newProject(g Globals, st Streams, repo *gitstate.Repo, dir string, cfg *fsy
 		os.Setenv(fc.EnvProfile, g.Profile)
 	}
 	noColorEnv := os.Getenv("NO_COLOR") != "" // no-color.org: set and not empty
+	pr := st.progress
+	if g.NoProgress {
+		pr = nil
+	}
 	if st.scrub == nil {
 		st = st.WithScrubber()
 	}
 	return &Project{
 		st: st, repo: repo, dir: realDir, prefix: prefix, cfg: cfg,
 		endpoint: g.Endpoint, concurrency: conc,
-		noColor: g.NoColor || noColorEnv,
-		debug:   g.Debug,
-		budget:  budget.New(codeMemory),
+		noColor:  g.NoColor || noColorEnv,
+		debug:    g.Debug,
+		budget:   budget.New(codeMemory),
+		progress: pr,
 	}, nil
 }
 

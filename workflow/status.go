@@ -147,6 +147,7 @@ func (p *Project) onlineForReading(ctx context.Context, local *fsync.State, read
 		services: p.trackedServices(local, live.state),
 		domains:  trackedDomains(local, live.state),
 		prev:     live.state,
+		progress: p.progress,
 	})
 	if err != nil {
 		return nil, err

@@ -23,5 +23,6 @@ func main() {
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		IsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
 		OutTerminal: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 	}))
 }
