@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -88,7 +89,7 @@ func checkFuncraftClone(t *testing.T, endpoint string) {
 	}
 	files := map[string][]string{
 		"services/funcraft-made/service.yaml": {"description: deployed by funcraft", "vpcConfig:", "  vpcId: vpc-1",
-			"  vSwitchIds:", "  securityGroupId: sg-1", "logConfig:", "  project: logs", "  logBeginRule: None"},
+			"  vSwitchIds:", "  securityGroupId: sg-1", "logConfig:", "  project: logs"},
 		"services/funcraft-made/functions/api/function.yaml": {"runtime: nodejs14", "memorySize: 256", "timeout: 30",
 			"environmentVariables:", "  Stage: prod"},
 		"services/funcraft-made/functions/api/triggers/http.yaml": {"triggerType: http", "triggerConfig:",
@@ -115,10 +116,20 @@ func checkFuncraftClone(t *testing.T, endpoint string) {
 				t.Errorf("%s has the PascalCase key %q:\n%s", name, m, text)
 			}
 		}
-		// FC's null for a field never set is no field at all (nested
-		// nulls, as tracingConfig's, are FC's value and stay).
+		// FC's null for a field never set is no field at all.
 		if m := topLevelNull.FindString(text); m != "" {
 			t.Errorf("%s renders FC's null as %q:\n%s", name, m, text)
 		}
+	}
+	// What FC completed the partial logConfig with (logBeginRule: None) and
+	// its null tracingConfig are FC's defaults: the live branch records
+	// them, the project file leaves them out (issue 13, section 5).
+	data, _ := os.ReadFile(filepath.Join(dir, "services", "funcraft-made", "service.yaml"))
+	if strings.Contains(string(data), "logBeginRule") || strings.Contains(string(data), "tracingConfig") {
+		t.Errorf("service.yaml holds FC's defaults:\n%s", data)
+	}
+	live, err := exec.Command("git", "-C", dir, "show", "fcsync/live/cn-hangzhou:services/funcraft-made/service.yaml").Output()
+	if err != nil || !strings.Contains(string(live), "  logBeginRule: None\n") {
+		t.Errorf("the live branch lacks FC's completed logConfig (%v):\n%s", err, live)
 	}
 }
