@@ -137,6 +137,13 @@ func TestJSONSchemas(t *testing.T) {
 		t.Fatalf("sync point after the deploy: %v", sp)
 	}
 
+	// push --publish with nothing else to deploy: the version and alias.
+	doc = runJSON(0, "push", "--publish", "-o", "json", "--alias", "prod")
+	if pub, _ := doc["published"].(map[string]any); doc["result"] != "deployed" || pub["versionId"] != "1" || pub["alias"] != "prod" ||
+		doc["liveCommit"] != rev("fcsync/live/cn-hangzhou") {
+		t.Fatalf("push --publish: %v", doc)
+	}
+
 	// A push FC stops part way: what was applied, what was not, and why.
 	write(t, proj, "services/demo/service.yaml", "description: two steps\ninternetAccess: true\n")
 	write(t, proj, "services/demo/functions/web/function.yaml", "runtime: python3.10\nhandler: index.handler\nmemorySize: 256\ntimeout: 12\n")

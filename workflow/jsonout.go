@@ -94,9 +94,17 @@ type pushDoc struct {
 	Operations []fsync.Op `json:"operations"`
 	NotApplied []fsync.Op `json:"notApplied,omitempty"`
 	// LiveCommit is the deploy commit on the live branch.
-	LiveCommit string   `json:"liveCommit,omitempty"`
-	URLs       []string `json:"urls,omitempty"`
-	Error      string   `json:"error,omitempty"`
+	LiveCommit string        `json:"liveCommit,omitempty"`
+	URLs       []string      `json:"urls,omitempty"`
+	Error      string        `json:"error,omitempty"`
+	Published  *publishedDoc `json:"published,omitempty"`
+}
+
+// publishedDoc is what push --publish did.
+type publishedDoc struct {
+	Service   string `json:"service"`
+	VersionID string `json:"versionId"`
+	Alias     string `json:"alias,omitempty"`
 }
 
 type driftDoc struct {
@@ -110,7 +118,10 @@ type driftDoc struct {
 // methods do nothing. In JSON mode standard output holds the document
 // alone: push's account for people (the plan, each operation done) goes to
 // standard error instead.
-type pushReport struct{ w io.Writer }
+type pushReport struct {
+	w   io.Writer
+	pub *publishStep // push --publish, reported with the result
+}
 
 func (p *Project) pushReport(format string) *pushReport {
 	if format != "json" {
@@ -126,6 +137,12 @@ func (r *pushReport) write(doc pushDoc) error {
 		return nil
 	}
 	doc.Schema = pushSchema
+	if s := r.pub; s != nil && s.version.ID != "" {
+		doc.Published = &publishedDoc{Service: s.service, VersionID: s.version.ID}
+		if s.moved != nil {
+			doc.Published.Alias = s.alias
+		}
+	}
 	if doc.Operations == nil {
 		doc.Operations = []fsync.Op{}
 	}

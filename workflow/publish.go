@@ -229,23 +229,23 @@ func (p *Project) runPublish(ctx context.Context, s *publishStep, d *deployRecor
 
 // publishOnly is push --publish with nothing to deploy: FC decides whether
 // anything changed since the last version.
-func (p *Project) publishOnly(ctx context.Context, s *publishStep, res *fetchResult, sp *syncPoint, local *fsync.State, plan *fsync.Plan, trailers string) error {
+func (p *Project) publishOnly(ctx context.Context, s *publishStep, res *fetchResult, sp *syncPoint, local *fsync.State, plan *fsync.Plan, trailers string) (gitstate.Hash, error) {
 	fmt.Fprint(p.st.Out, "Everything up to date: online already matches the project.\n")
 	d := deployRecord{res: res, sp: sp, local: local, after: res.raw.Clone(), plan: plan, trailers: trailers}
 	pubErr := p.runPublish(ctx, s, &d)
 	if s.version.ID == "" {
-		return pubErr
+		return gitstate.Hash{}, pubErr
 	}
 	deploy, err := p.writeDeploy(d)
 	if err != nil {
-		return err
+		return deploy, err
 	}
 	fmt.Fprintf(p.st.Out, "%s is now %s.\n", p.liveBranch(), short(deploy))
 	s.report(p)
 	if err := p.publishReplaying(ctx); err != nil {
 		fmt.Fprintf(p.st.Err, "fcsync: the deploy is recorded as %s, but sharing %s failed (the next fcsync fetch shares it): %v\n", short(deploy), p.liveBranch(), err)
 	}
-	return pubErr
+	return deploy, pubErr
 }
 
 // report prints what the step did.

@@ -127,8 +127,15 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 		}
 		return nil
 	}
+	if report != nil {
+		report.pub = pub
+	}
 	if plan.Empty() && pub != nil {
-		return p.publishOnly(ctx, pub, res, sp, local, plan, scopeTrailers(opt.Services, opt.Functions))
+		deploy, err := p.publishOnly(ctx, pub, res, sp, local, plan, scopeTrailers(opt.Services, opt.Functions))
+		if pub.version.ID == "" {
+			return err
+		}
+		return errors.Join(report.write(pushDoc{Result: pushDeployed, LiveCommit: deploy.String()}), err)
 	}
 	if plan.Empty() {
 		if len(drift) > 0 && useLocal {
