@@ -25,7 +25,8 @@ func TestJSONSchemas(t *testing.T) {
 	srv, proj := cloneForTest(t)
 	c := jsonschema.NewCompiler()
 	schemas := map[string]*jsonschema.Schema{}
-	for name, file := range map[string]string{"fcsync.status/v1": "status.v1.json", "fcsync.push/v1": "push.v1.json"} {
+	for name, file := range map[string]string{"fcsync.status/v1": "status.v1.json", "fcsync.push/v1": "push.v1.json",
+		"fcsync.diff/v1": "diff.v1.json", "fcsync.log/v1": "log.v1.json"} {
 		s, err := c.Compile(filepath.Join("..", "docs", "schemas", file))
 		if err != nil {
 			t.Fatal(err)
@@ -135,6 +136,17 @@ func TestJSONSchemas(t *testing.T) {
 	doc = runJSON(0, "status", "-o", "json")
 	if sp, _ := doc["syncPoint"].(map[string]any); sp["live"] != rev("fcsync/live/cn-hangzhou") || sp["local"] != rev("HEAD") {
 		t.Fatalf("sync point after the deploy: %v", sp)
+	}
+
+	// diff and log, both ways.
+	if doc = runJSON(0, "diff", "-o", "json"); doc["compare"] != "push" || len(doc["files"].([]any)) != 0 {
+		t.Fatalf("diff after the deploy: %v", doc)
+	}
+	if doc = runJSON(0, "diff", "--online", "-o", "json"); doc["compare"] != "online" {
+		t.Fatalf("diff --online: %v", doc)
+	}
+	if doc = runJSON(0, "log", "-o", "json"); len(doc["commits"].([]any)) < 3 {
+		t.Fatalf("log: %v", doc)
 	}
 
 	// push --publish with nothing else to deploy: the version and alias.

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
@@ -73,7 +72,11 @@ func (p *Project) Diff(ctx context.Context, opt DiffOptions) error {
 		if diffs == nil {
 			diffs = []fileDiff{}
 		}
-		return json.NewEncoder(p.st.Out).Encode(map[string]any{"files": diffs})
+		compare := "push"
+		if opt.Online {
+			compare = "online"
+		}
+		return p.writeJSON(map[string]any{"schema": diffSchema, "compare": compare, "files": diffs})
 	}
 	for _, d := range diffs {
 		p.printDiff(d.Diff)

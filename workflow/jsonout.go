@@ -16,6 +16,8 @@ import (
 const (
 	statusSchema = "fcsync.status/v1"
 	pushSchema   = "fcsync.push/v1"
+	diffSchema   = "fcsync.diff/v1"
+	logSchema    = "fcsync.log/v1"
 )
 
 // statusDoc is status -o json.

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -89,7 +88,10 @@ func (p *Project) Log(ctx context.Context, opt LogOptions) error {
 		entries = append(entries, e)
 	}
 	if format == "json" {
-		return json.NewEncoder(p.st.Out).Encode(map[string]any{"branch": p.liveBranch(), "commits": entries})
+		if entries == nil {
+			entries = []logEntry{}
+		}
+		return p.writeJSON(map[string]any{"schema": logSchema, "branch": p.liveBranch(), "commits": entries})
 	}
 	for _, e := range entries {
 		// Commits are others' words (an older fcsync, a colleague): their
