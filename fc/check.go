@@ -47,6 +47,10 @@ func Check(k Kind, spec map[string]any, extra []string) []Problem {
 	for _, e := range extra {
 		c.extra[e] = true
 	}
+	if sc.PerQualifier != nil {
+		c.qualifiers(sc, spec)
+		return c.problems
+	}
 	c.object(nil, sc.Fields, spec, spec)
 	return c.problems
 }
@@ -55,7 +59,40 @@ type checker struct {
 	kind     Kind
 	extra    map[string]bool
 	problems []Problem
+	// top is the depth of a config's fields: 1 under a qualifier, else 0.
+	top int
 }
+
+// qualifiers checks the file of a PerQualifier kind: each key a qualifier
+// the kind takes, each value a config, or null to delete that config online.
+func (c *checker) qualifiers(sc *Schema, spec map[string]any) {
+	c.top = 1
+	for _, q := range keys(spec) {
+		p := []any{q}
+		if err := sc.PerQualifier.Qualifier(c.kind, q); err != nil {
+			c.add(p, false, "%v", err)
+			continue
+		}
+		v := spec[q]
+		if v == nil {
+			continue // delete the config online
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			c.add(p, false, "%s must be a mapping of %s fields (%s), or null to delete the config online, not %s",
+				q, c.kind, strings.Join(fieldNames(sc.Fields), ", "), typeName(v))
+			continue
+		}
+		c.object(p, sc.Fields, m, m)
+		if sc.PerQualifier.Clear != nil && cleared(sc, m) {
+			c.add(p, true, "%s: this config is what Function Compute reads as none, and it would be removed online "+
+				"while the file keeps it; write %s: null to remove it", q, q)
+		}
+	}
+}
+
+// extraPath is a field's path as extraFields name it: without the qualifier.
+func (c *checker) extraPath(p []any) string { return dotted(p[min(c.top, len(p)):]) }
 
 func (c *checker) add(path []any, warning bool, format string, args ...any) {
 	c.problems = append(c.problems, Problem{Path: append([]any(nil), path...), Msg: fmt.Sprintf(format, args...), Warning: warning})
@@ -71,7 +108,7 @@ func (c *checker) object(path []any, fields []Field, m map[string]any, siblings 
 	sort.Strings(keys)
 	for _, key := range keys {
 		p := append(append([]any(nil), path...), key)
-		if c.extra[dotted(p)] {
+		if c.extra[c.extraPath(p)] {
 			continue
 		}
 		f := findField(fields, key)
@@ -80,7 +117,7 @@ func (c *checker) object(path []any, fields []Field, m map[string]any, siblings 
 				c.add(p, false, "unknown field %s; did you mean %s?", key, hint)
 			} else {
 				c.add(p, false, "unknown field %s, which Function Compute would ignore; if it is a field FC added that fcsync does not know yet, list %s.%s under extraFields in fcsync.yaml",
-					key, c.kind, dotted(p))
+					key, c.kind, c.extraPath(p))
 			}
 			continue
 		}
@@ -88,7 +125,7 @@ func (c *checker) object(path []any, fields []Field, m map[string]any, siblings 
 			c.add(p, false, "%s is set by Function Compute and cannot be written here", key)
 			continue
 		}
-		if m[key] == nil && len(path) == 0 {
+		if m[key] == nil && len(path) == c.top {
 			// FC answers null for an unset field and fcsync reads that as
 			// absent, so a null here would differ from online forever.
 			c.add(p, false, "%s: null is how Function Compute says \"not set\"; remove the line to leave %s unmanaged, or write an empty value to clear it", key, key)
@@ -96,7 +133,7 @@ func (c *checker) object(path []any, fields []Field, m map[string]any, siblings 
 		}
 		if f.Untyped {
 			c.add(p, true, "fcsync does not check %s yet and sends it as it is; list %s.%s under extraFields in fcsync.yaml to silence this",
-				key, c.kind, dotted(p))
+				key, c.kind, c.extraPath(p))
 			continue
 		}
 		c.value(p, f, m[key], m)

@@ -87,6 +87,57 @@ var kindTable = []*Schema{
 		Fields: aliasFields,
 	},
 	{
+		// Provisioned instances (issue 11), per qualifier: an alias or
+		// LATEST, never a version. One account-wide list reads them all;
+		// FC has no DELETE: a target of 0 without policies removes one.
+		// No ETag: PutProvisionConfig takes no If-Match in the SDK.
+		Kind: KindProvision, Parent: KindFunction, Slots: []Slot{SlotService, SlotFunction},
+		Noun: "ProvisionConfig", ListKey: "provisionConfigs",
+		Collection: "/provision-configs", File: "services/{service}/functions/{function}/provision.yaml",
+		Name: fcName(64),
+		PerQualifier: &PerQualifier{
+			Config:     "/services/{service}/functions/{function}/provision-config",
+			ListAction: "ListProvisionConfigs",
+			Locate:     locateByResource,
+			Clear:      map[string]any{"target": 0, "scheduledActions": []any{}, "targetTrackingPolicies": []any{}},
+			Qualifier:  aliasOrLatest,
+		},
+		Fields: provisionFields,
+	},
+	{
+		// The most on-demand instances, per alias or LATEST; one
+		// account-wide list, ETags on single reads (fc-api.md 1.8).
+		Kind: KindOnDemand, Parent: KindFunction, Slots: []Slot{SlotService, SlotFunction},
+		Noun: "FunctionOnDemandConfig", ListKey: "configs",
+		Collection: "/on-demand-configs", File: "services/{service}/functions/{function}/on-demand.yaml",
+		ETag: true, Name: fcName(64),
+		PerQualifier: &PerQualifier{
+			Config:     "/services/{service}/functions/{function}/on-demand-config",
+			ListAction: "ListOnDemandConfigs",
+			Locate:     locateByResource,
+			Delete:     true,
+			Qualifier:  aliasOrLatest,
+		},
+		Fields: onDemandFields,
+	},
+	{
+		// Async invocation: retries, event age, destinations, per LATEST,
+		// version or alias. FC lists them per function only; no ETag.
+		Kind: KindAsyncInvoke, Parent: KindFunction, Slots: []Slot{SlotService, SlotFunction},
+		Noun: "FunctionAsyncInvokeConfig", ListKey: "configs",
+		Collection: "/services/{service}/functions/{function}/async-invoke-configs",
+		File:       "services/{service}/functions/{function}/async-invoke.yaml",
+		Name:       fcName(64),
+		PerQualifier: &PerQualifier{
+			Config:     "/services/{service}/functions/{function}/async-invoke-config",
+			ListAction: "ListFunctionAsyncInvokeConfigs",
+			Locate:     locateByFields,
+			Delete:     true,
+			Qualifier:  anyQualifier,
+		},
+		Fields: asyncInvokeFields,
+	},
+	{
 		// Custom domains have no ETag (fc-api.md 1.8).
 		Kind: KindDomain, Slots: []Slot{SlotName},
 		Noun: "CustomDomain", ListKey: "customDomains", NameField: "domainName",
@@ -268,4 +319,83 @@ func (sc *Schema) matchPattern(pattern, path string) (ID, bool) {
 		}
 	}
 	return id, true
+}
+
+// aliasOrLatest is the qualifier rule of provision and on-demand configs:
+// an alias or LATEST, not a version ("服务别名或 LATEST，不支持版本", the API
+// reference of PutProvisionConfig; the SDK says the same of on-demand).
+// Alias names cannot start with a digit, so a version never passes.
+func aliasOrLatest(k Kind, q string) error {
+	if q == "LATEST" || aliasName(KindAlias, q) == nil {
+		return nil
+	}
+	if strings.EqualFold(q, "LATEST") {
+		return fmt.Errorf("qualifier %q: write LATEST, in capitals", q)
+	}
+	if isVersionID(q) {
+		return fmt.Errorf("qualifier %q: %s configs take an alias or LATEST, not a version", q, k)
+	}
+	return fmt.Errorf("qualifier %q: %s configs take an alias (a name of 1-128 characters matching %s) or LATEST", q, k, nameRE)
+}
+
+// anyQualifier is the async invocation config's rule: LATEST, a version
+// or an alias, as the SDK documents its qualifier.
+func anyQualifier(k Kind, q string) error {
+	if q == "LATEST" || isVersionID(q) || aliasName(KindAlias, q) == nil {
+		return nil
+	}
+	if strings.EqualFold(q, "LATEST") {
+		return fmt.Errorf("qualifier %q: write LATEST, in capitals", q)
+	}
+	return fmt.Errorf("qualifier %q: %s configs take LATEST, a version number or an alias", q, k)
+}
+
+func isVersionID(q string) bool {
+	if q == "" {
+		return false
+	}
+	for _, r := range q {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// locateByResource reads a provision or on-demand config's address from its
+// resource field: "<account>#<service>#<qualifier>#<function>" (provision,
+// the API reference's example) or "services/<service>.<qualifier>/functions/<function>"
+// (on-demand, ListOnDemandConfigs' example). Both forms are accepted for
+// both kinds, as the SDK's own examples mix them.
+func locateByResource(item map[string]any) (svc, fn, q string, ok bool) {
+	res, _ := item["resource"].(string)
+	if parts := strings.Split(res, "#"); len(parts) == 4 {
+		return parts[1], parts[3], parts[2], parts[1] != "" && parts[2] != "" && parts[3] != ""
+	}
+	rest, found := strings.CutPrefix(res, "services/")
+	if !found {
+		return "", "", "", false
+	}
+	sq, fn, found := strings.Cut(rest, "/functions/")
+	svc, q, dot := strings.Cut(sq, ".")
+	ok = found && dot && svc != "" && q != "" && fn != "" && !strings.Contains(fn, "/")
+	return svc, fn, q, ok
+}
+
+// locateByFields reads an async invocation config's address from its
+// service, function and qualifier fields.
+func locateByFields(item map[string]any) (svc, fn, q string, ok bool) {
+	svc, _ = item["service"].(string)
+	fn, _ = item["function"].(string)
+	q, _ = item["qualifier"].(string)
+	return svc, fn, q, svc != "" && fn != "" && q != ""
+}
+
+// ListedOnce reports whether one list call reads every resource of kind k
+// in the account (its list path names no enclosing resource), while its
+// resources still belong to a parent: the online walk then lists it once
+// rather than once per parent.
+func ListedOnce(k Kind) bool {
+	sc := schemas[k]
+	return sc != nil && sc.Parent != "" && !strings.Contains(sc.Collection, "{")
 }

@@ -37,10 +37,17 @@ func TestKindTable(t *testing.T) {
 		if want := string(k) + " " + id.Path(); id.String() != want {
 			t.Errorf("%s: String() = %q, want %q", k, id.String(), want)
 		}
-		if sc.Noun == "" || sc.ListKey == "" || sc.NameField == "" || sc.Collection == "" || sc.Name == nil {
+		named := sc.NameField != "" || sc.PerQualifier != nil // configs are named by their function
+		if sc.Noun == "" || sc.ListKey == "" || !named || sc.Collection == "" || sc.Name == nil {
 			t.Errorf("%s: incomplete table entry %+v", k, sc)
 		}
 		path := resourcePath(id)
+		if pq := sc.PerQualifier; pq != nil {
+			path = configPath(id)
+			if pq.Config == "" || pq.ListAction == "" || pq.Locate == nil || pq.Qualifier == nil || pq.Delete == (pq.Clear != nil) {
+				t.Errorf("%s: incomplete per-qualifier entry %+v", k, pq)
+			}
+		}
 		for _, name := range id.names() {
 			if !strings.Contains(path, name) {
 				t.Errorf("%s: resource path %q lacks the name %q", k, path, name)

@@ -16,6 +16,9 @@ import (
 
 // ListAction is the API action that lists resources of kind, for messages.
 func ListAction(kind Kind) string {
+	if sc := schemas[kind]; sc != nil && sc.PerQualifier != nil {
+		return sc.PerQualifier.ListAction
+	}
 	if sc := schemas[kind]; sc != nil {
 		return "List" + sc.Noun + "s"
 	}
@@ -56,15 +59,36 @@ func (c *Client) list(ctx context.Context, kind Kind, parent ID, prefix string) 
 	if info == nil {
 		return nil, fmt.Errorf("unknown resource kind %q", kind)
 	}
+	if info.PerQualifier != nil {
+		return c.listConfigs(ctx, kind, parent)
+	}
 	req := request{action: ListAction(kind), method: http.MethodGet, path: collectionPath(kind, parent), id: parent}
+	if prefix != "" {
+		req.query = map[string]string{"prefix": prefix}
+	}
 	var out []*Resource
+	err := c.pages(ctx, req, info.ListKey, func(obj map[string]any) error {
+		name, _ := obj[info.NameField].(string)
+		r, err := newResource(childID(kind, parent, name), obj, "")
+		if err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// pages reads every page of a list call and hands each item to each.
+func (c *Client) pages(ctx context.Context, req request, listKey string, each func(map[string]any) error) error {
+	fixed := req.query
 	for token := ""; ; {
 		req.query = map[string]string{}
+		for k, v := range fixed {
+			req.query[k] = v
+		}
 		if c.pageSize > 0 {
 			req.query["limit"] = strconv.Itoa(c.pageSize)
-		}
-		if prefix != "" {
-			req.query["prefix"] = prefix
 		}
 		if token != "" {
 			req.query["nextToken"] = token
@@ -75,33 +99,30 @@ func (c *Client) list(ctx context.Context, kind Kind, parent ID, prefix string) 
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		// An answer without its list key is a half answer, not an empty
 		// list: taken for one, it would read as every resource deleted.
-		raw, present := resp.body[info.ListKey]
+		raw, present := resp.body[listKey]
 		items, isList := raw.([]any)
 		if !present || (!isList && raw != nil) {
-			return nil, fmt.Errorf("%s%s: the answer has no %q list: not taking it for an empty one", prefixOf(parent), req.action, info.ListKey)
+			return fmt.Errorf("%s%s: the answer has no %q list: not taking it for an empty one", prefixOf(req.id), req.action, listKey)
 		}
 		for _, it := range items {
 			obj, ok := it.(map[string]any)
 			if !ok {
-				return nil, fmt.Errorf("%s%s: list item is not an object", prefixOf(parent), req.action)
+				return fmt.Errorf("%s%s: list item is not an object", prefixOf(req.id), req.action)
 			}
-			name, _ := obj[info.NameField].(string)
-			r, err := newResource(childID(kind, parent, name), obj, "")
-			if err != nil {
-				return nil, fmt.Errorf("%s%s: %w", prefixOf(parent), req.action, err)
+			if err := each(obj); err != nil {
+				return fmt.Errorf("%s%s: %w", prefixOf(req.id), req.action, err)
 			}
-			out = append(out, r)
 		}
 		next, _ := resp.body["nextToken"].(string)
 		if next == "" {
-			return out, nil
+			return nil
 		}
 		if next == token {
-			return nil, fmt.Errorf("%s%s: server repeated page token %q", prefixOf(parent), req.action, next)
+			return fmt.Errorf("%s%s: server repeated page token %q", prefixOf(req.id), req.action, next)
 		}
 		token = next
 	}
@@ -122,6 +143,9 @@ func (c *Client) get(ctx context.Context, id ID) (*Resource, error) {
 	if err := checkKind(id); err != nil {
 		return nil, err
 	}
+	if id.Schema().PerQualifier != nil {
+		return c.getConfigs(ctx, id)
+	}
 	resp, err := c.do(ctx, request{action: "Get" + id.Schema().Noun, method: http.MethodGet, path: resourcePath(id), id: id})
 	if err != nil {
 		return nil, err
@@ -136,6 +160,9 @@ func (c *Client) get(ctx context.Context, id ID) (*Resource, error) {
 // exists", the resource is read: if it holds what was sent, the create had
 // succeeded; else it is someone else's, and the error says so.
 func (c *Client) Create(ctx context.Context, id ID, spec map[string]any, zip []byte) (*Resource, error) {
+	if IsPerQualifier(id.Kind) {
+		return c.writeConfigs(ctx, id, spec, zip, "")
+	}
 	body, err := writeBody(id, spec, zip)
 	if err != nil {
 		return nil, err
@@ -175,6 +202,9 @@ func (c *Client) Create(ctx context.Context, id ID, spec map[string]any, zip []b
 // that may have been applied, the resource is read: if it holds the fields
 // sent, the update was ours and succeeded.
 func (c *Client) Update(ctx context.Context, id ID, fields map[string]any, zip []byte, etag string) (*Resource, error) {
+	if IsPerQualifier(id.Kind) {
+		return c.writeConfigs(ctx, id, fields, zip, etag)
+	}
 	body, err := writeBody(id, fields, zip)
 	if err != nil {
 		return nil, err
@@ -211,6 +241,9 @@ func (c *Client) Update(ctx context.Context, id ID, fields map[string]any, zip [
 func (c *Client) Delete(ctx context.Context, id ID, etag string) error {
 	if err := checkKind(id); err != nil {
 		return err
+	}
+	if id.Schema().PerQualifier != nil {
+		return c.deleteConfigs(ctx, id, etag)
 	}
 	if !id.Schema().ETag {
 		etag = ""

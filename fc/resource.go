@@ -26,6 +26,10 @@ const (
 	KindTrigger  Kind = "trigger"
 	KindDomain   Kind = "domain"
 	KindAlias    Kind = "alias"
+	// One function's configs per qualifier (PerQualifier kinds).
+	KindProvision   Kind = "provision"
+	KindOnDemand    Kind = "on-demand"
+	KindAsyncInvoke Kind = "async-invoke"
 )
 
 // ID identifies one FC resource. Which names are set depends on the kind:
@@ -227,18 +231,25 @@ func (r *Resource) LastModified() string {
 // fields nested in an object (customContainerConfig.accelerationInfo, which
 // FC computes) go to Status under their dotted path.
 func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
+	var fields []Field
+	if sc := schemas[k]; sc != nil && sc.PerQualifier == nil {
+		fields = sc.Fields
+	}
+	spec, status = splitFields(fields, obj)
+	return spec, status, nil
+}
+
+// splitFields is Split by a list of fields: a kind's, or those of one
+// qualifier's config.
+func splitFields(fields []Field, obj map[string]any) (spec, status map[string]any) {
 	spec, status = map[string]any{}, map[string]any{}
-	sc := schemas[k]
 	for key, v := range obj {
 		if v == nil {
 			// FC answers null for a field never set (customDNS, layers):
 			// the field is unset, as absent from a project file.
 			continue
 		}
-		var f *Field
-		if sc != nil {
-			f = sc.field(key)
-		}
+		f := findField(fields, key)
 		switch {
 		case f != nil && f.ServerOwned:
 			status[key] = v
@@ -252,7 +263,7 @@ func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) 
 			spec[key] = v
 		}
 	}
-	return spec, status, nil
+	return spec, status
 }
 
 // decodeWireJSON decodes a field the API sends as a JSON string. An empty

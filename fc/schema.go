@@ -93,9 +93,37 @@ type Schema struct {
 	// Name checks a resource's own name.
 	Name func(Kind, string) error
 	// Fields are the writable fields in render order, then server-owned ones.
+	// For a PerQualifier kind they are the fields of one qualifier's config.
 	Fields []Field
+	// PerQualifier is set for a kind whose resource is one function's
+	// configs, one per qualifier (see PerQualifier).
+	PerQualifier *PerQualifier
 
 	rank int // place in kindTable: the apply order
+}
+
+// PerQualifier describes a kind whose resource holds a function's config
+// for each qualifier (an alias, LATEST, or a version where FC takes one):
+// the top-level keys of its file are qualifiers, their values the configs
+// (`prod: {target: 10}`). FC reads and writes one qualifier at a time
+// (Config, with ?qualifier= as the SDK sends it) and lists them in bulk
+// (the Schema's Collection and ListKey); the client groups a list's items
+// by function into one resource. Noun names the single-config actions
+// (Put, Get, Delete + Noun). A qualifier absent from the file is not
+// managed; one written as null is deleted online.
+type PerQualifier struct {
+	// Config is the API path of one qualifier's config.
+	Config string
+	// ListAction is the SDK's name of the list call.
+	ListAction string
+	// Locate names the service, function and qualifier of a list item.
+	Locate func(item map[string]any) (svc, fn, q string, ok bool)
+	// Delete: FC deletes one config with DELETE on Config. Without it, Clear
+	// is the body of the PUT that removes one (provision: a target of 0).
+	Delete bool
+	Clear  map[string]any
+	// Qualifier checks a qualifier of the file against the kind's rule.
+	Qualifier func(Kind, string) error
 }
 
 var str = Field{Type: TString}
@@ -238,6 +266,40 @@ var aliasFields = []Field{
 	owned("aliasName"), owned("createdTime"), owned("lastModifiedTime"),
 }
 
+// provisionFields: the Go SDK's PutProvisionConfigRequest; the target's
+// range is the API reference's ([0,10000]). A PUT replaces the config
+// whole, so target, which it requires, is required here too.
+var provisionFields = []Field{
+	{Name: "target", Type: TInt, HasRange: true, Min: 0, Max: 10000, Required: true, Unit: "instances"},
+	boolF("alwaysAllocateCPU"),
+	objList("scheduledActions", strF("name"), strF("startTime"), strF("endTime"),
+		intRange("target", 0, 10000, "instances"), strF("scheduleExpression")),
+	// Guess: the reference gives no metric types for FC 2.0, so any string
+	// passes; FC checks it.
+	objList("targetTrackingPolicies", strF("name"), strF("startTime"), strF("endTime"), strF("metricType"),
+		Field{Name: "metricTarget", Type: TFloat}, intRange("minCapacity", 0, 10000, "instances"),
+		intRange("maxCapacity", 0, 10000, "instances")),
+	owned("resource"), owned("current"), owned("currentError"),
+}
+
+// onDemandFields: PutFunctionOnDemandConfigRequest. Guess: FC gives no
+// bound but a count cannot be negative.
+var onDemandFields = []Field{
+	{Name: "maximumInstanceCount", Type: TInt, HasRange: true, Min: 0, Max: noMax, Required: true, Unit: "instances"},
+	owned("resource"),
+}
+
+// asyncInvokeFields: PutFunctionAsyncInvokeConfigRequest. The FC 2.0 SDK
+// gives no ranges; these are FC 3.0's documented ones (an event lives up to
+// a week, at most 8 retries), which the emulator applies too.
+var asyncInvokeFields = []Field{
+	intRange("maxAsyncEventAgeInSeconds", 1, 604800, "seconds"),
+	intRange("maxAsyncRetryAttempts", 0, 8, ""),
+	obj("destinationConfig", obj("onSuccess", strF("destination")), obj("onFailure", strF("destination"))),
+	boolF("statefulInvocation"),
+	owned("service"), owned("function"), owned("qualifier"), owned("createdTime"), owned("lastModifiedTime"),
+}
+
 var domainFields = []Field{
 	enum("protocol", "HTTP", "HTTPS", "HTTP,HTTPS"),
 	obj("routeConfig", objList("routes", strF("path"), strF("serviceName"), strF("functionName"), strF("qualifier"),
@@ -269,8 +331,12 @@ func nonEmpty(f Field) Field {
 // SchemaOf returns the table entry of kind k, nil for an unknown kind.
 func SchemaOf(k Kind) *Schema { return schemas[k] }
 
-// field returns the top-level field name of the schema, or nil.
+// field returns the top-level field name of the schema, or nil. The
+// top-level keys of a PerQualifier kind are qualifiers, never fields.
 func (sc *Schema) field(name string) *Field {
+	if sc.PerQualifier != nil {
+		return nil
+	}
 	for i := range sc.Fields {
 		if sc.Fields[i].Name == name {
 			return &sc.Fields[i]
@@ -284,8 +350,8 @@ func (sc *Schema) field(name string) *Field {
 // it is). Fields outside it come after, alphabetically.
 func KeyOrder(k Kind) []string {
 	sc := schemas[k]
-	if sc == nil {
-		return nil
+	if sc == nil || sc.PerQualifier != nil {
+		return nil // qualifiers: alphabetical
 	}
 	var out []string
 	for _, f := range sc.Fields {

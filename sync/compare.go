@@ -19,7 +19,9 @@ var wholeMaps = map[string]bool{
 
 // ManagedDiff lists the dotted paths of the fields that local manages and
 // whose value differs from online. Fields absent from local are not
-// managed and never reported. Both specs must be normalised.
+// managed and never reported. A local null is the same as absent online:
+// FC answers null for "not set" and fcsync reads that as absent (it is how
+// a qualifier's config is deleted). Both specs must be normalised.
 func ManagedDiff(local, online map[string]any) []string {
 	var out []string
 	managedDiff("", local, online, &out)
@@ -35,7 +37,9 @@ func managedDiff(prefix string, local, online map[string]any, out *[]string) {
 		}
 		ov, ok := online[k]
 		if !ok {
-			*out = append(*out, path)
+			if lv != nil {
+				*out = append(*out, path)
+			}
 			continue
 		}
 		lm, lIsMap := lv.(map[string]any)
@@ -106,4 +110,21 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// holdsNothing reports whether r is of a kind whose resource is a
+// function's configs per qualifier (fc.IsPerQualifier) and holds none: no
+// qualifier, or only nulls. Online, such a resource does not exist (there
+// is nothing to list), so a local file holding only nulls has nothing to
+// create, and a deploy that deletes the last config deletes the resource.
+func holdsNothing(r *fc.Resource) bool {
+	if r == nil || !fc.IsPerQualifier(r.ID.Kind) {
+		return false
+	}
+	for _, v := range r.Spec {
+		if v != nil {
+			return false
+		}
+	}
+	return true
 }

@@ -21,7 +21,11 @@ func optOf(m map[string]any, key string) opt {
 	return opt{v, ok}
 }
 
-func (o opt) equal(p opt) bool { return o.ok == p.ok && reflect.DeepEqual(o.v, p.v) }
+// equal compares two sides of a field; null and absent are the same
+// value, "not set" (see ManagedDiff).
+func (o opt) equal(p opt) bool { return o.set() == p.set() && reflect.DeepEqual(o.v, p.v) }
+
+func (o opt) set() bool { return o.ok && o.v != nil }
 
 func (o opt) mapping() (map[string]any, bool) {
 	m, ok := o.v.(map[string]any)

@@ -121,7 +121,10 @@ func MakePlan(in PlanInput) (*Plan, error) {
 		spec := res.spec
 		code, hasCode := in.Local.Code[id]
 		if online == nil {
-			op := Op{Action: ActionCreate, ID: id, Send: spec}
+			if holdsNothing(local) {
+				continue // only deletions, of configs FC does not have
+			}
+			op := Op{Action: ActionCreate, ID: id, Send: withoutNulls(id, spec)}
 			if hasCode && id.HasCode() {
 				op.Zip = PackZip(code)
 				op.Code = true
@@ -357,12 +360,34 @@ func (p *Plan) Target(online, local *State) *State {
 			spec[k] = v
 		}
 		for k, v := range op.Send {
+			if v == nil {
+				delete(spec, k) // a qualifier's config deleted
+				continue
+			}
 			spec[k] = fc.Normalize(v)
 		}
 		r.Spec = spec
 		out.Resources[id] = &r
+		if holdsNothing(&r) {
+			delete(out.Resources, id)
+		}
 		if op.Code {
 			out.Code[id] = local.Code[id]
+		}
+	}
+	return out
+}
+
+// withoutNulls drops the nulls of a PerQualifier resource being created:
+// they delete configs, and it has none yet.
+func withoutNulls(id fc.ID, spec map[string]any) map[string]any {
+	if !fc.IsPerQualifier(id.Kind) {
+		return spec
+	}
+	out := make(map[string]any, len(spec))
+	for k, v := range spec {
+		if v != nil {
+			out[k] = v
 		}
 	}
 	return out

@@ -56,6 +56,8 @@ func Status(base, baseLocal, local, online *State) []Entry {
 		b, l, o := base.Resources[id], local.Resources[id], online.Resources[id]
 		e := Entry{ID: id, Resource: id.String(), Path: id.File()}
 		switch {
+		case b == nil && l != nil && o == nil && holdsNothing(l):
+			continue // configs deleted, or never made: nothing online, nothing to do
 		case b == nil && l != nil && o == nil:
 			e.Category = NewLocal
 		case b == nil && l == nil && o != nil:

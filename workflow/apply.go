@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	gosync "sync"
 
@@ -130,6 +131,11 @@ func applyResults(before, local *fsync.State, applied []appliedOp) *fsync.State 
 		case fsync.ActionUpdate:
 			after.Resources[id] = sentFields(after.Resources[id], withWrittenKey(a.result, a.op), a.op)
 		}
+		if r := after.Resources[id]; r != nil && fc.IsPerQualifier(id.Kind) && len(r.Spec) == 0 {
+			// Its last config deleted: FC lists nothing for the function.
+			delete(after.Resources, id)
+			continue
+		}
 		if a.op.Code {
 			after.Code[id] = local.Code[id]
 		}
@@ -236,11 +242,12 @@ func (p *Project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync
 	err = parallel(ctx, p.concurrency, len(ops), func(i int) error {
 		id := ops[i].ID
 		listed := online.Resources[id]
-		got, err := client.Get(ctx, id)
+		fields := touched(ops[i], listed)
+		got, err := client.GetFields(ctx, id, fields)
 		if errors.Is(err, fc.ErrNotFound) && listed != nil {
 			return inconsistent(id, err) // a 404 alone proves no deletion
 		}
-		if errors.Is(err, fc.ErrNotFound) || err == nil && listed != nil && got.LastModified() != listed.LastModified() {
+		if errors.Is(err, fc.ErrNotFound) || err == nil && listed != nil && movedSince(listed, got, fields) {
 			return withCode(ExitDrift, fmt.Errorf("%s changed online during the push; nothing was written: run fcsync pull, then push again", id))
 		}
 		if err != nil {
@@ -254,6 +261,37 @@ func (p *Project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync
 		return nil
 	})
 	return out, err
+}
+
+// touched names the fields an op writes: those it sends, or, for a
+// deletion, every field online holds. The Get for the ETag reads those of a
+// kind that FC reads piecewise (one qualifier's config at a time).
+func touched(op fsync.Op, listed *fc.Resource) []string {
+	var out []string
+	for k := range op.Send {
+		out = append(out, k)
+	}
+	if op.Action == fsync.ActionDelete && listed != nil {
+		for k := range listed.Spec {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// movedSince reports whether a resource read again for its ETag is no
+// longer what was listed: its lastModifiedTime moved, or, for resources
+// that have none (per-qualifier configs), one of the fields read differs.
+func movedSince(listed, got *fc.Resource, fields []string) bool {
+	if listed.LastModified() != "" || got.LastModified() != "" {
+		return got.LastModified() != listed.LastModified()
+	}
+	for _, f := range fields {
+		if !reflect.DeepEqual(listed.Spec[f], got.Spec[f]) {
+			return true
+		}
+	}
+	return false
 }
 
 // endpoints lists the addresses a state's HTTP triggers and custom

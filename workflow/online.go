@@ -51,12 +51,30 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 	sort.Strings(services)
 	pr.more(len(services))
 
-	// Services: one Get each. Then, level by level down the table of
-	// kinds, every child kind of every resource read (a service's
-	// functions, a function's triggers): one List each, and a resource with
-	// code has it read when its checksum moved.
+	// Services: one Get each, and, at the same time, one List for each
+	// kind that FC lists for the whole account (provision and on-demand
+	// configs). Then, level by level down the table of kinds, every child
+	// kind of every resource read (a service's functions, a function's
+	// triggers): one List each, or the account list's part, and a resource
+	// with code has it read when its checksum moved.
 	var level []*fc.Resource
-	err := parallel(ctx, concurrency, len(services), func(i int) error {
+	once := onceListed()
+	byParent := map[fc.ID][]*fc.Resource{} // what the account lists hold, by parent
+	err := parallel(ctx, concurrency, len(services)+len(once), func(i int) error {
+		if i >= len(services) {
+			all, err := client.List(ctx, once[i-len(services)], fc.ID{})
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, r := range all {
+				if p, ok := r.ID.Parent(); ok {
+					byParent[p] = append(byParent[p], r)
+				}
+			}
+			return nil
+		}
 		id := fc.ServiceID(services[i])
 		svc, err := client.Get(ctx, id)
 		if errors.Is(err, fc.ErrNotFound) {
@@ -94,9 +112,20 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 				}
 			}
 			for _, kind := range fc.ChildKinds(parent.ID.Kind) {
-				children, err := client.List(ctx, kind, parent.ID)
-				if err != nil {
-					return err
+				var children []*fc.Resource
+				if fc.ListedOnce(kind) {
+					mu.Lock()
+					for _, r := range byParent[parent.ID] {
+						if r.ID.Kind == kind {
+							children = append(children, r)
+						}
+					}
+					mu.Unlock()
+				} else {
+					var err error
+					if children, err = client.List(ctx, kind, parent.ID); err != nil {
+						return err
+					}
 				}
 				pr.more(len(children))
 				mu.Lock()
@@ -127,6 +156,19 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 		}
 	}
 	return st, readDomains(ctx, client, st, services, opt.domains)
+}
+
+// onceListed are the kinds one list call reads for the whole account
+// (fc.ListedOnce); what it finds under resources not read (untracked
+// services) is left out.
+func onceListed() []fc.Kind {
+	var out []fc.Kind
+	for _, k := range fc.Kinds() {
+		if fc.ListedOnce(k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // withETag returns a listed resource as it is, or, when etags are wanted,
