@@ -279,7 +279,7 @@ func (c *Client) putConfig(ctx context.Context, id ID, q string, body map[string
 					return nil
 				}
 			}
-			return fmt.Errorf("qualifier %s: %w", q, err)
+			return fmt.Errorf("%w (qualifier %s)", err, q)
 		}
 		obj, tag = resp.body, resp.etag
 		return nil
@@ -307,7 +307,7 @@ func (c *Client) deleteConfig(ctx context.Context, id ID, q, etag string) error 
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("qualifier %s: %w", q, err)
+			return fmt.Errorf("%w (qualifier %s)", err, q)
 		}
 		return nil
 	})
