@@ -193,11 +193,24 @@ func cleared(sc *Schema, obj map[string]any) bool {
 	return true
 }
 
+// PartialWrite is the error of a write of several configs that failed
+// after FC acknowledged some of them: Result holds what FC answered for
+// those, and Done names them (deletions included), so that the caller
+// records them as deployed rather than as someone else's change.
+type PartialWrite struct {
+	Result *Resource
+	Done   []string
+	Err    error
+}
+
+func (e *PartialWrite) Error() string { return e.Err.Error() }
+func (e *PartialWrite) Unwrap() error { return e.Err }
+
 // writeConfigs writes the qualifiers of fields, in name order: a config
 // with PUT (If-Match with its ETag from etag, when there is one), a null
 // with DELETE or the kind's Clear. The answer holds what FC answered for
 // the qualifiers written; a deleted one is absent. The first failure stops
-// the writes.
+// the writes; if some were acknowledged, the error is a *PartialWrite.
 func (c *Client) writeConfigs(ctx context.Context, id ID, fields map[string]any, zip []byte, etag string) (*Resource, error) {
 	if err := checkKind(id); err != nil {
 		return nil, err
@@ -211,22 +224,32 @@ func (c *Client) writeConfigs(ctx context.Context, id ID, fields map[string]any,
 	}
 	out := newConfigs(id)
 	fresh := map[string]string{}
+	var done []string
+	fail := func(err error) (*Resource, error) {
+		if len(done) == 0 {
+			return nil, err
+		}
+		out.ETag = encodeETags(fresh)
+		return nil, &PartialWrite{Result: out, Done: done, Err: err}
+	}
 	for _, q := range keys(fields) {
 		v := fields[q]
 		if v == nil {
 			if err := c.deleteConfig(ctx, id, q, etags[q]); err != nil {
-				return nil, err
+				return fail(err)
 			}
+			done = append(done, q)
 			continue
 		}
 		cfg, ok := Normalize(v).(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("%s: qualifier %s: the config must be a mapping", id, q)
+			return fail(fmt.Errorf("%s: qualifier %s: the config must be a mapping", id, q))
 		}
 		obj, tag, err := c.putConfig(ctx, id, q, configBody(id.Schema(), cfg), etags[q])
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
+		done = append(done, q)
 		if cleared(id.Schema(), obj) {
 			continue // written as a config, but FC holds none now
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	gosync "sync"
 
@@ -52,6 +53,14 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 			case fsync.ActionDelete:
 				err = client.Delete(ctx, op.ID, etag)
 			}
+			var part *fc.PartialWrite
+			if errors.As(err, &part) {
+				// FC acknowledged some of its configs before failing:
+				// those are deployed, not someone else's change.
+				mu.Lock()
+				applied = append(applied, appliedOp{op: partOf(op, part.Done), result: part.Result})
+				mu.Unlock()
+			}
 			if err != nil {
 				return err
 			}
@@ -69,6 +78,47 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 		}
 	}
 	return applied, nil
+}
+
+// partOf is op restricted to the fields FC acknowledged (a part of the
+// qualifiers of a per-qualifier write).
+func partOf(op fsync.Op, fields []string) fsync.Op {
+	out := op
+	out.Send = make(map[string]any, len(fields))
+	for _, f := range fields {
+		if v, ok := op.Send[f]; ok {
+			out.Send[f] = v
+		}
+	}
+	return out
+}
+
+// rest is the part of op that the acknowledged part done did not write.
+func rest(op, done fsync.Op) fsync.Op {
+	out := op
+	out.Send = map[string]any{}
+	for f, v := range op.Send {
+		if _, ok := done.Send[f]; !ok {
+			out.Send[f] = v
+		}
+	}
+	return out
+}
+
+// partNote names the fields of an op that is part of a planned one, for
+// the partial deploy's message: " (prod)".
+func partNote(op fsync.Op, plan *fsync.Plan) string {
+	for _, p := range plan.Ops {
+		if p.ID == op.ID && len(op.Send) < len(p.Send) {
+			var fs []string
+			for f := range op.Send {
+				fs = append(fs, f)
+			}
+			sort.Strings(fs)
+			return " (" + strings.Join(fs, ", ") + ")"
+		}
+	}
+	return ""
 }
 
 // levels splits the plan's operations into groups that may run in

@@ -232,7 +232,7 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 		fmt.Fprintf(p.st.Err, "Push stopped after %d of %d operations; the partial deploy is recorded as %s. Not applied:\n", len(applied), len(plan.Ops), short(deploy))
 	}
 	for _, op := range rest {
-		fmt.Fprintf(p.st.Err, "  %s %s\n", op.Action, op.ID)
+		fmt.Fprintf(p.st.Err, "  %s %s%s\n", op.Action, op.ID, partNote(op, plan))
 	}
 	fmt.Fprintln(p.st.Err, "Run fcsync push again to finish.")
 	return errors.Join(report.done(plan, applied, deploy, nil, applyErr, p.scrub), pushFailure(applyErr))
@@ -444,10 +444,10 @@ func (p *Project) writeDeploy(d deployRecord) (gitstate.Hash, error) {
 		subject = "partial " + subject
 		fmt.Fprintf(&body, "\npartial deploy: %d of %d operations applied\n", len(applied), len(plan.Ops))
 		for _, a := range applied {
-			fmt.Fprintf(&body, "applied: %s %s\n", a.op.Action, a.op.ID)
+			fmt.Fprintf(&body, "applied: %s %s%s\n", a.op.Action, a.op.ID, partNote(a.op, plan))
 		}
 		for _, op := range notApplied(plan, applied) {
-			fmt.Fprintf(&body, "not applied: %s %s\n", op.Action, op.ID)
+			fmt.Fprintf(&body, "not applied: %s %s%s\n", op.Action, op.ID, partNote(op, plan))
 		}
 		fmt.Fprintf(&body, "error: %s\n", p.scrub(applyErr.Error()))
 	}
@@ -466,14 +466,18 @@ func (p *Project) writeDeploy(d deployRecord) (gitstate.Hash, error) {
 // notApplied lists the plan's operations that FC did not acknowledge, in
 // plan order.
 func notApplied(plan *fsync.Plan, applied []appliedOp) []fsync.Op {
-	done := map[fc.ID]bool{}
+	done := map[fc.ID]fsync.Op{}
 	for _, a := range applied {
-		done[a.op.ID] = true
+		done[a.op.ID] = a.op
 	}
 	var out []fsync.Op
 	for _, op := range plan.Ops {
-		if !done[op.ID] {
+		d, ok := done[op.ID]
+		switch {
+		case !ok:
 			out = append(out, op)
+		case len(d.Send) < len(op.Send):
+			out = append(out, rest(op, d)) // a part of its configs written
 		}
 	}
 	return out
