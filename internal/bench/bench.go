@@ -286,6 +286,7 @@ func fleet(o Options, n int) ([]Row, error) {
 		return nil, err
 	}
 	read := 1 + e.svcs + n + 1 // ListServices, ListFunctions per service, ListTriggers per function, ListCustomDomains
+	read += 2 + n              // ListProvisionConfigs and ListOnDemandConfigs once, ListFunctionAsyncInvokeConfigs per function
 	var rows []Row
 	clones := 0
 	for _, conc := range o.Concurrency {
