@@ -16,10 +16,10 @@ import (
 
 // ListAction is the API action that lists resources of kind, for messages.
 func ListAction(kind Kind) string {
-	if sc := schemas[kind]; sc != nil && sc.PerQualifier != nil {
-		return sc.PerQualifier.ListAction
-	}
 	if sc := schemas[kind]; sc != nil {
+		if sc.PerQualifier != nil {
+			return sc.PerQualifier.ListAction
+		}
 		return "List" + sc.Noun + "s"
 	}
 	return "List" + string(kind)
