@@ -15,6 +15,20 @@ func WithoutDefaults(k Kind, spec map[string]any) map[string]any {
 	if sc == nil {
 		return spec
 	}
+	if sc.PerQualifier != nil {
+		// Per qualifier: each config less its defaults, kept even when
+		// nothing is left ({}), since the config itself was set.
+		out := make(map[string]any, len(spec))
+		for q, v := range spec {
+			if cfg, ok := v.(map[string]any); ok {
+				v = withoutDefaults(sc.Fields, cfg)
+			}
+			if v != nil {
+				out[q] = v
+			}
+		}
+		return out
+	}
 	return withoutDefaults(sc.Fields, spec)
 }
 

@@ -41,4 +41,18 @@ func TestWithoutDefaults(t *testing.T) {
 	if _, ok := set["tracingConfig"].(map[string]any)["params"]; !ok {
 		t.Error("WithoutDefaults changed its argument")
 	}
+	// Per-qualifier configs lose their defaults qualifier by qualifier; a
+	// config left with nothing stays, as {}: it was set.
+	prov := map[string]any{
+		"prod":   map[string]any{"target": int64(10), "alwaysAllocateCPU": true, "scheduledActions": []any{}, "targetTrackingPolicies": []any{}},
+		"LATEST": map[string]any{"target": int64(1), "alwaysAllocateCPU": false, "scheduledActions": []any{}, "targetTrackingPolicies": []any{}},
+	}
+	want = map[string]any{"prod": map[string]any{"target": int64(10)}, "LATEST": map[string]any{"target": int64(1), "alwaysAllocateCPU": false}}
+	if got := WithoutDefaults(KindProvision, prov); !reflect.DeepEqual(Normalize(got), want) {
+		t.Errorf("provision: got %v, want %v", Normalize(got), want)
+	}
+	async := map[string]any{"LATEST": map[string]any{"statefulInvocation": nil}}
+	if got := WithoutDefaults(KindAsyncInvoke, async); !reflect.DeepEqual(Normalize(got), map[string]any{"LATEST": map[string]any{}}) {
+		t.Errorf("async: got %v", Normalize(got))
+	}
 }

@@ -268,17 +268,19 @@ var aliasFields = []Field{
 
 // provisionFields: the Go SDK's PutProvisionConfigRequest; the target's
 // range is the API reference's ([0,10000]). A PUT replaces the config
-// whole, so target, which it requires, is required here too.
+// whole, so target, which it requires, is required here too. The defaults
+// are what FC answers for a config given a target only (alwaysAllocateCPU
+// "默认值为 true", the API reference; no policies).
 var provisionFields = []Field{
 	{Name: "target", Type: TInt, HasRange: true, Min: 0, Max: 10000, Required: true, Unit: "instances"},
-	boolF("alwaysAllocateCPU"),
-	objList("scheduledActions", strF("name"), strF("startTime"), strF("endTime"),
-		intRange("target", 0, 10000, "instances"), strF("scheduleExpression")),
+	dflt(boolF("alwaysAllocateCPU"), true),
+	dflt(objList("scheduledActions", strF("name"), strF("startTime"), strF("endTime"),
+		intRange("target", 0, 10000, "instances"), strF("scheduleExpression")), []any{}),
 	// Guess: the reference gives no metric types for FC 2.0, so any string
 	// passes; FC checks it.
-	objList("targetTrackingPolicies", strF("name"), strF("startTime"), strF("endTime"), strF("metricType"),
+	dflt(objList("targetTrackingPolicies", strF("name"), strF("startTime"), strF("endTime"), strF("metricType"),
 		Field{Name: "metricTarget", Type: TFloat}, intRange("minCapacity", 0, 10000, "instances"),
-		intRange("maxCapacity", 0, 10000, "instances")),
+		intRange("maxCapacity", 0, 10000, "instances")), []any{}),
 	owned("resource"), owned("current"), owned("currentError"),
 }
 
