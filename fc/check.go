@@ -168,6 +168,11 @@ func (c *checker) value(path []any, f *Field, v any, siblings map[string]any) {
 				c.add(path, false, "%s: %v", name, err)
 			}
 		}
+		if id, ok := RefID(f.RefKind, sv); ok {
+			if err := id.Validate(); err != nil {
+				c.add(path, false, "%s: %v", name, err)
+			}
+		}
 	case TInt, TFloat:
 		c.number(path, f, v)
 	case TBool:
@@ -219,8 +224,16 @@ func (c *checker) value(path []any, f *Field, v any, siblings map[string]any) {
 		case f.HasRange && float64(len(l)) < f.Min:
 			c.add(path, false, "%s needs at least %v item", name, f.Min)
 		}
+		seen := map[string]bool{}
 		for i, e := range l {
-			c.value(append(append([]any(nil), path...), i), f.Elem, e, nil)
+			p := append(append([]any(nil), path...), i)
+			if s, isString := e.(string); f.Set && isString {
+				if seen[s] {
+					c.add(p, false, "%s: %s is listed twice", name, s)
+				}
+				seen[s] = true
+			}
+			c.value(p, f.Elem, e, nil)
 		}
 	}
 }

@@ -26,6 +26,7 @@ const (
 	KindTrigger  Kind = "trigger"
 	KindDomain   Kind = "domain"
 	KindAlias    Kind = "alias"
+	KindLayer    Kind = "layer"
 )
 
 // ID identifies one FC resource. Which names are set depends on the kind:
@@ -206,6 +207,11 @@ type Resource struct {
 	Spec   map[string]any
 	Status map[string]any
 	ETag   string // empty where FC has none (custom domains)
+
+	// codeURL is where a versioned kind's answer says its code can be
+	// downloaded (a layer's code.location, a signed URL): kept out of
+	// Status, since it changes with every answer and must not be recorded.
+	codeURL string
 }
 
 // CodeChecksum is the function's codeChecksum status field, or "".
@@ -225,7 +231,8 @@ func (r *Resource) LastModified() string {
 // WireJSON (a trigger's triggerConfig), given as a JSON string, is decoded
 // (into an object, unless FC holds something else there). Server-owned
 // fields nested in an object (customContainerConfig.accelerationInfo, which
-// FC computes) go to Status under their dotted path.
+// FC computes) go to Status under their dotted path. Set lists come sorted
+// (Canonical).
 func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
 	spec, status = map[string]any{}, map[string]any{}
 	sc := schemas[k]
@@ -252,7 +259,7 @@ func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) 
 			spec[key] = v
 		}
 	}
-	return spec, status, nil
+	return Canonical(k, spec), status, nil
 }
 
 // decodeWireJSON decodes a field the API sends as a JSON string. An empty
