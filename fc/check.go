@@ -229,7 +229,9 @@ func (c *checker) value(path []any, f *Field, v any, siblings map[string]any) {
 			p := append(append([]any(nil), path...), i)
 			if s, isString := e.(string); f.Set && isString {
 				if seen[s] {
-					c.add(p, false, "%s: %s is listed twice", name, s)
+					// Said of the list, not of the item: that a value FC
+					// returned is the same does not excuse the repeat.
+					c.add(path, false, "%s: %s is listed twice", name, s)
 				}
 				seen[s] = true
 			}
