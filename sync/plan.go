@@ -143,11 +143,16 @@ func MakePlan(in PlanInput) (*Plan, error) {
 			}
 			continue
 		}
-		// A reference to a resource the push publishes anew stands, online,
-		// for the version it replaces: the function must move.
+		// References compare as the ARNs they stand for: online's as they
+		// are now, local's as they will be after the push, a new version
+		// for a resource the push publishes (the function must move to
+		// it), so that "layer:shared" and the ARN of shared's newest
+		// version are one value. Shown, online's keep the ARN the push
+		// leaves behind (Before).
 		onlineSpec := fc.ReplaceRefs(id.Kind, online.Spec, pinned(pins))
 		op := Op{Action: ActionUpdate, ID: id, Send: map[string]any{}}
-		for _, field := range topLevel(ManagedDiff(spec, onlineSpec)) {
+		after := fc.ReplaceRefs(id.Kind, spec, publishedOr(pins, in.Online))
+		for _, field := range topLevel(ManagedDiff(after, fc.ReplaceRefs(id.Kind, online.Spec, in.Online.ARN))) {
 			v := spec[field]
 			if om, ok := online.Spec[field].(map[string]any); ok && !wholeMaps[field] {
 				if lm, ok := v.(map[string]any); ok {
@@ -201,6 +206,18 @@ func pinned(pins map[fc.ID]string) func(fc.ID) (string, bool) {
 	return func(id fc.ID) (string, bool) {
 		arn := pins[id]
 		return arn, arn != ""
+	}
+}
+
+// publishedOr resolves a reference to a resource the plan publishes to
+// its version to come, which no ARN online names yet, and any other to
+// its ARN in online.
+func publishedOr(pins map[fc.ID]string, online *State) func(fc.ID) (string, bool) {
+	return func(id fc.ID) (string, bool) {
+		if _, published := pins[id]; published {
+			return "the version this push publishes of " + id.String(), true
+		}
+		return online.ARN(id)
 	}
 }
 

@@ -118,16 +118,19 @@ func (s *State) NameRefs() {
 // gets a new ARN (a layer's new version).
 func (s *State) ResolveRefs() *State {
 	out := s.Clone()
-	arn := func(id fc.ID) (string, bool) {
-		if r := s.Resources[id]; r != nil {
-			if a := fc.ARNs(r); len(a) > 0 {
-				return a[0], true
-			}
-		}
-		return "", false
-	}
 	for id, r := range out.Resources {
-		r.Spec = fc.ReplaceRefs(id.Kind, r.Spec, arn)
+		r.Spec = fc.ReplaceRefs(id.Kind, r.Spec, s.ARN)
 	}
 	return out
+}
+
+// ARN is the ARN of the resource id of s, the form a reference to it
+// resolves to (fc.ARNs); ok is false when s has none for it.
+func (s *State) ARN(id fc.ID) (arn string, ok bool) {
+	if r := s.Resources[id]; r != nil {
+		if arns := fc.ARNs(r); len(arns) > 0 {
+			return arns[0], true
+		}
+	}
+	return "", false
 }

@@ -65,7 +65,7 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 			}
 		}
 		for _, ref := range fc.Refs(id.Kind, fc.Normalize(spec).(map[string]any)) {
-			if _, ok := t[ref.Target.File()]; !ok {
+			if _, ok := t[ref.Target.File()]; !ok && ref.Target.Validate() == nil {
 				errs = append(errs, &FileError{Path: p, Line: lineOf(top, ref.Path), Err: fmt.Errorf(
 					"%s: %s names %s, which the project does not have (no %s)",
 					fc.PathString(ref.Path), fc.Ref(ref.Target), ref.Target, ref.Target.File())})

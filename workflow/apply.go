@@ -34,7 +34,7 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 	var mu gosync.Mutex
 	p.progress.begin("Deploying", "operations", len(plan.Ops))
 	defer p.progress.end()
-	arns := currentARNs(online)
+	arns := online.ARN
 	for _, level := range levels(plan) {
 		done := len(applied)
 		err := parallel(ctx, p.concurrency, len(level), func(i int) error {
@@ -83,18 +83,6 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 		}
 	}
 	return applied, nil
-}
-
-// currentARNs resolves a reference to the ARN its resource has in s.
-func currentARNs(s *fsync.State) func(fc.ID) (string, bool) {
-	return func(id fc.ID) (string, bool) {
-		if r := s.Resources[id]; r != nil {
-			if own := fc.ARNs(r); len(own) > 0 {
-				return own[0], true
-			}
-		}
-		return "", false
-	}
 }
 
 // withARN is arns with id's ARN now arn (a layer's new version).

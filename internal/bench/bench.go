@@ -285,7 +285,10 @@ func fleet(o Options, n int) ([]Row, error) {
 	if err := e.srv.SetLatency(o.Latency); err != nil {
 		return nil, err
 	}
-	read := 1 + e.svcs + n + 1 // ListServices, ListFunctions per service, ListTriggers per function, ListCustomDomains
+	// ListServices, ListTaggedResources and ListLayers; per service
+	// ListServiceVersions, ListVpcBindings, ListAliases and ListFunctions;
+	// ListTriggers per function; ListCustomDomains.
+	read := 3 + 4*e.svcs + n + 1
 	var rows []Row
 	clones := 0
 	for _, conc := range o.Concurrency {
