@@ -198,7 +198,14 @@ func (c *Client) writeAttached(ctx context.Context, id ID, before *Resource, fie
 
 // withEmptyAttached gives a resource just created the empty value of
 // every attached field the create did not set: that is what a read finds.
-func withEmptyAttached(r *Resource) {
+func withEmptyAttached(r *Resource) { FillAttached(r) }
+
+// FillAttached gives r the empty value of every attached field it lacks.
+// A create needs it (what a read then finds), and so does a live-branch
+// commit recorded by an fcsync that did not read the field yet: it means
+// nothing was set, not that something changed when a newer fcsync reads
+// the empty value online.
+func FillAttached(r *Resource) {
 	sc := r.ID.Schema()
 	for i := range sc.Fields {
 		f := &sc.Fields[i]
@@ -243,7 +250,12 @@ var tagsAttached = Attached{
 			if err != nil {
 				return err
 			}
-			tags = resp.body["tags"]
+			raw, present := resp.body["tags"]
+			if _, isMap := raw.(map[string]any); !present || raw != nil && !isMap {
+				// A half answer is not "no tags".
+				return fmt.Errorf("%s: GetResourceTags: the answer has no \"tags\" mapping: not taking it for an empty one", id)
+			}
+			tags = raw
 			return nil
 		})
 		return tags, err

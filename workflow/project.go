@@ -303,6 +303,14 @@ func (p *Project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
 	}
 	files := p.fromRepo(t)
 	s, perr := fsync.ParsePartial(files)
+	if _, live := files[fsync.LiveFile]; live {
+		// A live commit made before fcsync read a field FC keeps apart
+		// (a service's tags) recorded it empty, not unknown: read so, the
+		// first fetch of a newer fcsync finds no change there.
+		for _, r := range s.Resources {
+			fc.FillAttached(r)
+		}
+	}
 	p.st.scrub.Add(fsync.SecretValues(s, p.cfg.SecretPatterns)...)
 	c := &parsedCommit{state: s, files: files, err: perr}
 	if p.commits == nil {
