@@ -110,14 +110,13 @@ func agreeBeforePush(args []string) string {
 }
 
 // resourceOfPath is the resource a project file belongs to: its own file,
-// or the function whose code it is.
+// or the function or layer whose code it is.
 func resourceOfPath(path string) string {
 	if id, ok := fc.ParseFile(path); ok {
 		return id.String()
 	}
-	p := strings.Split(path, "/")
-	if len(p) > 5 && p[0] == "services" && p[2] == "functions" && p[4] == "code" {
-		return fc.FunctionID(p[1], p[3]).String()
+	if id, ok := fc.CodeOwner(path); ok {
+		return id.String()
 	}
 	return "file " + path
 }

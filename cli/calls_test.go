@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -16,13 +17,16 @@ import (
 // fetch (lists carry everything but ETags): one list of the account's
 // provision configs and one of its on-demand configs, whatever the number
 // of functions, and one list of async invocation configs per function (FC
-// has no other). A push of one changed function adds one Get for its ETag
+// has no other); the service's tags and VPC bindings are one read each (FC
+// keeps them apart from the service); no layer is in scope, so there is no
+// ListLayers. A push of one changed function adds one Get for its ETag
 // and one write; of one on-demand cap, one Get of that qualifier's config
 // for its ETag and one PUT; of one provision target, one PUT (FC has no
 // ETag for it); a new config, one PUT and no Get.
 func TestCallCounts(t *testing.T) {
 	srv, proj := cloneMany(t, 50)
-	reads := map[string]int{"GetService": 1, "ListFunctions": 1, "ListTriggers": 50, "ListAliases": 1, "ListServiceVersions": 1, "ListCustomDomains": 1,
+	reads := map[string]int{"GetService": 1, "ListServiceVersions": 1, "GetResourceTags": 1, "ListVpcBindings": 1, "ListAliases": 1,
+		"ListFunctions": 1, "ListTriggers": 50, "ListCustomDomains": 1,
 		"ListProvisionConfigs": 1, "ListOnDemandConfigs": 1, "ListFunctionAsyncInvokeConfigs": 50}
 	for _, cmd := range []string{"fetch", "push"} {
 		srv.ResetStats()
@@ -61,6 +65,48 @@ func TestCallCounts(t *testing.T) {
 		map[string]int{"PutProvisionConfig": 1})
 	push("an async config", "services/demo/functions/fn07/async-invoke.yaml", "LATEST:\n  maxAsyncRetryAttempts: 1\n",
 		map[string]int{"PutFunctionAsyncInvokeConfig": 1})
+}
+
+// Without a services list, fetch reads every service with one ListServices
+// (no GetService each), every service's tags with one ListTaggedResources,
+// and the account's layers with one ListLayers; a push that only tags a
+// service sends one TagResource, and reads no ETag it has no use for.
+func TestCallCountsAllServices(t *testing.T) {
+	srv := startEmulator(t)
+	dir := t.TempDir()
+	setTestEnv(t, srv, dir)
+	console := consoleFor(t, srv)
+	for _, svc := range []string{"a", "b", "c"} {
+		if err := console.Run([]string{"create-service", svc}, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proj := filepath.Join(dir, "proj")
+	fcsync(t, "clone", "--region", "cn-hangzhou", proj)
+	reads := map[string]int{"ListServices": 1, "ListServiceVersions": 3, "ListTaggedResources": 1, "ListVpcBindings": 3,
+		"ListAliases": 3, "ListFunctions": 3, "ListCustomDomains": 1, "ListLayers": 1,
+		"ListProvisionConfigs": 1, "ListOnDemandConfigs": 1}
+	srv.ResetStats()
+	fcsync(t, "--dir", proj, "fetch")
+	if got := srv.Stats(); !reflect.DeepEqual(got, reads) {
+		t.Fatalf("no-op fetch: calls %v, want %v", got, reads)
+	}
+	p := filepath.Join(proj, "services", "b", "service.yaml")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, proj, "services/b/service.yaml", string(data)+"tags:\n  team: web\n")
+	gitCmd(t, proj, "commit", "-q", "-am", "tag b")
+	srv.ResetStats()
+	fcsync(t, "--dir", proj, "push")
+	want := map[string]int{"TagResource": 1}
+	for k, v := range reads {
+		want[k] = v
+	}
+	if got := srv.Stats(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("push of one tag: calls %v, want %v", got, want)
+	}
 }
 
 // A resource edited in the console between push's list and its Get for the

@@ -205,6 +205,11 @@ func (c *checker) value(path []any, f *Field, v any, siblings map[string]any) {
 				c.add(path, false, "%s: %v", name, err)
 			}
 		}
+		if id, ok := RefID(f.RefKind, sv); ok {
+			if err := id.Validate(); err != nil {
+				c.add(path, false, "%s: %v", name, err)
+			}
+		}
 	case TInt, TFloat:
 		c.number(path, f, v)
 	case TBool:
@@ -256,8 +261,18 @@ func (c *checker) value(path []any, f *Field, v any, siblings map[string]any) {
 		case f.HasRange && float64(len(l)) < f.Min:
 			c.add(path, false, "%s needs at least %v item", name, f.Min)
 		}
+		seen := map[string]bool{}
 		for i, e := range l {
-			c.value(append(append([]any(nil), path...), i), f.Elem, e, nil)
+			p := append(append([]any(nil), path...), i)
+			if s, isString := e.(string); f.Set && isString {
+				if seen[s] {
+					// Said of the list, not of the item: that a value FC
+					// returned is the same does not excuse the repeat.
+					c.add(path, false, "%s: %s is listed twice", name, s)
+				}
+				seen[s] = true
+			}
+			c.value(p, f.Elem, e, nil)
 		}
 	}
 }

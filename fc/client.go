@@ -34,6 +34,7 @@ type Client struct {
 	api       *fcopen.Client
 	protocol  string
 	accountID string
+	region    string
 	policy    RetryPolicy
 	pageSize  int // list limit; 0 leaves it to the server's default (20)
 
@@ -83,6 +84,7 @@ func NewClient(cfg Config) (*Client, error) {
 		api:         api,
 		protocol:    protocol,
 		accountID:   cfg.AccountID,
+		region:      cfg.Region,
 		policy:      cfg.Retry.withDefaults(),
 		pageSize:    defaultPageSize,
 		http:        newHTTPClient(cfg.Concurrency),
@@ -112,6 +114,7 @@ type request struct {
 	body   map[string]any // nil: no body
 	etag   string         // sent as If-Match when not empty
 	id     ID             // for error messages
+	noBody bool           // FC answers 204 with no body (TagResource)
 }
 
 // response is a successful answer: the JSON object, numbers as json.Number.
@@ -127,7 +130,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, err)
 	}
 	bodyType := "json"
-	if r.method == http.MethodDelete {
+	if r.method == http.MethodDelete || r.noBody {
 		bodyType = "none"
 	}
 	params := &openapi.Params{

@@ -100,13 +100,21 @@ func (c *Client) fetch(ctx context.Context, id ID, rawURL string) ([]byte, error
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return nil, &Error{Status: resp.StatusCode, Code: strings.ReplaceAll(http.StatusText(resp.StatusCode), " ", ""),
-			Message: "downloading " + shown, Action: "GetFunctionCode", Resource: id}
+			Message: "downloading " + shown, Action: downloadAction(id), Resource: id}
 	}
 	b, err := readBounded(ctx, resp, c.budget)
 	if err != nil {
 		return nil, fmt.Errorf("%s: download code: %w", id, err)
 	}
 	return b, nil
+}
+
+// downloadAction names a code download in errors: the call that gave its URL.
+func downloadAction(id ID) string {
+	if sc := id.Schema(); sc != nil && sc.Versioned {
+		return "Get" + sc.Noun + "Version"
+	}
+	return "GetFunctionCode"
 }
 
 // MaxCodeZip is the largest code package fcsync downloads: FC accepts 500

@@ -55,6 +55,17 @@ func (id *ID) set(s Slot, name string) {
 // functions). Push creates and updates in this order and deletes in reverse.
 var kindTable = []*Schema{
 	{
+		// Layers (fc-api.md 2.8) are account-level code packages that
+		// functions name in their layers; they come first, since a push
+		// publishes a layer before the functions that refer to it.
+		Kind: KindLayer, Slots: []Slot{SlotName},
+		Noun: "Layer", ListKey: "layers", NameField: "layerName",
+		Collection: "/layers", File: "layers/{name}/layer.yaml", Dir: "layers/{name}",
+		HasCode: true, CodeRequired: true, Versioned: true, ARNFields: []string{"arnV2", "arn"},
+		Name:   fcName(128),
+		Fields: layerFields,
+	},
+	{
 		Kind: KindService, Slots: []Slot{SlotService},
 		Noun: "Service", ListKey: "services", NameField: "serviceName",
 		Collection: "/services", File: "services/{service}/service.yaml", Dir: "services/{service}",

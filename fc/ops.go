@@ -79,6 +79,17 @@ func (c *Client) list(ctx context.Context, kind Kind, parent ID, prefix string) 
 	return out, err
 }
 
+// pageItems reads every page of a list call and returns the objects under
+// key.
+func (c *Client) pageItems(ctx context.Context, req request, key string) ([]map[string]any, error) {
+	var out []map[string]any
+	err := c.pages(ctx, req, key, func(obj map[string]any) error {
+		out = append(out, obj)
+		return nil
+	})
+	return out, err
+}
+
 // pages reads every page of a list call and hands each item to each.
 func (c *Client) pages(ctx context.Context, req request, listKey string, each func(map[string]any) error) error {
 	fixed := req.query
@@ -146,6 +157,9 @@ func (c *Client) get(ctx context.Context, id ID) (*Resource, error) {
 	if id.Schema().PerQualifier != nil {
 		return c.getConfigs(ctx, id)
 	}
+	if id.Schema().Versioned {
+		return c.newest(ctx, id)
+	}
 	resp, err := c.do(ctx, request{action: "Get" + id.Schema().Noun, method: http.MethodGet, path: resourcePath(id), id: id})
 	if err != nil {
 		return nil, err
@@ -158,11 +172,37 @@ func (c *Client) get(ctx context.Context, id ID) (*Resource, error) {
 // (nil: no code, as for a custom-container function). When an attempt may
 // have been applied although it failed, and a retry then meets "already
 // exists", the resource is read: if it holds what was sent, the create had
-// succeeded; else it is someone else's, and the error says so.
+// succeeded; else it is someone else's, and the error says so. Attached
+// fields are set after the create, by their own calls; the result holds
+// the empty value of those spec leaves out. A versioned kind's create
+// publishes its first version.
 func (c *Client) Create(ctx context.Context, id ID, spec map[string]any, zip []byte) (*Resource, error) {
 	if IsPerQualifier(id.Kind) {
 		return c.writeConfigs(ctx, id, spec, zip, "")
 	}
+	if err := checkKind(id); err != nil {
+		return nil, err
+	}
+	own, attached := splitAttached(id.Kind, spec)
+	var res *Resource
+	var err error
+	if id.Schema().Versioned {
+		res, err = c.publish(ctx, id, own, zip)
+	} else {
+		res, err = c.create(ctx, id, own, zip)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := c.writeAttached(ctx, id, &Resource{ID: id}, attached, res); err != nil {
+		return nil, err
+	}
+	withEmptyAttached(res)
+	return res, nil
+}
+
+// create is Create of a resource's own fields.
+func (c *Client) create(ctx context.Context, id ID, spec map[string]any, zip []byte) (*Resource, error) {
 	body, err := writeBody(id, spec, zip)
 	if err != nil {
 		return nil, err
@@ -200,11 +240,55 @@ func (c *Client) Create(ctx context.Context, id ID, spec map[string]any, zip []b
 // A non-empty etag is sent as If-Match, so a resource changed since it was
 // read gives ErrPreconditionFailed. Should that answer follow an attempt
 // that may have been applied, the resource is read: if it holds the fields
-// sent, the update was ours and succeeded.
+// sent, the update was ours and succeeded. Attached fields are changed from
+// their value online now (read first); UpdateFrom takes them from a
+// reading already made.
 func (c *Client) Update(ctx context.Context, id ID, fields map[string]any, zip []byte, etag string) (*Resource, error) {
+	return c.UpdateFrom(ctx, id, nil, fields, zip, etag)
+}
+
+// UpdateFrom is Update of a resource read as before (nil: unknown): its
+// attached fields are changed from before's values with only the calls
+// the difference needs (Tag/Untag of the keys that changed), and the
+// resource itself is written only when one of its own fields or its code
+// changes. A versioned kind's update publishes a new version, which must
+// hold every field and the code.
+func (c *Client) UpdateFrom(ctx context.Context, id ID, before *Resource, fields map[string]any, zip []byte, etag string) (*Resource, error) {
+	if err := checkKind(id); err != nil {
+		return nil, err
+	}
 	if IsPerQualifier(id.Kind) {
 		return c.writeConfigs(ctx, id, fields, zip, etag)
 	}
+	own, attached := splitAttached(id.Kind, fields)
+	var res *Resource
+	var err error
+	switch {
+	case id.Schema().Versioned:
+		res, err = c.publish(ctx, id, own, zip)
+	case len(own) > 0 || zip != nil:
+		res, err = c.update(ctx, id, own, zip, etag)
+	case before != nil:
+		cp := *before
+		cp.Spec = make(map[string]any, len(before.Spec))
+		for k, v := range before.Spec {
+			cp.Spec[k] = v
+		}
+		res = &cp
+	default:
+		res = &Resource{ID: id, Spec: map[string]any{}, Status: map[string]any{}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := c.writeAttached(ctx, id, before, attached, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// update is Update of a resource's own fields and code.
+func (c *Client) update(ctx context.Context, id ID, fields map[string]any, zip []byte, etag string) (*Resource, error) {
 	body, err := writeBody(id, fields, zip)
 	if err != nil {
 		return nil, err
@@ -245,6 +329,9 @@ func (c *Client) Delete(ctx context.Context, id ID, etag string) error {
 	if id.Schema().PerQualifier != nil {
 		return c.deleteConfigs(ctx, id, etag)
 	}
+	if id.Schema().Versioned {
+		return c.deleteVersions(ctx, id)
+	}
 	if !id.Schema().ETag {
 		etag = ""
 	}
@@ -266,7 +353,7 @@ func writeBody(id ID, fields map[string]any, zip []byte) (map[string]any, error)
 		return nil, err
 	}
 	if zip != nil && !id.HasCode() {
-		return nil, fmt.Errorf("%s: only functions have code", id)
+		return nil, fmt.Errorf("%s: only functions and layers have code", id)
 	}
 	body := make(map[string]any, len(fields)+2)
 	for k, v := range fields {
@@ -325,7 +412,15 @@ func newResource(id ID, obj map[string]any, etag string) (*Resource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
-	return &Resource{ID: id, Spec: spec, Status: status, ETag: etag}, nil
+	r := &Resource{ID: id, Spec: spec, Status: status, ETag: etag}
+	if id.Schema().Versioned {
+		// The code's location is a signed URL, new in every answer: it is
+		// used to download the code and never recorded.
+		code, _ := status["code"].(map[string]any)
+		r.codeURL, _ = code["location"].(string)
+		delete(status, "code")
+	}
+	return r, nil
 }
 
 // IsWireJSON reports whether field of kind k travels as a JSON string.

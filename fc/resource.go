@@ -26,6 +26,7 @@ const (
 	KindTrigger  Kind = "trigger"
 	KindDomain   Kind = "domain"
 	KindAlias    Kind = "alias"
+	KindLayer    Kind = "layer"
 	// One function's configs per qualifier (PerQualifier kinds).
 	KindProvision   Kind = "provision"
 	KindOnDemand    Kind = "on-demand"
@@ -210,6 +211,11 @@ type Resource struct {
 	Spec   map[string]any
 	Status map[string]any
 	ETag   string // empty where FC has none (custom domains)
+
+	// codeURL is where a versioned kind's answer says its code can be
+	// downloaded (a layer's code.location, a signed URL): kept out of
+	// Status, since it changes with every answer and must not be recorded.
+	codeURL string
 }
 
 // CodeChecksum is the function's codeChecksum status field, or "".
@@ -229,14 +235,15 @@ func (r *Resource) LastModified() string {
 // WireJSON (a trigger's triggerConfig), given as a JSON string, is decoded
 // (into an object, unless FC holds something else there). Server-owned
 // fields nested in an object (customContainerConfig.accelerationInfo, which
-// FC computes) go to Status under their dotted path.
+// FC computes) go to Status under their dotted path. Set lists come sorted
+// (Canonical).
 func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
 	var fields []Field
 	if sc := schemas[k]; sc != nil && sc.PerQualifier == nil {
 		fields = sc.Fields
 	}
 	spec, status = splitFields(fields, obj)
-	return spec, status, nil
+	return Canonical(k, spec), status, nil
 }
 
 // splitFields is Split by a list of fields: a kind's, or those of one

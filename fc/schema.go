@@ -70,6 +70,19 @@ type Field struct {
 	// VariantOf without an entry leaves the object unchecked.
 	VariantOf string
 	Variants  map[string][]Field
+	// Attached fields are kept by FC apart from the resource's own
+	// attributes (a service's tags and VPC bindings): calls of their own
+	// read and write them (attached.go), never the resource's Get, Create
+	// or Update. Online they always have a value, empty when nothing is set.
+	Attached *Attached
+	// Set marks a list whose order means nothing to FC (vpcBindings): it is
+	// kept sorted, so that no order reads as a change, and a value listed
+	// twice is an error.
+	Set bool
+	// RefKind lets a string name a resource of the project as
+	// "<kind>:<name>" (a function's layers: "layer:shared"): the reference
+	// stands for the ARN of that resource as it is now (refs.go).
+	RefKind Kind
 }
 
 // Schema is the table entry of one kind (kinds.go lists them).
@@ -98,6 +111,16 @@ type Schema struct {
 	// PerQualifier is set for a kind whose resource is one function's
 	// configs, one per qualifier (see PerQualifier).
 	PerQualifier *PerQualifier
+	// Versioned kinds (layers) are published in immutable numbered
+	// versions: a create or an update publishes a new version with every
+	// field and the code, a read sees the newest version, a delete deletes
+	// every version. Their answers carry where the code can be downloaded.
+	Versioned bool
+	// CodeRequired: a resource of the kind cannot exist without code.
+	CodeRequired bool
+	// ARNFields are the Status fields holding a resource's ARN, in every
+	// form FC spells it; a reference (Field.RefKind) resolves to the first.
+	ARNFields []string
 
 	rank int // place in kindTable: the apply order
 }
@@ -185,6 +208,11 @@ var serviceFields = []Field{
 	obj("ossMountConfig", dflt(withMaxItems(objList("mountPoints", strF("bucketName"), strF("bucketPath"),
 		strF("endpoint"), strF("mountDir"), boolF("readOnly")), 5), []any{})),
 	obj("tracingConfig", strF("type"), Field{Name: "params", Type: TMap, Elem: &str}),
+	// tags is managed as a whole mapping, a key removed locally untagged
+	// online (sync.wholeMaps, as environmentVariables). Empty, they are
+	// what FC has for a service nobody tagged or bound.
+	{Name: "tags", Type: TMap, Elem: &str, Attached: &serviceTags, Default: map[string]any{}, HasDefault: true},
+	{Name: "vpcBindings", Type: TList, Elem: &str, Set: true, Attached: &vpcBindings, Default: []any{}, HasDefault: true},
 	owned("serviceName"), owned("serviceId"), owned("createdTime"), owned("lastModifiedTime"),
 	owned("useSLRAuthentication"),
 }
@@ -214,7 +242,7 @@ var functionFields = []Field{
 	dflt(intRange("initializationTimeout", 1, 300, "seconds"), int64(3)),
 	dflt(intRange("caPort", 1, 65535, ""), int64(9000)),
 	{Name: "environmentVariables", Type: TMap, Elem: &str, Default: map[string]any{}, HasDefault: true},
-	list("layers", str),
+	list("layers", Field{Type: TString, RefKind: KindLayer}),
 	obj("customContainerConfig", strF("image"), strF("command"), strF("args"), strF("accelerationType"),
 		strF("instanceID"), boolF("webServerMode"), owned("accelerationInfo")),
 	obj("customRuntimeConfig", list("command", str), list("args", str)),
@@ -300,6 +328,16 @@ var asyncInvokeFields = []Field{
 	obj("destinationConfig", obj("onSuccess", strF("destination")), obj("onFailure", strF("destination"))),
 	boolF("statefulInvocation"),
 	owned("service"), owned("function"), owned("qualifier"), owned("createdTime"), owned("lastModifiedTime"),
+}
+
+// layerFields: the SDK's Layer and CreateLayerVersionRequest. Guess: the
+// emulator and FC refuse a version without a compatible runtime.
+var layerFields = []Field{
+	strF("description"),
+	nonEmpty(Field{Name: "compatibleRuntime", Type: TList, Elem: &Field{Type: TString, Enum: Runtimes}, Required: true}),
+	owned("layerName"), owned("version"), owned("arn"), owned("arnV2"), owned("codeChecksum"), owned("codeSize"),
+	// CreateLayerVersion's answer also spells the size "codesize" (the SDK).
+	owned("codesize"), owned("createTime"), owned("acl"), owned("license"), owned("code"),
 }
 
 var domainFields = []Field{

@@ -15,6 +15,7 @@ import (
 // is lost by omission).
 var wholeMaps = map[string]bool{
 	"environmentVariables": true,
+	"tags":                 true, // a service's: a key removed locally is untagged
 }
 
 // ManagedDiff lists the dotted paths of the fields that local manages and

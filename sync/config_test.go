@@ -72,7 +72,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"region: r\nsecretPatterns: ['[']\n", `p/fcsync.yaml:2: secretPatterns: invalid pattern "["`},
 		{"region: r\naccountId: a/b\n", `p/fcsync.yaml:2: invalid accountId "a/b"`},
 		{"region: r\nextraFields: [newField]\n", `p/fcsync.yaml:2: extraFields: "newField" is not KIND.FIELD`},
-		{"region: r\nextraFields: [layer.x]\n", `p/fcsync.yaml:2: extraFields: "layer.x" is not KIND.FIELD`},
+		{"region: r\nextraFields: [version.x]\n", `p/fcsync.yaml:2: extraFields: "version.x" is not KIND.FIELD`},
 	}
 	for _, tt := range tests {
 		_, err := LoadConfig("p/fcsync.yaml", []byte(tt.data))

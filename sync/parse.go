@@ -140,7 +140,7 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 		}
 		id, ok := fc.ParseFile(p)
 		if !ok {
-			if strings.HasPrefix(p, "services/") || strings.HasPrefix(p, "domains/") {
+			if strings.HasPrefix(p, "services/") || strings.HasPrefix(p, "domains/") || strings.HasPrefix(p, "layers/") {
 				// A file fcsync would ignore is a setting the user thinks
 				// is deployed (a guessed aliases/prod.yaml): say so.
 				add(&FileError{Path: p, Err: errors.New(unknownFileHelp)})
@@ -160,7 +160,7 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 			add(err)
 			continue
 		}
-		s.Resources[id] = &fc.Resource{ID: id, Spec: spec}
+		s.Resources[id] = &fc.Resource{ID: id, Spec: fc.Canonical(id.Kind, spec)}
 	}
 	for id, c := range code {
 		if _, ok := s.Resources[id]; !ok {
@@ -211,8 +211,8 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 	return s, nil
 }
 
-// unknownFileHelp lists the files a project holds under services/ and
-// domains/, for a file that is none of them.
+// unknownFileHelp lists the files a project holds under services/,
+// domains/ and layers/, for a file that is none of them.
 var unknownFileHelp = "matches no kind of resource fcsync deploys; the project files are " +
 	strings.Join(fc.FileLayout(), ", ")
 

@@ -51,6 +51,12 @@ type Op struct {
 // triggers up to services (DESIGN section 5).
 type Plan struct {
 	Ops []Op `json:"operations"`
+
+	// pins are the resources of a versioned kind the plan publishes (a
+	// layer), each with its ARN before the push ("" when new): online,
+	// a reference to one of them stands for that ARN, which the push
+	// leaves behind (see Before).
+	pins map[fc.ID]string
 }
 
 // Empty reports whether the plan changes nothing.
@@ -101,6 +107,9 @@ func MakePlan(in PlanInput) (*Plan, error) {
 		scope = func(fc.ID) bool { return true }
 	}
 	var upserts, deletes []Op
+	// IDs come in apply order, so a resource is planned after those its
+	// references name (a function after its layers).
+	pins := map[fc.ID]string{}
 	for _, id := range in.Local.IDs() {
 		if !scope(id) {
 			continue
@@ -132,10 +141,21 @@ func MakePlan(in PlanInput) (*Plan, error) {
 			op.Changes = in.displayChanges(op.Send, nil, res)
 			op.Secrets = sentSecrets(op.Send, res)
 			upserts = append(upserts, op)
+			if id.Schema().Versioned {
+				pins[id] = ""
+			}
 			continue
 		}
+		// References compare as the ARNs they stand for: online's as they
+		// are now, local's as they will be after the push, a new version
+		// for a resource the push publishes (the function must move to
+		// it), so that "layer:shared" and the ARN of shared's newest
+		// version are one value. Shown, online's keep the ARN the push
+		// leaves behind (Before).
+		onlineSpec := fc.ReplaceRefs(id.Kind, online.Spec, pinned(pins))
 		op := Op{Action: ActionUpdate, ID: id, Send: map[string]any{}}
-		for _, field := range topLevel(ManagedDiff(spec, online.Spec)) {
+		after := fc.ReplaceRefs(id.Kind, spec, publishedOr(pins, in.Online))
+		for _, field := range topLevel(ManagedDiff(after, fc.ReplaceRefs(id.Kind, online.Spec, in.Online.ARN))) {
 			v := spec[field]
 			if om, ok := online.Spec[field].(map[string]any); ok && !wholeMaps[field] {
 				if lm, ok := v.(map[string]any); ok {
@@ -144,10 +164,20 @@ func MakePlan(in PlanInput) (*Plan, error) {
 			}
 			op.Send[field] = v
 		}
-		op.Changes = in.displayChanges(op.Send, online.Spec, res)
+		op.Changes = in.displayChanges(op.Send, onlineSpec, res)
 		op.Secrets = sentSecrets(op.Send, res)
 		if hasCode && id.HasCode() && codeDiffers(code, in.Online.Code[id], online) {
 			op.Zip, op.Code = PackZip(code), true
+		}
+		if (len(op.Send) > 0 || op.Code) && id.Schema().Versioned {
+			// A new version holds every field and the code: nothing
+			// carries over from the one it replaces.
+			op.Send = Overlay(spec, online.Spec)
+			op.Zip, op.Code = PackZip(code), true
+			pins[id] = ""
+			if arns := fc.ARNs(online); len(arns) > 0 {
+				pins[id] = arns[0]
+			}
 		}
 		if len(op.Send) > 0 || op.Code {
 			upserts = append(upserts, op)
@@ -165,12 +195,53 @@ func MakePlan(in PlanInput) (*Plan, error) {
 		}
 	}
 	sort.SliceStable(deletes, func(i, j int) bool { return deletes[j].ID.Less(deletes[i].ID) })
-	p := &Plan{Ops: append(upserts, deletes...)}
+	p := &Plan{Ops: append(upserts, deletes...), pins: pins}
 	for i := range p.Ops {
 		p.Ops[i].Resource = p.Ops[i].ID.String()
 		p.Ops[i].Path = p.Ops[i].ID.File()
 	}
 	return p, nil
+}
+
+// pinned resolves references to the resources a plan publishes to the
+// ARNs they had before.
+func pinned(pins map[fc.ID]string) func(fc.ID) (string, bool) {
+	return func(id fc.ID) (string, bool) {
+		arn := pins[id]
+		return arn, arn != ""
+	}
+}
+
+// publishedOr resolves a reference to a resource the plan publishes to
+// its version to come, which no ARN online names yet, and any other to
+// its ARN in online.
+func publishedOr(pins map[fc.ID]string, online *State) func(fc.ID) (string, bool) {
+	return func(id fc.ID) (string, bool) {
+		if _, published := pins[id]; published {
+			return "the version this push publishes of " + id.String(), true
+		}
+		return online.ARN(id)
+	}
+}
+
+// Before is online as the plan sees it: a reference to a resource the
+// plan publishes anew (a function on "layer:shared" when shared gets a new
+// version) shows the ARN it names now, which the push leaves behind for
+// every function it does not move. fcsync diff compares Before with
+// Target, so that it shows what push --dry-run plans.
+func (p *Plan) Before(online *State) *State {
+	if len(p.pins) == 0 {
+		return online
+	}
+	return p.pin(online.Clone())
+}
+
+// pin replaces, in s, the references to the resources p publishes.
+func (p *Plan) pin(s *State) *State {
+	for id, r := range s.Resources {
+		r.Spec = fc.ReplaceRefs(id.Kind, r.Spec, pinned(p.pins))
+	}
+	return s
 }
 
 // codeDiffers reports whether local code must be uploaded. The files are
@@ -307,7 +378,10 @@ func (p *Plan) Text() string {
 				fmt.Fprintf(&b, "    %s: %s -> %s\n", c.Field, FormatValue(c.Old), FormatValue(c.New))
 			}
 		}
-		if op.Code {
+		switch {
+		case op.ID.Schema().Versioned && op.Action != ActionDelete:
+			fmt.Fprintf(&b, "    new version: publish (code and every field)\n")
+		case op.Code:
 			fmt.Fprintf(&b, "    code: upload\n")
 		}
 	}
@@ -343,7 +417,7 @@ func lookup(m map[string]any, path string) any {
 // difference between online and Target, so that it can never disagree
 // with what push --dry-run prints and push does (DESIGN section 6).
 func (p *Plan) Target(online, local *State) *State {
-	out := online.Clone()
+	out := p.pin(online.Clone())
 	for _, op := range p.Ops {
 		id := op.ID
 		switch op.Action {

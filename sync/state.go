@@ -82,3 +82,55 @@ func UnionIDs(states ...*State) []fc.ID {
 	fc.SortIDs(ids)
 	return ids
 }
+
+// arns maps the ARN of each resource of s that has one (every form FC
+// spells it in) to the resource.
+func (s *State) arns() map[string]fc.ID {
+	out := map[string]fc.ID{}
+	for id, r := range s.Resources {
+		for _, a := range fc.ARNs(r) {
+			out[a] = id
+		}
+	}
+	return out
+}
+
+// NameRefs rewrites s in place so that every value naming a resource s
+// holds by its current ARN (a function's layers naming the newest version
+// of a layer) is that resource's reference ("layer:shared"), as project
+// files write it (fc.NameRefs). An online state is read this way, so that
+// a function deployed from "layer:shared" reads back as it was written.
+func (s *State) NameRefs() {
+	byARN := s.arns()
+	if len(byARN) == 0 {
+		return
+	}
+	for id, r := range s.Resources {
+		c := *r
+		c.Spec = fc.NameRefs(id.Kind, r.Spec, byARN)
+		s.Resources[id] = &c
+	}
+}
+
+// ResolveRefs returns a copy of s in which every reference to a resource
+// of s is replaced by that resource's current ARN, as FC holds it (the
+// inverse of NameRefs), so that the values stay true when the resource
+// gets a new ARN (a layer's new version).
+func (s *State) ResolveRefs() *State {
+	out := s.Clone()
+	for id, r := range out.Resources {
+		r.Spec = fc.ReplaceRefs(id.Kind, r.Spec, s.ARN)
+	}
+	return out
+}
+
+// ARN is the ARN of the resource id of s, the form a reference to it
+// resolves to (fc.ARNs); ok is false when s has none for it.
+func (s *State) ARN(id fc.ID) (arn string, ok bool) {
+	if r := s.Resources[id]; r != nil {
+		if arns := fc.ARNs(r); len(arns) > 0 {
+			return arns[0], true
+		}
+	}
+	return "", false
+}

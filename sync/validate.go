@@ -25,7 +25,8 @@ import (
 func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err error) {
 	var errs []*FileError
 	broken := map[string]bool{}
-	if _, perr := Parse(t); perr != nil {
+	parsed, perr := ParsePartial(t)
+	if perr != nil {
 		for _, e := range unjoin(perr) {
 			var fe *FileError
 			if !errors.As(e, &fe) {
@@ -62,6 +63,16 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 			default:
 				errs = append(errs, fe)
 			}
+		}
+		for _, ref := range fc.Refs(id.Kind, fc.Normalize(spec).(map[string]any)) {
+			if _, ok := t[ref.Target.File()]; !ok && ref.Target.Validate() == nil {
+				errs = append(errs, &FileError{Path: p, Line: lineOf(top, ref.Path), Err: fmt.Errorf(
+					"%s: %s names %s, which the project does not have (no %s)",
+					fc.PathString(ref.Path), fc.Ref(ref.Target), ref.Target, ref.Target.File())})
+			}
+		}
+		if id.Schema().CodeRequired && parsed.Resources[id] != nil && len(parsed.Code[id]) == 0 {
+			errs = append(errs, &FileError{Path: p, Err: fmt.Errorf("%s has no code: a %s is published with the files under %s/", id, id.Kind, id.CodeDir())})
 		}
 		if id.Kind == fc.KindTrigger && spec["triggerType"] == "http" {
 			fn, _ := id.Parent()

@@ -86,3 +86,36 @@ func TestValidateKeepsWhatFCReturned(t *testing.T) {
 		t.Errorf("changed values: %v", err)
 	}
 }
+
+// A function's layer:<name> must name a layer of the project, a layer needs
+// its code, and a VPC is bound once.
+func TestValidateLayersAndSets(t *testing.T) {
+	t.Parallel()
+	tree := filetree.Tree{
+		"layers/shared/layer.yaml":             {Data: []byte("compatibleRuntime: [python3.10]\n")},
+		"layers/shared/code/python/u.py":       {Data: []byte("x = 1\n")},
+		"layers/empty/layer.yaml":              {Data: []byte("compatibleRuntime: [python3.10]\n")},
+		"services/s/service.yaml":              {Data: []byte("vpcBindings: [vpc-a, vpc-a]\ntags: {team: 1}\n")},
+		"services/s/functions/f/function.yaml": {Data: []byte("runtime: python3.10\nlayers:\n  - layer:shared\n  - layer:nope\n  - layer:bad/name\n")},
+	}
+	_, err := Validate(tree, ValidateOptions{})
+	want := []string{
+		"layers/empty/layer.yaml: layer empty has no code",
+		"services/s/functions/f/function.yaml:4: layers[1]: layer:nope names layer nope, which the project does not have (no layers/nope/layer.yaml)",
+		"services/s/functions/f/function.yaml:5: layers[2]: invalid layer name",
+		"services/s/service.yaml:1: vpcBindings: vpc-a is listed twice",
+		"services/s/service.yaml:2: tags.team must be a string",
+	}
+	if err == nil {
+		t.Fatal("no error")
+	}
+	got := strings.Split(err.Error(), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems:\n%s\nwant %d", len(got), err, len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("problem %d:\n got %s\nwant %s...", i, got[i], want[i])
+		}
+	}
+}

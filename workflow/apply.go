@@ -36,20 +36,28 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 	var mu gosync.Mutex
 	p.progress.begin("Deploying", "operations", len(plan.Ops))
 	defer p.progress.end()
+	arns := online.ARN
 	for _, level := range levels(plan) {
+		done := len(applied)
 		err := parallel(ctx, p.concurrency, len(level), func(i int) error {
 			op := level[i]
 			etag := ""
 			if r := online.Resources[op.ID]; r != nil {
 				etag = r.ETag
 			}
+			// References go out as the ARNs they stand for now, a layer
+			// published by an earlier level of this push included.
+			send := fc.ReplaceRefs(op.ID.Kind, op.Send, arns)
+			if refs := fc.Refs(op.ID.Kind, send); len(refs) > 0 {
+				return fmt.Errorf("%s: %s: %s is not online", op.ID, fc.PathString(refs[0].Path), refs[0].Target)
+			}
 			var result *fc.Resource
 			var err error
 			switch op.Action {
 			case fsync.ActionCreate:
-				result, err = client.Create(ctx, op.ID, op.Send, op.Zip)
+				result, err = client.Create(ctx, op.ID, send, op.Zip)
 			case fsync.ActionUpdate:
-				result, err = client.Update(ctx, op.ID, op.Send, op.Zip, etag)
+				result, err = client.UpdateFrom(ctx, op.ID, online.Resources[op.ID], send, op.Zip, etag)
 			case fsync.ActionDelete:
 				err = client.Delete(ctx, op.ID, etag)
 			}
@@ -75,6 +83,13 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 		})
 		if err != nil {
 			return applied, err
+		}
+		for _, a := range applied[done:] {
+			if a.result != nil {
+				if own := fc.ARNs(a.result); len(own) > 0 {
+					arns = withARN(arns, a.op.ID, own[0])
+				}
+			}
 		}
 	}
 	return applied, nil
@@ -121,6 +136,16 @@ func partNote(op fsync.Op, plan *fsync.Plan) string {
 	return ""
 }
 
+// withARN is arns with id's ARN now arn (a layer's new version).
+func withARN(arns func(fc.ID) (string, bool), id fc.ID, arn string) func(fc.ID) (string, bool) {
+	return func(ref fc.ID) (string, bool) {
+		if ref == id {
+			return arn, true
+		}
+		return arns(ref)
+	}
+}
+
 // levels splits the plan's operations into groups that may run in
 // parallel: one group per kind for creates and updates, in the apply order
 // of the table of kinds, then deletions in reverse order.
@@ -161,7 +186,10 @@ func levels(plan *fsync.Plan) [][]fsync.Op {
 // the deploy, so only what the push sent is taken from it (DESIGN section
 // 5). The next fetch records the rest as an online change.
 func applyResults(before, local *fsync.State, applied []appliedOp) *fsync.State {
-	after := before.Clone()
+	// References are compared as the ARNs they stand for before the push,
+	// and named again after it: a function left on a layer's version the
+	// push replaced now names that version by ARN.
+	after := before.ResolveRefs()
 	for _, a := range applied {
 		id := a.op.ID
 		switch a.op.Action {
@@ -190,6 +218,7 @@ func applyResults(before, local *fsync.State, applied []appliedOp) *fsync.State 
 			after.Code[id] = local.Code[id]
 		}
 	}
+	after.NameRefs()
 	return after
 }
 
@@ -284,7 +313,7 @@ func (p *Project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync
 	}
 	var ops []fsync.Op
 	for _, op := range plan.Ops {
-		if op.Action != fsync.ActionCreate && op.ID.Schema().ETag {
+		if op.Action != fsync.ActionCreate && op.ID.Schema().ETag && writesItself(op) {
 			ops = append(ops, op)
 		}
 	}
@@ -338,6 +367,21 @@ func movedSince(listed, got *fc.Resource, fields []string) bool {
 	}
 	for _, f := range fields {
 		if !reflect.DeepEqual(listed.Spec[f], got.Spec[f]) {
+			return true
+		}
+	}
+	return false
+}
+
+// writesItself reports whether an op writes the resource itself, with
+// If-Match, rather than only its attached fields (a service's tags),
+// which have calls of their own and no ETag.
+func writesItself(op fsync.Op) bool {
+	if op.Action == fsync.ActionDelete || op.Code {
+		return true
+	}
+	for field := range op.Send {
+		if !fc.IsAttached(op.ID.Kind, field) {
 			return true
 		}
 	}

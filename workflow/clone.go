@@ -87,7 +87,7 @@ func Clone(ctx context.Context, g Globals, st Streams, dir string, cfg *fsync.Co
 	if err != nil {
 		return err
 	}
-	raw, err := readOnline(ctx, client, p.concurrency, readOptions{services: cfg.Services, allServices: len(cfg.Services) == 0, progress: p.progress})
+	raw, err := readOnline(ctx, client, p.concurrency, p.readScope())
 	if err != nil {
 		return err
 	}

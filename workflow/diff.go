@@ -60,7 +60,7 @@ func (p *Project) Diff(ctx context.Context, opt DiffOptions) error {
 		if err != nil {
 			return err
 		}
-		from, to, fromLabel, toLabel = online, plan.Target(online, local), "online", "after push"
+		from, to, fromLabel, toLabel = plan.Before(online), plan.Target(online, local), "online", "after push"
 	}
 	// A secret a project file holds in plain text is never printed.
 	from, to = fsync.MaskPlain(from, p.cfg.SecretPatterns), fsync.MaskPlain(to, p.cfg.SecretPatterns)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
 )
@@ -73,10 +74,11 @@ func (p *Project) fetchOnce(ctx context.Context, etags bool) (*fetchResult, erro
 	}
 	local := fsync.NewState()
 	if len(p.cfg.Services) == 0 {
-		// Tracked services are the folders under services/: read the
-		// committed project, so that fetch works whatever the work tree holds.
-		// A broken file only hides its own resource here: fetch reads FC,
-		// whatever state the project files are in.
+		// Without a services list, domains and layers are tracked by the
+		// files of the committed project as well as the work tree, so that
+		// fetch works whatever the work tree holds. A broken file only
+		// hides its own resource here: fetch reads FC, whatever state the
+		// project files are in.
 		if _, head, err := p.repo.Head(); err == nil {
 			if t, err := p.repo.ReadTree(head); err == nil {
 				local, _ = fsync.ParsePartial(p.fromRepo(t))
@@ -92,21 +94,12 @@ func (p *Project) fetchOnce(ctx context.Context, etags bool) (*fetchResult, erro
 	if err != nil {
 		return nil, err
 	}
-	domains := trackedDomains(local, live.state)
-	services := p.trackedServices(local, live.state)
-	// A new project tracks nothing yet: it reads every service of the
-	// region, so that init then pull imports what is online, as clone does.
-	all := len(services) == 0
-	if all {
+	opt := p.readScope(local, live.state)
+	opt.prev, opt.etags = live.state, etags
+	if opt.allServices && !hasKind(fc.KindService, local, live.state) {
 		fmt.Fprintf(p.st.Err, "fcsync: no services tracked yet: reading every service of %s (name some in fcsync.yaml, services: [...], to track only those)\n", p.cfg.Region)
 	}
-	raw, err := readOnline(ctx, client, p.concurrency, readOptions{
-		services: services, allServices: all,
-		domains:  domains,
-		prev:     live.state,
-		etags:    etags,
-		progress: p.progress,
-	})
+	raw, err := readOnline(ctx, client, p.concurrency, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +137,18 @@ func (p *Project) unmergedExit(live *liveState) error {
 		}
 	}
 	return nil
+}
+
+// hasKind reports whether any of the states holds a resource of kind k.
+func hasKind(k fc.Kind, states ...*fsync.State) bool {
+	for _, s := range states {
+		for id := range s.Resources {
+			if id.Kind == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func short(h gitstate.Hash) string {

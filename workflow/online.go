@@ -13,18 +13,26 @@ import (
 
 // readOptions say what readOnline reads.
 type readOptions struct {
-	services    []string        // tracked services; ignored when allServices
-	allServices bool            // clone without --service: every service of the account
+	// services are the tracked services; with allServices, those the
+	// project knows already, which ListServices must not leave out
+	// without a read confirming they are gone.
+	services    []string
+	allServices bool            // no services list: every service of the account
 	domains     map[string]bool // custom domains tracked besides those routing to a tracked service
+	layers      map[string]bool // layers tracked besides those a tracked function uses
+	allLayers   bool            // every layer of the account (no services list: track everything)
 	prev        *fsync.State    // the live tip: code is downloaded only when codeChecksum changed
 	etags       bool            // Get every resource so that its ETag is known (push)
 	progress    *progress       // counts resources read and code downloaded; may be nil
 }
 
 // readOnline reads the online state of the tracked services, their
-// functions and triggers, and the custom domains that route to them. The
-// result is NOT redacted: it holds secret values and must go through
-// redact before it reaches a file, a commit or the terminal.
+// functions and triggers (and every other kind the table puts under
+// them), the custom domains that route to them and the layers. The result
+// is NOT redacted: it holds secret values and must go through redact
+// before it reaches a file, a commit or the terminal. Values naming a
+// resource it holds by ARN are its references (State.NameRefs), as
+// project files write them.
 func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt readOptions) (*fsync.State, error) {
 	pr := opt.progress
 	pr.begin("Reading FC", "resources", 0)
@@ -36,74 +44,73 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 		st.Resources[r.ID] = r
 		mu.Unlock()
 	}
-	services := opt.services
-	listed := opt.allServices
-	if opt.allServices {
-		all, err := client.ListServices(ctx, "")
-		if err != nil {
-			return nil, err
-		}
-		services = nil
-		for _, r := range all {
-			services = append(services, r.ID.Service)
-		}
-	}
-	sort.Strings(services)
-	pr.more(len(services))
-
-	// Services: one Get each, and, at the same time, one List for each
-	// kind that FC lists for the whole account (provision and on-demand
-	// configs). Then, level by level down the table of kinds, every child
-	// kind of every resource read (a service's functions, a function's
-	// triggers): one List each, or the account list's part, and a resource
-	// with code has it read when its checksum moved.
-	var level []*fc.Resource
+	// Kinds FC lists for the whole account (provision and on-demand
+	// configs): one List each, their items handed to their functions
+	// below, not one List per function.
+	byParent := map[fc.ID][]*fc.Resource{}
 	once := onceListed()
-	byParent := map[fc.ID][]*fc.Resource{} // what the account lists hold, by parent
-	err := parallel(ctx, concurrency, len(services)+len(once), func(i int) error {
-		if i >= len(services) {
-			all, err := client.List(ctx, once[i-len(services)], fc.ID{})
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			for _, r := range all {
-				if p, ok := r.ID.Parent(); ok {
-					byParent[p] = append(byParent[p], r)
-				}
-			}
-			return nil
-		}
-		id := fc.ServiceID(services[i])
-		svc, err := client.Get(ctx, id)
-		if errors.Is(err, fc.ErrNotFound) {
-			// Deleted online, or not created yet, provided a list agrees:
-			// one 404 alone must not record a whole service deleted.
-			return confirmAbsent(ctx, client, id, err, listed)
-		}
+	err := parallel(ctx, concurrency, len(once), func(i int) error {
+		all, err := client.List(ctx, once[i], fc.ID{})
 		if err != nil {
 			return err
 		}
-		// Published versions are history, not desired state: the live
-		// branch records them with the service (DESIGN section 2).
-		versions, err := client.ListVersions(ctx, services[i])
-		if err != nil {
-			return err
-		}
-		svc.Status[fsync.VersionsField] = fsync.VersionsStatus(versions)
-		add(svc)
 		mu.Lock()
-		level = append(level, svc)
-		mu.Unlock()
+		defer mu.Unlock()
+		for _, r := range all {
+			if p, ok := r.ID.Parent(); ok {
+				byParent[p] = append(byParent[p], r)
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	services := opt.services
+	var level []*fc.Resource
+	if opt.allServices {
+		// One ListServices answers with every service and all its
+		// attributes: no Get each.
+		all, err := client.ListServices(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		if err := confirmGone(ctx, client, concurrency, opt.services, all); err != nil {
+			return nil, err
+		}
+		services = nil
+		for _, r := range all {
+			services = append(services, r.ID.Service)
+			add(r)
+			level = append(level, r)
+		}
+	} else {
+		var err error
+		if level, err = getServices(ctx, client, concurrency, services); err != nil {
+			return nil, err
+		}
+		for _, r := range level {
+			add(r)
+		}
+	}
+	sort.Strings(services)
+	pr.more(len(services))
+	if err := readVersions(ctx, client, concurrency, level); err != nil {
+		return nil, err
+	}
+
+	// Level by level down the table of kinds: the attached fields of every
+	// resource read (a service's tags and VPC bindings), then every child
+	// kind of it (a service's functions and aliases, a function's
+	// triggers): one List each, and a resource with code has it read when
+	// its checksum moved.
+	listed := opt.allServices
 	for len(level) > 0 {
-		parents := level
-		level = nil
+		if err := readAttached(ctx, client, concurrency, level); err != nil {
+			return nil, err
+		}
+		parents, fromList := level, listed
+		level, listed = nil, true
 		err := parallel(ctx, concurrency, len(parents), func(i int) error {
 			parent := parents[i]
 			if parent.ID.HasCode() {
@@ -112,20 +119,27 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 				}
 			}
 			for _, kind := range fc.ChildKinds(parent.ID.Kind) {
-				var children []*fc.Resource
 				if fc.ListedOnce(kind) {
 					mu.Lock()
+					var children []*fc.Resource
 					for _, r := range byParent[parent.ID] {
 						if r.ID.Kind == kind {
 							children = append(children, r)
 						}
 					}
+					level = append(level, children...)
 					mu.Unlock()
-				} else {
-					var err error
-					if children, err = client.List(ctx, kind, parent.ID); err != nil {
-						return err
-					}
+					pr.more(len(children))
+					continue
+				}
+				children, err := client.List(ctx, kind, parent.ID)
+				if errors.Is(err, fc.ErrNotFound) && fromList {
+					// Its list holds it, its children's list says it is
+					// gone: one answer is wrong, and neither is recorded.
+					return inconsistent(parent.ID, err)
+				}
+				if err != nil {
+					return err
 				}
 				pr.more(len(children))
 				mu.Lock()
@@ -155,12 +169,182 @@ func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt rea
 			return nil, err
 		}
 	}
-	return st, readDomains(ctx, client, st, services, opt.domains)
+	if err := readLayers(ctx, client, concurrency, st, opt); err != nil {
+		return nil, err
+	}
+	if err := readDomains(ctx, client, st, services, opt.domains); err != nil {
+		return nil, err
+	}
+	st.NameRefs()
+	return st, nil
 }
 
-// onceListed are the kinds one list call reads for the whole account
-// (fc.ListedOnce); what it finds under resources not read (untracked
-// services) is left out.
+// getServices reads the named services, one Get each. A 404 is the
+// service's absence only when ListServices agrees (confirmAbsent).
+func getServices(ctx context.Context, client *fc.Client, concurrency int, services []string) ([]*fc.Resource, error) {
+	var mu gosync.Mutex
+	var out []*fc.Resource
+	err := parallel(ctx, concurrency, len(services), func(i int) error {
+		id := fc.ServiceID(services[i])
+		svc, err := client.Get(ctx, id)
+		if errors.Is(err, fc.ErrNotFound) {
+			// Deleted online, or not created yet, provided a list agrees:
+			// one 404 alone must not record a whole service deleted.
+			return confirmAbsent(ctx, client, id, err, false)
+		}
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		out = append(out, svc)
+		mu.Unlock()
+		return nil
+	})
+	return out, err
+}
+
+// confirmGone accepts that a service known to the project (known) is
+// absent from ListServices' answer (listed) only when a read of it agrees:
+// one list that leaves a service out must not record it deleted, as one
+// 404 must not (confirmAbsent). It costs a call per service gone only.
+func confirmGone(ctx context.Context, client *fc.Client, concurrency int, known []string, listed []*fc.Resource) error {
+	in := map[string]bool{}
+	for _, r := range listed {
+		in[r.ID.Service] = true
+	}
+	var gone []string
+	for _, s := range known {
+		if !in[s] {
+			gone = append(gone, s)
+		}
+	}
+	return parallel(ctx, concurrency, len(gone), func(i int) error {
+		id := fc.ServiceID(gone[i])
+		_, err := client.Get(ctx, id)
+		if err == nil {
+			return fmt.Errorf("%s: GetService answers, but ListServices does not list it: FC's answers disagree, so nothing is recorded; try again", id)
+		}
+		if errors.Is(err, fc.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+}
+
+// readVersions records each service's published versions in its Status:
+// they are history, not desired state (DESIGN section 2).
+func readVersions(ctx context.Context, client *fc.Client, concurrency int, services []*fc.Resource) error {
+	return parallel(ctx, concurrency, len(services), func(i int) error {
+		svc := services[i]
+		versions, err := client.ListVersions(ctx, svc.ID.Service)
+		if err != nil {
+			return err
+		}
+		svc.Status[fsync.VersionsField] = fsync.VersionsStatus(versions) // each goroutine has its own service
+		return nil
+	})
+}
+
+// readAttached reads the attached fields (fc.Attached) of the resources
+// read, with the fewest calls: one listing for all of them where FC has
+// one (ListTaggedResources), else one read each, in parallel.
+func readAttached(ctx context.Context, client *fc.Client, concurrency int, rs []*fc.Resource) error {
+	byKind := map[fc.Kind][]*fc.Resource{}
+	for _, r := range rs {
+		byKind[r.ID.Kind] = append(byKind[r.ID.Kind], r)
+	}
+	for kind, of := range byKind {
+		for _, field := range fc.AttachedFields(kind) {
+			if fc.UsesListing(kind, field, len(of)) {
+				ids := make([]fc.ID, len(of))
+				for i, r := range of {
+					ids[i] = r.ID
+				}
+				values, err := client.ReadAttached(ctx, kind, field, ids)
+				if err != nil {
+					return err
+				}
+				for _, r := range of {
+					r.Spec[field] = values[r.ID]
+				}
+				continue
+			}
+			err := parallel(ctx, concurrency, len(of), func(i int) error {
+				r := of[i]
+				values, err := client.ReadAttached(ctx, kind, field, []fc.ID{r.ID})
+				if err != nil {
+					return err
+				}
+				r.Spec[field] = values[r.ID] // each goroutine has its own resource
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readLayers adds the layers in scope, each as its newest version with
+// its code: every layer of the account with allLayers, else those the
+// project tracks and those a function read uses (any version of them).
+// One ListLayers, and only when some layer can be in scope.
+func readLayers(ctx context.Context, client *fc.Client, concurrency int, st *fsync.State, opt readOptions) error {
+	var uses []string
+	for id, r := range st.Resources {
+		uses = append(uses, layerValues(id, r)...)
+	}
+	if !opt.allLayers && len(opt.layers) == 0 && len(uses) == 0 {
+		return nil
+	}
+	all, err := client.List(ctx, fc.KindLayer, fc.ID{})
+	if err != nil {
+		return err
+	}
+	var in []*fc.Resource
+	for _, l := range all {
+		used := false
+		for _, u := range uses {
+			used = used || fc.NamesVersionOf(u, l)
+		}
+		if opt.allLayers || opt.layers[l.ID.Name] || used {
+			in = append(in, l)
+		}
+	}
+	var mu gosync.Mutex
+	opt.progress.more(len(in))
+	return parallel(ctx, concurrency, len(in), func(i int) error {
+		mu.Lock()
+		st.Resources[in[i].ID] = in[i]
+		mu.Unlock()
+		if err := readCode(ctx, client, st, &mu, in[i], opt.prev, opt.progress); err != nil {
+			return err
+		}
+		opt.progress.step(1, 0)
+		return nil
+	})
+}
+
+// layerValues are the values of r's fields that may name a layer.
+func layerValues(id fc.ID, r *fc.Resource) []string {
+	var out []string
+	for _, f := range fc.RefFields(id.Kind, fc.KindLayer) {
+		switch v := r.Spec[f].(type) {
+		case string:
+			out = append(out, v)
+		case []any:
+			for _, e := range v {
+				if s, ok := e.(string); ok {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// onceListed lists the kinds FC lists for the whole account at once.
 func onceListed() []fc.Kind {
 	var out []fc.Kind
 	for _, k := range fc.Kinds() {
@@ -222,7 +406,7 @@ func inconsistent(id fc.ID, notFound error) error {
 		id, action, answer, fc.ListAction(id.Kind))
 }
 
-// readCode fills st.Code for a zip function, reusing the previous live
+// readCode fills st.Code for a zip function or a layer, reusing the previous live
 // state's files when the checksum is unchanged (DESIGN section 3: the zip is
 // downloaded only when the checksum changed).
 func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosync.Mutex, f *fc.Resource, prev *fsync.State, pr *progress) error {
@@ -240,7 +424,7 @@ func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosyn
 			}
 		}
 	}
-	zip, err := client.GetCode(ctx, f.ID.Service, f.ID.Function)
+	zip, err := client.Code(ctx, f)
 	if err != nil {
 		return err
 	}

@@ -34,16 +34,17 @@ func (p *Project) color(code, s string) string {
 	return code + s + colorReset
 }
 
-// trackedDomains lists the custom domains the given states hold.
-func trackedDomains(states ...*fsync.State) map[string]bool {
+// trackedNames lists the names of the resources of kind k (a top-level
+// kind: services, custom domains, layers) the given states hold.
+func trackedNames(k fc.Kind, states ...*fsync.State) map[string]bool {
 	out := map[string]bool{}
 	for _, s := range states {
 		if s == nil {
 			continue
 		}
 		for id := range s.Resources {
-			if id.Kind == fc.KindDomain {
-				out[id.Name] = true
+			if id.Kind == k {
+				out[id.Path()] = true // a top-level kind's path is its name
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/fcsync/fcsync/fc"
@@ -302,6 +303,14 @@ func (p *Project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
 	}
 	files := p.fromRepo(t)
 	s, perr := fsync.ParsePartial(files)
+	if _, live := files[fsync.LiveFile]; live {
+		// A live commit made before fcsync read a field FC keeps apart
+		// (a service's tags) recorded it empty, not unknown: read so, the
+		// first fetch of a newer fcsync finds no change there.
+		for _, r := range s.Resources {
+			fc.FillAttached(r)
+		}
+	}
 	p.st.scrub.Add(fsync.SecretValues(s, p.cfg.SecretPatterns)...)
 	c := &parsedCommit{state: s, files: files, err: perr}
 	if p.commits == nil {
@@ -354,26 +363,34 @@ func (p *Project) locateError(err error) error {
 	return err
 }
 
-// trackedServices lists the services in scope: those named in fcsync.yaml,
-// or else those with a folder in the given trees (local files, live tip).
+// trackedServices lists the services of the project: those named in
+// fcsync.yaml, or else those with a folder in the given trees.
 func (p *Project) trackedServices(trees ...*fsync.State) []string {
 	if len(p.cfg.Services) > 0 {
 		return p.cfg.Services
 	}
-	seen := map[string]bool{}
 	var out []string
-	for _, s := range trees {
-		if s == nil {
-			continue
-		}
-		for id := range s.Resources {
-			if id.Service != "" && !seen[id.Service] {
-				seen[id.Service] = true
-				out = append(out, id.Service)
-			}
-		}
+	for name := range trackedNames(fc.KindService, trees...) {
+		out = append(out, name)
 	}
+	sort.Strings(out)
 	return out
+}
+
+// readScope says what is in scope online, from the project's files and
+// the live branch's: without a services list in fcsync.yaml, everything
+// (every service and layer of the account, so that one created in the
+// console is an online change like any other); with one, those services,
+// the layers the project has or its functions use, and the custom domains
+// the project has or that route to a tracked service.
+func (p *Project) readScope(trees ...*fsync.State) readOptions {
+	all := len(p.cfg.Services) == 0
+	return readOptions{
+		services: p.trackedServices(trees...), allServices: all,
+		domains: trackedNames(fc.KindDomain, trees...),
+		layers:  trackedNames(fc.KindLayer, trees...), allLayers: all,
+		progress: p.progress,
+	}
 }
 
 // liveTip returns the live branch's tip (zero when it does not exist yet)

@@ -143,12 +143,9 @@ func (p *Project) onlineForReading(ctx context.Context, local *fsync.State, read
 	if err != nil {
 		return nil, err
 	}
-	raw, err := readOnline(ctx, client, p.concurrency, readOptions{
-		services: p.trackedServices(local, live.state),
-		domains:  trackedDomains(local, live.state),
-		prev:     live.state,
-		progress: p.progress,
-	})
+	opt := p.readScope(local, live.state)
+	opt.prev = live.state
+	raw, err := readOnline(ctx, client, p.concurrency, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -285,8 +285,13 @@ func fleet(o Options, n int) ([]Row, error) {
 	if err := e.srv.SetLatency(o.Latency); err != nil {
 		return nil, err
 	}
-	read := 1 + e.svcs + n + 1 // ListServices, ListFunctions per service, ListTriggers per function, ListCustomDomains
-	read += 2 + n              // ListProvisionConfigs and ListOnDemandConfigs once, ListFunctionAsyncInvokeConfigs per function
+	// ListServices, ListTaggedResources and ListLayers; per service
+	// ListServiceVersions, ListVpcBindings, ListAliases and ListFunctions;
+	// ListTriggers per function; ListCustomDomains; ListProvisionConfigs
+	// and ListOnDemandConfigs once, ListFunctionAsyncInvokeConfigs per
+	// function.
+	read := 3 + 4*e.svcs + n + 1
+	read += 2 + n
 	var rows []Row
 	clones := 0
 	for _, conc := range o.Concurrency {

@@ -28,6 +28,7 @@ import (
 const Usage = baseUsage + "\n" + kindsUsage
 
 const baseUsage = `create-service SVC [JSON]
+delete-service SVC           (FC refuses it while the service has functions)
 create-function SVC FN JSON [CODEDIR | ZIPFILE]
 update-function SVC FN JSON
 update-code SVC FN CODEDIR | ZIPFILE
@@ -81,7 +82,7 @@ func (c *Console) Run(args []string, out io.Writer) error {
 		return op.run(c, args, out)
 	}
 	need := map[string]int{
-		"create-service": 2, "create-function": 4, "update-function": 4, "update-code": 4,
+		"create-service": 2, "delete-service": 2, "create-function": 4, "update-function": 4, "update-code": 4,
 		"delete-function": 3, "create-trigger": 6, "update-trigger": 5, "delete-trigger": 4,
 		"get-function": 3, "get-code": 4, "create-domain": 3,
 	}
@@ -107,6 +108,9 @@ func (c *Console) Run(args []string, out io.Writer) error {
 		}
 		req.ServiceName = s(args[1])
 		_, err := c.api.CreateService(req)
+		return err
+	case "delete-service":
+		_, err := c.api.DeleteService(s(args[1]))
 		return err
 	case "create-function":
 		req := &fcopen.CreateFunctionRequest{}

@@ -1,0 +1,404 @@
+package fc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Attached says how fcsync reads and writes a field that FC keeps apart
+// from its resource's attributes (Field.Attached): GetService says nothing
+// of a service's tags or VPC bindings, and UpdateService cannot set them.
+type Attached struct {
+	// Read reads the field of one resource.
+	Read func(ctx context.Context, c *Client, id ID) (any, error)
+	// ReadAll, when set, reads the field of every resource of the kind that
+	// has a value in one listing (ListTaggedResources); a resource it does
+	// not name has the empty value.
+	ReadAll func(ctx context.Context, c *Client) (map[ID]any, error)
+	// Write changes the field online from old to new, either of which may
+	// be nil for the empty value, with only the calls the difference needs.
+	Write func(ctx context.Context, c *Client, id ID, old, new any) error
+}
+
+// AttachedFields are the names of kind k's attached fields, in table order.
+func AttachedFields(k Kind) []string {
+	var out []string
+	if sc := schemas[k]; sc != nil {
+		for _, f := range sc.Fields {
+			if f.Attached != nil {
+				out = append(out, f.Name)
+			}
+		}
+	}
+	return out
+}
+
+// IsAttached reports whether field of kind k is an attached field.
+func IsAttached(k Kind, field string) bool {
+	if sc := schemas[k]; sc != nil {
+		if f := sc.field(field); f != nil {
+			return f.Attached != nil
+		}
+	}
+	return false
+}
+
+// ReadAttached reads the attached field of the resources ids (all of
+// kind k) and returns each value in the form Split gives values: empty
+// rather than absent, sets sorted. The fewest calls: one listing when the
+// field has one and more than one resource is asked for, else one read
+// per resource (the listing may take pages for an account with many).
+// Reads run one after the other; callers wanting parallel reads call it
+// per resource.
+func (c *Client) ReadAttached(ctx context.Context, k Kind, field string, ids []ID) (map[ID]any, error) {
+	f := schemas[k].field(field)
+	if f == nil || f.Attached == nil {
+		return nil, fmt.Errorf("%s has no attached field %s", k, field)
+	}
+	out := make(map[ID]any, len(ids))
+	if f.Attached.ReadAll != nil && len(ids) > 1 {
+		all, err := f.Attached.ReadAll(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			out[id] = f.canonical(all[id])
+		}
+		return out, nil
+	}
+	for _, id := range ids {
+		v, err := f.Attached.Read(ctx, c, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = f.canonical(v)
+	}
+	return out, nil
+}
+
+// UsesListing reports whether ReadAttached reads field for n resources
+// with one listing rather than n reads.
+func UsesListing(k Kind, field string, n int) bool {
+	f := schemas[k].field(field)
+	return f != nil && f.Attached != nil && f.Attached.ReadAll != nil && n > 1
+}
+
+// canonical is an attached value as fcsync holds it: normalised, the
+// empty value for nil, a set sorted.
+func (f *Field) canonical(v any) any {
+	v = Normalize(v)
+	if v == nil {
+		switch f.Type {
+		case TMap:
+			return map[string]any{}
+		case TList:
+			return []any{}
+		}
+	}
+	return sortedSet(f, v)
+}
+
+// sortedSet returns a Set list's values sorted (a copy); other values as
+// they are.
+func sortedSet(f *Field, v any) any {
+	l, ok := v.([]any)
+	if !f.Set || !ok {
+		return v
+	}
+	out := make([]any, len(l))
+	copy(out, l)
+	sort.SliceStable(out, func(i, j int) bool { return fmt.Sprint(out[i]) < fmt.Sprint(out[j]) })
+	return out
+}
+
+// Canonical returns spec with every Set field sorted, as Parse and the
+// online reading both hold them, so that the order a file lists them in
+// never reads as a change. spec itself is not changed.
+func Canonical(k Kind, spec map[string]any) map[string]any {
+	sc := schemas[k]
+	if sc == nil {
+		return spec
+	}
+	var out map[string]any
+	for i := range sc.Fields {
+		f := &sc.Fields[i]
+		v, ok := spec[f.Name]
+		if !f.Set || !ok {
+			continue
+		}
+		if s := sortedSet(f, v); !reflect.DeepEqual(s, v) {
+			if out == nil {
+				out = make(map[string]any, len(spec))
+				for k, e := range spec {
+					out[k] = e
+				}
+			}
+			out[f.Name] = s
+		}
+	}
+	if out == nil {
+		return spec
+	}
+	return out
+}
+
+// splitAttached separates the attached fields of a write from the
+// resource's own.
+func splitAttached(k Kind, fields map[string]any) (own, attached map[string]any) {
+	own = fields
+	for name, v := range fields {
+		if !IsAttached(k, name) {
+			continue
+		}
+		if attached == nil {
+			attached = map[string]any{}
+			own = make(map[string]any, len(fields))
+			for k, e := range fields {
+				own[k] = e
+			}
+		}
+		attached[name] = v
+		delete(own, name)
+	}
+	return own, attached
+}
+
+// writeAttached applies the attached fields of a write, from before's
+// values (nil: read them now) to the new ones, and records the new values
+// in r.Spec.
+func (c *Client) writeAttached(ctx context.Context, id ID, before *Resource, fields map[string]any, r *Resource) error {
+	for _, name := range AttachedFields(id.Kind) {
+		v, ok := fields[name]
+		if !ok {
+			continue
+		}
+		f := schemas[id.Kind].field(name)
+		var old any
+		if before != nil {
+			old = before.Spec[name]
+		} else {
+			cur, err := c.ReadAttached(ctx, id.Kind, name, []ID{id})
+			if err != nil {
+				return err
+			}
+			old = cur[id]
+		}
+		if err := f.Attached.Write(ctx, c, id, old, v); err != nil {
+			return err
+		}
+		r.Spec[name] = f.canonical(v)
+	}
+	return nil
+}
+
+// withEmptyAttached gives a resource just created the empty value of
+// every attached field the create did not set: that is what a read finds.
+func withEmptyAttached(r *Resource) { FillAttached(r) }
+
+// FillAttached gives r the empty value of every attached field it lacks.
+// A create needs it (what a read then finds), and so does a live-branch
+// commit recorded by an fcsync that did not read the field yet: it means
+// nothing was set, not that something changed when a newer fcsync reads
+// the empty value online.
+func FillAttached(r *Resource) {
+	sc := r.ID.Schema()
+	for i := range sc.Fields {
+		f := &sc.Fields[i]
+		if _, ok := r.Spec[f.Name]; f.Attached != nil && !ok {
+			r.Spec[f.Name] = f.canonical(nil)
+		}
+	}
+}
+
+// call makes one API call that returns no body of interest, retried; a
+// write whose earlier attempt may have been applied accepts the answer
+// that says it was (done).
+func (c *Client) call(ctx context.Context, req request, done func(error) bool) error {
+	return c.retry(ctx, func(maybeApplied bool) error {
+		_, err := c.do(ctx, req)
+		if err != nil && maybeApplied && done != nil && done(err) {
+			return nil
+		}
+		return err
+	})
+}
+
+// The attached fields of the table (schema.go holds pointers to them),
+// filled in by init: their calls reach the table through Client.do, which
+// an initialiser may not.
+var serviceTags, vpcBindings Attached
+
+func init() {
+	serviceTags = tagsAttached
+	vpcBindings = vpcBindingsAttached
+}
+
+// Service tags (TagResource, UntagResource, GetResourceTags,
+// ListTaggedResources). The 2021-04-06 API tags services only.
+var tagsAttached = Attached{
+	Read: func(ctx context.Context, c *Client, id ID) (any, error) {
+		req := request{action: "GetResourceTags", method: http.MethodGet, path: "/tag", id: id,
+			query: map[string]string{"resourceArn": c.serviceARN(id.Service)}}
+		var tags any
+		err := c.retry(ctx, func(bool) error {
+			resp, err := c.do(ctx, req)
+			if err != nil {
+				return err
+			}
+			raw, present := resp.body["tags"]
+			if _, isMap := raw.(map[string]any); !present || raw != nil && !isMap {
+				// A half answer is not "no tags".
+				return fmt.Errorf("%s: GetResourceTags: the answer has no \"tags\" mapping: not taking it for an empty one", id)
+			}
+			tags = raw
+			return nil
+		})
+		return tags, err
+	},
+	ReadAll: func(ctx context.Context, c *Client) (map[ID]any, error) {
+		items, err := c.pageItems(ctx, request{action: "ListTaggedResources", method: http.MethodGet, path: "/tags"}, "resources")
+		if err != nil {
+			return nil, err
+		}
+		out := map[ID]any{}
+		for _, it := range items {
+			arn, _ := it["resourceArn"].(string)
+			if svc, ok := serviceOfARN(arn); ok {
+				out[ServiceID(svc)] = it["tags"]
+			}
+		}
+		return out, nil
+	},
+	Write: func(ctx context.Context, c *Client, id ID, old, new any) error {
+		o, _ := Normalize(old).(map[string]any)
+		n, _ := Normalize(new).(map[string]any)
+		var gone []any
+		for _, k := range sortedMapKeys(o) {
+			if _, kept := n[k]; !kept {
+				gone = append(gone, k)
+			}
+		}
+		set := map[string]any{}
+		for k, v := range n {
+			if ov, had := o[k]; !had || !reflect.DeepEqual(ov, v) {
+				set[k] = v
+			}
+		}
+		arn := c.serviceARN(id.Service)
+		if len(gone) > 0 {
+			// Untagging a key that is gone already changes nothing.
+			req := request{action: "UntagResource", method: http.MethodPut, path: "/tag", id: id, noBody: true,
+				body: map[string]any{"resourceArn": arn, "tagKeys": gone}}
+			if err := c.call(ctx, req, nil); err != nil {
+				return err
+			}
+		}
+		if len(set) > 0 {
+			req := request{action: "TagResource", method: http.MethodPost, path: "/tag", id: id, noBody: true,
+				body: map[string]any{"resourceArn": arn, "tags": set}}
+			if err := c.call(ctx, req, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// serviceARN is a service's ARN, acs:fc:<region>:<account>:services/<name>;
+// without a region or an account, the partial form services/<name> the
+// Node.js SDK documents.
+func (c *Client) serviceARN(svc string) string {
+	if c.region == "" || c.accountID == "" {
+		return "services/" + svc
+	}
+	return "acs:fc:" + c.region + ":" + c.accountID + ":services/" + svc
+}
+
+// serviceOfARN is the service an ARN names (full or partial form).
+func serviceOfARN(arn string) (string, bool) {
+	if i := strings.LastIndexByte(arn, ':'); i >= 0 {
+		arn = arn[i+1:]
+	}
+	svc, ok := strings.CutPrefix(arn, "services/")
+	return svc, ok && svc != "" && !strings.Contains(svc, "/")
+}
+
+// VPC bindings of a service (CreateVpcBinding, ListVpcBindings,
+// DeleteVpcBinding): the VPCs it may be invoked from privately.
+var vpcBindingsAttached = Attached{
+	Read: func(ctx context.Context, c *Client, id ID) (any, error) {
+		req := request{action: "ListVpcBindings", method: http.MethodGet, path: resourcePath(id) + "/bindings", id: id}
+		var ids any
+		err := c.retry(ctx, func(bool) error {
+			resp, err := c.do(ctx, req)
+			if err != nil {
+				return err
+			}
+			raw, present := resp.body["vpcIds"]
+			if _, isList := raw.([]any); !present || raw != nil && !isList {
+				// A half answer is not "no bindings".
+				return fmt.Errorf("%s: ListVpcBindings: the answer has no \"vpcIds\" list: not taking it for an empty one", id)
+			}
+			ids = raw
+			return nil
+		})
+		return ids, err
+	},
+	Write: func(ctx context.Context, c *Client, id ID, old, new any) error {
+		o, n := stringSet(old), stringSet(new)
+		for _, vpc := range sortedKeys(o) {
+			if n[vpc] {
+				continue
+			}
+			req := request{action: "DeleteVpcBinding", method: http.MethodDelete, path: resourcePath(id) + "/bindings/" + seg(vpc), id: id}
+			if err := c.call(ctx, req, func(err error) bool { return errors.Is(err, ErrNotFound) }); err != nil {
+				return err
+			}
+		}
+		for _, vpc := range sortedKeys(n) {
+			if o[vpc] {
+				continue
+			}
+			req := request{action: "CreateVpcBinding", method: http.MethodPost, path: resourcePath(id) + "/bindings", id: id, noBody: true,
+				body: map[string]any{"vpcId": vpc}}
+			if err := c.call(ctx, req, func(err error) bool { return errors.Is(err, ErrAlreadyExists) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+func stringSet(v any) map[string]bool {
+	out := map[string]bool{}
+	l, _ := Normalize(v).([]any)
+	for _, e := range l {
+		if s, ok := e.(string); ok {
+			out[s] = true
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedMapKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
