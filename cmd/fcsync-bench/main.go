@@ -29,6 +29,7 @@ func main() {
 	bigMB := flag.Int("big-mb", 50, "size of the one big function's code in MB (0: skip)")
 	changed := flag.Int("changed", 100, "functions whose memory the 'push, memory of N' scenario changes")
 	jsonOut := flag.String("json", "", "also write the rows as JSON to this file")
+	profile := flag.String("profile", "", "write each scenario's CPU profile of fcsync (its last run) into this folder")
 	keep := flag.Bool("keep", false, "keep the scratch folder (projects to profile with) and print its path")
 	flag.Parse()
 	bin, err := filepath.Abs(*fcsync)
@@ -51,6 +52,14 @@ func main() {
 	o := bench.Options{
 		Fcsync: bin, Emulator: emuBin, Work: work, Latency: *latency, Runs: *runs, PerService: 50, BigMB: *bigMB,
 		Out: os.Stdout, Progress: os.Stderr, JSON: *jsonOut, ChangedFleet: *changed,
+	}
+	if *profile != "" {
+		if o.Profile, err = filepath.Abs(*profile); err != nil {
+			fail(err)
+		}
+		if err := os.MkdirAll(o.Profile, 0o755); err != nil {
+			fail(err)
+		}
 	}
 	if o.Sizes, err = ints(*sizes); err != nil {
 		fail(err)

@@ -2,8 +2,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
-	"runtime/debug"
+	"runtime/pprof"
 
 	"golang.org/x/term"
 
@@ -13,16 +14,40 @@ import (
 func main() {
 	// fcsync holds every downloaded function's code whole until it is in
 	// git; at Go's default the heap grows to twice what is live before a
-	// collection, which for big code packages is gigabytes of garbage. Half
-	// that costs some CPU on large fetches only (issue 9 hole 5: 4 packages
-	// unpacking to 256 MiB peaked at 2843 MiB, 2310 MiB with this).
+	// collection, which for big code packages is gigabytes of garbage
+	// (issue 9 hole 5: 4 packages unpacking to 256 MiB peaked at 2843 MiB,
+	// 2310 MiB at GOGC 50). tuneGC keeps that bound for large heaps.
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
+		tuneGC()
 	}
-	os.Exit(cli.Main(os.Args[1:], cli.Streams{
+	stop := profile(os.Getenv("FCSYNC_CPUPROFILE"))
+	code := cli.Main(os.Args[1:], cli.Streams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		IsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
 		OutTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
-	}))
+	})
+	stop()
+	os.Exit(code)
+}
+
+// profile writes a CPU profile of the run to path when it is set (make
+// bench -profile sets it per scenario): the performance work of issue 12
+// profiles the real binary in the bench's scenarios.
+func profile(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fcsync: FCSYNC_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }

@@ -41,6 +41,9 @@ type Options struct {
 	Progress     io.Writer
 	JSON         string // also write the rows here, when set
 	ChangedFleet int    // functions whose memory the "push, memory of N" scenario changes
+	// Profile, when set, is a folder where each scenario's last run writes
+	// fcsync's CPU profile (FCSYNC_CPUPROFILE), named after the row.
+	Profile string
 }
 
 // Row is one measured figure.
@@ -180,8 +183,9 @@ type result struct {
 	out   string
 }
 
-// fcsync runs the binary once, counting the API calls it makes.
-func (e *env) fcsync(args ...string) (result, error) {
+// fcsync runs the binary once, counting the API calls it makes; with a
+// profile name and Options.Profile set, it writes its CPU profile there.
+func (e *env) fcsync(profile string, args ...string) (result, error) {
 	e.srv.ResetStats()
 	// Through a small launcher process (Launch): a child's peak RSS
 	// counts its parent's memory at the fork (Go forks with vfork), and
@@ -193,6 +197,9 @@ func (e *env) fcsync(args ...string) (result, error) {
 	}
 	cmd := exec.Command(self, append([]string{LaunchFlag, e.o.Fcsync}, args...)...)
 	cmd.Env = append(e.environ(), rssEnv+"="+rssFile)
+	if profile != "" && e.o.Profile != "" {
+		cmd.Env = append(cmd.Env, "FCSYNC_CPUPROFILE="+filepath.Join(e.o.Profile, profileName(profile)))
+	}
 	cmd.Dir = e.dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -262,7 +269,7 @@ func (e *env) measure(s scenario, conc int) (Row, error) {
 				return row, err
 			}
 		}
-		r, err := e.fcsync(append([]string{"--concurrency", fmt.Sprint(conc)}, s.args()...)...)
+		r, err := e.fcsync(fmt.Sprintf("%s-%d-%d", s.name, e.n, conc), append([]string{"--concurrency", fmt.Sprint(conc)}, s.args()...)...)
 		if err != nil {
 			return row, err
 		}
@@ -294,6 +301,7 @@ func fleet(o Options, n int) ([]Row, error) {
 	read += 2 + n
 	var rows []Row
 	clones := 0
+	memory := 128 // grows with every run, so that each one changes it
 	for _, conc := range o.Concurrency {
 		clone := scenario{name: "clone", minCalls: read + 2*n, depth: 5,
 			prepare: func(int) error {
@@ -308,7 +316,6 @@ func fleet(o Options, n int) ([]Row, error) {
 		}
 		rows = append(rows, row)
 		changed := min(o.ChangedFleet, n)
-		memory := 128
 		in := func(args ...string) func() []string {
 			return func() []string { return append([]string{"--dir", e.proj}, args...) }
 		}
@@ -431,7 +438,7 @@ func bigFunction(o Options) ([]Row, error) {
 				return err
 			}
 		}
-		r, err := e.fcsync(args...)
+		r, err := e.fcsync(fmt.Sprintf("big-%s", name), args...)
 		if err != nil {
 			return err
 		}
@@ -493,6 +500,21 @@ func callsText(calls map[string]int) string {
 		parts = append(parts, fmt.Sprintf("%s:%d", k, calls[k]))
 	}
 	return strings.Join(parts, " ")
+}
+
+// profileName turns a row's name into a file name: "no-op push-1000-8"
+// gives "no-op-push-1000-8.pprof".
+func profileName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(name))
+	for strings.Contains(name, "--") {
+		name = strings.ReplaceAll(name, "--", "-")
+	}
+	return strings.Trim(name, "-") + ".pprof"
 }
 
 func writeFile(p, content string) error {
