@@ -22,7 +22,11 @@ func CheckFile(p string, f File) error {
 	if f.Mode == Symlink || gitMetaName(el) != ".gitmodules" {
 		return nil
 	}
-	return checkGitmodules(f.Data)
+	data, err := f.Bytes()
+	if err != nil {
+		return err
+	}
+	return checkGitmodules(data)
 }
 
 var (

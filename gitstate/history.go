@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -23,8 +24,8 @@ type Commit struct {
 // `git commit-tree`. It moves no ref and touches no work tree, index or
 // HEAD. A message without a final newline gets one, as git writes it.
 func (r *Repo) CommitTree(tree Hash, parents []Hash, msg string, author, committer Signature) (Hash, error) {
-	if err := r.repo.Storer.HasEncodedObject(tree); err != nil {
-		return ZeroHash, fmt.Errorf("gitstate: commit tree %s: %w", tree, err)
+	if !r.hasObject(tree) {
+		return ZeroHash, fmt.Errorf("gitstate: commit tree %s: %w", tree, plumbing.ErrObjectNotFound)
 	}
 	for _, p := range parents {
 		if _, err := r.commit(p); err != nil {
@@ -41,11 +42,19 @@ func (r *Repo) CommitTree(tree Hash, parents []Hash, msg string, author, committ
 		TreeHash:     tree,
 		ParentHashes: append([]Hash(nil), parents...),
 	}
-	obj := r.repo.Storer.NewEncodedObject()
+	obj := &plumbing.MemoryObject{}
 	if err := c.Encode(obj); err != nil {
 		return ZeroHash, fmt.Errorf("gitstate: encode commit: %w", err)
 	}
-	return r.store(obj)
+	rd, err := obj.Reader()
+	if err != nil {
+		return ZeroHash, err
+	}
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return ZeroHash, err
+	}
+	return r.writeObject(plumbing.CommitObject, data)
 }
 
 // Log lists from's history newest first (parents after all their children,
@@ -104,8 +113,62 @@ func (r *Repo) changedUnder(c *object.Commit, prefix string) (bool, error) {
 	return h != ph || m != pm, err
 }
 
+// TreeAt returns the hash of folder dir ("" for the root) in a commit's
+// tree, ZeroHash when the commit has no such folder: comparing it with
+// TreeHash of a tree tells whether the tree is what the commit holds there.
+func (r *Repo) TreeAt(commit Hash, dir string) (Hash, error) {
+	c, err := r.commit(commit)
+	if err != nil {
+		return ZeroHash, err
+	}
+	h := c.TreeHash
+	if dir == "" {
+		return h, nil
+	}
+	for _, name := range strings.Split(dir, "/") {
+		entries, err := r.treeObject(h)
+		if err != nil {
+			return ZeroHash, err
+		}
+		found := false
+		for _, e := range entries {
+			if e.name == name && filemode.FileMode(e.mode) == filemode.Dir {
+				h, found = e.hash, true
+				break
+			}
+		}
+		if !found {
+			return ZeroHash, nil
+		}
+	}
+	return h, nil
+}
+
+// ListDir returns the names in folder dir of a commit's tree: none when
+// the commit is ZeroHash or has no such folder.
+func (r *Repo) ListDir(commit Hash, dir string) ([]string, error) {
+	if commit.IsZero() {
+		return nil, nil
+	}
+	h, err := r.TreeAt(commit, dir)
+	if err != nil || h.IsZero() {
+		return nil, err
+	}
+	entries, err := r.treeObject(h)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.name
+	}
+	return names, nil
+}
+
 // entryAt returns the object at path in a tree, ZeroHash when absent.
 func (r *Repo) entryAt(tree Hash, path string) (Hash, filemode.FileMode, error) {
+	r.gitMu.Lock()
+	defer r.gitMu.Unlock()
 	t, err := r.repo.TreeObject(tree)
 	if err != nil {
 		return ZeroHash, 0, fmt.Errorf("gitstate: tree %s: %w", tree, err)
@@ -124,7 +187,9 @@ func (r *Repo) entryAt(tree Hash, path string) (Hash, filemode.FileMode, error) 
 // loadCommit reads a commit, or nil when the object is missing, which is
 // the boundary of a shallow clone.
 func (r *Repo) loadCommit(h Hash) (*object.Commit, error) {
+	r.gitMu.Lock()
 	c, err := r.repo.CommitObject(h)
+	r.gitMu.Unlock()
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return nil, nil
 	}

@@ -21,15 +21,6 @@ import (
 // index.Merged is 1, the stage of the merge base, and cannot be used.)
 const stageMerged index.Stage = 0
 
-// readIndex reads the index; a repository without one has an empty index.
-func (r *Repo) readIndex() (*index.Index, error) {
-	idx, err := r.repo.Storer.Index()
-	if err != nil {
-		return nil, fmt.Errorf("gitstate: read index: %w", err)
-	}
-	return idx, nil
-}
-
 // writeIndex replaces .git/index through index.lock, as git does, so a git
 // command never reads a half-written index. go-git's encoder is not used
 // because its unstable sort may reorder the stages of one path, which git

@@ -74,7 +74,7 @@ func (r *Repo) CommitMerge(theirs Hash, msg string, files []MergeFile, sig Signa
 			delete(entries, f.Path)
 			continue
 		}
-		h, err := r.writeBlob(f.Result.Data)
+		h, err := r.writeFile(*f.Result)
 		if err != nil {
 			return ZeroHash, err
 		}
@@ -174,18 +174,20 @@ func (r *Repo) ResumeMerge() (Hash, bool, error) {
 		}
 		mf := MergeFile{Path: p}
 		if inAfter {
-			data, err := r.blob(a.hash)
-			if err != nil {
-				return ZeroHash, false, err
+			f := r.lazyFile(a.hash, a.mode)
+			if a.mode == filetree.Symlink {
+				if f, err = f.Loaded(); err != nil {
+					return ZeroHash, false, err
+				}
 			}
-			mf.Result = &filetree.File{Data: data, Mode: a.mode}
+			mf.Result = &f
 		}
 		w, onDisk, err := r.workFile(p)
 		if err != nil {
 			return ZeroHash, false, err
 		}
 		holds := func(e entry, in bool) bool {
-			return !in && !onDisk || in && onDisk && (entry{blobHash(w.Data), w.Mode}) == e
+			return !in && !onDisk || in && onDisk && (entry{Hash(w.Hash()), w.Mode}) == e
 		}
 		if !holds(b, inBefore) && !holds(a, inAfter) {
 			edited = append(edited, p)
@@ -305,7 +307,7 @@ func (r *Repo) checkOverwrite(head Hash, files []MergeFile) error {
 		}
 		switch {
 		case !onDisk && (!inHead || f.Result == nil):
-		case onDisk && inHead && (entry{blobHash(w.Data), w.Mode}) == h:
+		case onDisk && inHead && (entry{Hash(w.Hash()), w.Mode}) == h:
 		case onDisk && f.Result != nil && w.Equal(*f.Result):
 		default:
 			dirty = append(dirty, f.Path)
@@ -356,7 +358,7 @@ func (r *Repo) applyMerge(files []MergeFile) error {
 				if side == nil {
 					continue
 				}
-				h, err := r.writeBlob(side.Data)
+				h, err := r.writeFile(*side)
 				if err != nil {
 					return err
 				}
@@ -365,7 +367,7 @@ func (r *Repo) applyMerge(files []MergeFile) error {
 			continue
 		}
 		if f.Result != nil {
-			h, err := r.writeBlob(f.Result.Data)
+			h, err := r.writeFile(*f.Result)
 			if err != nil {
 				return err
 			}
@@ -411,7 +413,7 @@ func (r *Repo) writeWorkFile(p string, f filetree.File) error {
 		if f.Mode == filetree.Executable {
 			perm = 0o755
 		}
-		err = os.WriteFile(tmp, f.Data, perm)
+		err = f.WriteFile(tmp, perm)
 		if err == nil {
 			err = os.Chmod(tmp, perm) // WriteFile's mode is subject to the umask
 		}

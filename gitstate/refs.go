@@ -115,7 +115,10 @@ func (r *Repo) writeReflog(name plumbing.ReferenceName, oldH, newH Hash, msg str
 	line := fmt.Sprintf("%s %s %s <%s> %d %s\t%s\n", oldH, newH, clean(sig.Name), clean(sig.Email),
 		sig.When.Unix(), sig.When.Format("-0700"), msg)
 	logs := []string{filepath.Join(r.common, "logs", filepath.FromSlash(string(name)))}
-	if head, err := r.repo.Storer.Reference(plumbing.HEAD); err == nil &&
+	r.gitMu.Lock()
+	head, err := r.repo.Storer.Reference(plumbing.HEAD)
+	r.gitMu.Unlock()
+	if err == nil &&
 		head.Type() == plumbing.SymbolicReference && head.Target() == name {
 		logs = append(logs, filepath.Join(r.gitDir, "logs", "HEAD"))
 	}

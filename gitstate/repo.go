@@ -59,8 +59,18 @@ type Repo struct {
 	common string // refs, objects, config, logs, fcsync.lock; equal to gitDir unless linked
 	repo   *gogit.Repository
 
-	treeMu sync.Mutex
-	trees  map[Hash]filetree.Tree // ReadTree's results by tree hash
+	treeMu   sync.Mutex
+	trees    map[Hash]filetree.Tree // ReadTree's results by tree hash
+	treeObjs map[Hash][]treeEntry   // tree objects parsed, by hash
+
+	objMu sync.Mutex
+	known map[Hash]bool // objects the repository is known to hold (hasObject)
+
+	// gitMu serialises go-git's object and ref stores, which keep caches
+	// (pack indexes, open files) that are not safe for concurrent use:
+	// fcsync reads commits on one goroutine while it walks the work tree on
+	// another. Every use of r.repo takes it.
+	gitMu sync.Mutex
 }
 
 // Open opens the repository whose work tree contains path, looking upward
@@ -93,9 +103,22 @@ func Init(path string) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gitstate: init %s: %w", path, err)
 	}
-	_, err = gogit.PlainInitWithOptions(abs, &gogit.PlainInitOptions{
+	// The repository is made aside and moved into place whole: a process
+	// killed meanwhile leaves no .git that git cannot read.
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("gitstate: init %s: %w", abs, err)
+	}
+	tmp, err := os.MkdirTemp(abs, ".fcsync-init-")
+	if err != nil {
+		return nil, fmt.Errorf("gitstate: init %s: %w", abs, err)
+	}
+	defer os.RemoveAll(tmp)
+	_, err = gogit.PlainInitWithOptions(tmp, &gogit.PlainInitOptions{
 		InitOptions: gogit.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(defaultBranch)},
 	})
+	if err == nil {
+		err = os.Rename(filepath.Join(tmp, ".git"), filepath.Join(abs, ".git"))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("gitstate: init %s: %w", abs, err)
 	}
@@ -159,7 +182,9 @@ func (r *Repo) Root() string { return r.root }
 // branch it returns the branch name with ErrNoHead; on a detached HEAD the
 // branch is "".
 func (r *Repo) Head() (string, Hash, error) {
+	r.gitMu.Lock()
 	ref, err := r.repo.Storer.Reference(plumbing.HEAD)
+	r.gitMu.Unlock()
 	if err != nil {
 		return "", ZeroHash, fmt.Errorf("gitstate: read HEAD: %w", err)
 	}
@@ -184,7 +209,9 @@ func (r *Repo) Ref(branch string) (Hash, error) {
 }
 
 func (r *Repo) ref(name plumbing.ReferenceName) (Hash, error) {
+	r.gitMu.Lock()
 	ref, err := r.repo.Storer.Reference(name)
+	r.gitMu.Unlock()
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return ZeroHash, nil
 	}
@@ -198,7 +225,9 @@ func (r *Repo) ref(name plumbing.ReferenceName) (Hash, error) {
 }
 
 func (r *Repo) commit(h Hash) (*object.Commit, error) {
+	r.gitMu.Lock()
 	c, err := r.repo.CommitObject(h)
+	r.gitMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("gitstate: commit %s: %w", h, err)
 	}
@@ -234,7 +263,9 @@ func (r *Repo) IsAncestor(a, b Hash) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	r.gitMu.Lock()
 	ok, err := ca.IsAncestor(cb)
+	r.gitMu.Unlock()
 	if err != nil {
 		return false, fmt.Errorf("gitstate: is %s an ancestor of %s: %w", a, b, err)
 	}

@@ -1,25 +1,27 @@
 package gitstate
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/fcsync/fcsync/filetree"
 )
 
 // ReadTree returns every file of a commit's tree with repo-relative paths.
-// Submodule entries (gitlinks) are not files and are left out.
+// Submodule entries (gitlinks) are not files and are left out. Files are
+// lazy (filetree.File.Blob): only tree objects are read here, a blob's
+// bytes when someone reads them; symlinks, a few bytes each, are read
+// whole, since their target is checked wherever they go.
 //
 // A process reads the same trees again and again (the live tip is often the
 // sync point too), so trees read are kept by hash for the Repo's lifetime;
-// each call returns its own map, the files' bytes shared and never to be
-// modified.
+// each call returns its own map, the files shared.
 func (r *Repo) ReadTree(commit Hash) (filetree.Tree, error) {
 	if commit.IsZero() {
 		return filetree.Tree{}, nil
@@ -40,14 +42,18 @@ func (r *Repo) ReadTree(commit Hash) (filetree.Tree, error) {
 	}
 	t := make(filetree.Tree, len(entries))
 	for p, e := range entries {
-		if e.mode == gitlink {
+		switch e.mode {
+		case gitlink:
 			continue
+		case filetree.Symlink:
+			data, err := r.blob(e.hash)
+			if err != nil {
+				return nil, fmt.Errorf("gitstate: %s in %s: %w", p, short(commit), err)
+			}
+			t[p] = filetree.File{Data: data, Mode: e.mode}
+		default:
+			t[p] = r.lazyFile(e.hash, e.mode)
 		}
-		data, err := r.blob(e.hash)
-		if err != nil {
-			return nil, fmt.Errorf("gitstate: %s in %s: %w", p, short(commit), err)
-		}
-		t[p] = filetree.File{Data: data, Mode: e.mode}
 	}
 	r.treeMu.Lock()
 	if r.trees == nil {
@@ -91,18 +97,9 @@ func (r *Repo) commitEntries(commit Hash) (map[string]entry, error) {
 }
 
 func (r *Repo) walkTree(h Hash, dir string, out map[string]entry) error {
-	entries, ok, err := r.looseTree(h)
+	entries, err := r.treeObject(h)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		t, err := r.repo.TreeObject(h)
-		if err != nil {
-			return fmt.Errorf("gitstate: tree %s: %w", h, err)
-		}
-		for _, e := range t.Entries {
-			entries = append(entries, treeEntry{name: e.Name, mode: uint32(e.Mode), hash: e.Hash})
-		}
 	}
 	for _, e := range entries {
 		p := dir + e.name
@@ -124,10 +121,55 @@ func (r *Repo) walkTree(h Hash, dir string, out map[string]entry) error {
 	return nil
 }
 
+// treeObject returns a tree object's entries, parsed once per process: the
+// trees of the live tip, the sync point and HEAD share most folders.
+func (r *Repo) treeObject(h Hash) ([]treeEntry, error) {
+	r.treeMu.Lock()
+	entries, ok := r.treeObjs[h]
+	r.treeMu.Unlock()
+	if ok {
+		return entries, nil
+	}
+	entries, ok, err := r.looseTree(h)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		r.gitMu.Lock()
+		t, err := r.repo.TreeObject(h)
+		r.gitMu.Unlock()
+		if err != nil {
+			return nil, fmt.Errorf("gitstate: tree %s: %w", h, err)
+		}
+		for _, e := range t.Entries {
+			entries = append(entries, treeEntry{name: e.Name, mode: uint32(e.Mode), hash: e.Hash})
+		}
+	}
+	// What a tree names, the repository holds: writing a tree that reuses
+	// those objects need not look for them.
+	known := make([]Hash, 0, len(entries)+1)
+	known = append(known, h)
+	for _, e := range entries {
+		if filemode.FileMode(e.mode) != filemode.Submodule {
+			known = append(known, e.hash)
+		}
+	}
+	r.remember(known...)
+	r.treeMu.Lock()
+	if r.treeObjs == nil {
+		r.treeObjs = map[Hash][]treeEntry{}
+	}
+	r.treeObjs[h] = entries
+	r.treeMu.Unlock()
+	return entries, nil
+}
+
 func (r *Repo) blob(h Hash) ([]byte, error) {
 	if data, ok, err := r.looseObject(h, "blob"); ok || err != nil {
 		return data, err
 	}
+	r.gitMu.Lock()
+	defer r.gitMu.Unlock()
 	b, err := r.repo.BlobObject(h)
 	if err != nil {
 		return nil, err
@@ -137,55 +179,44 @@ func (r *Repo) blob(h Hash) ([]byte, error) {
 		return nil, err
 	}
 	defer rd.Close()
-	return io.ReadAll(rd)
+	data := make([]byte, 0, b.Size)
+	buf := bytes.NewBuffer(data)
+	_, err = buf.ReadFrom(rd)
+	return buf.Bytes(), err
 }
 
 // WriteTree stores t as blobs and nested trees and returns the root tree's
 // hash: the hash `git write-tree` gives for an index holding the same files.
-// It writes objects only: no ref, no index, no work tree, no HEAD.
+// It writes objects only: no ref, no index, no work tree, no HEAD. Objects
+// the repository holds already are not written again, and lazy files
+// naming its blobs are not read.
 func (r *Repo) WriteTree(t filetree.Tree) (Hash, error) {
+	return r.storeTree(t, true)
+}
+
+// TreeHash is the hash WriteTree would return for t, without writing
+// anything: comparing it with a commit's tree tells whether t differs, and
+// costs a hash of each file held in memory, none of the lazy ones.
+func (r *Repo) TreeHash(t filetree.Tree) (Hash, error) {
+	return r.storeTree(t, false)
+}
+
+func (r *Repo) storeTree(t filetree.Tree, write bool) (Hash, error) {
 	entries := make(map[string]entry, len(t))
-	for _, p := range t.Paths() {
-		f := t[p]
+	for p, f := range t {
 		if err := filetree.CheckFile(p, f); err != nil {
 			return ZeroHash, fmt.Errorf("%s: %w", filetree.Quote(p), err)
 		}
-		h, err := r.writeBlob(f.Data)
-		if err != nil {
-			return ZeroHash, err
+		h := Hash(f.Hash())
+		if write {
+			var err error
+			if h, err = r.writeFile(f); err != nil {
+				return ZeroHash, err
+			}
 		}
 		entries[p] = entry{h, f.Mode}
 	}
-	return r.writeEntries(entries)
-}
-
-func (r *Repo) writeBlob(data []byte) (Hash, error) {
-	obj := r.repo.Storer.NewEncodedObject()
-	obj.SetType(plumbing.BlobObject)
-	obj.SetSize(int64(len(data)))
-	w, err := obj.Writer()
-	if err != nil {
-		return ZeroHash, err
-	}
-	if _, err := w.Write(data); err != nil {
-		return ZeroHash, err
-	}
-	if err := w.Close(); err != nil {
-		return ZeroHash, err
-	}
-	return r.store(obj)
-}
-
-// store writes an object unless the repository has it already.
-func (r *Repo) store(obj plumbing.EncodedObject) (Hash, error) {
-	h := obj.Hash()
-	if r.repo.Storer.HasEncodedObject(h) == nil {
-		return h, nil
-	}
-	if _, err := r.repo.Storer.SetEncodedObject(obj); err != nil {
-		return ZeroHash, fmt.Errorf("gitstate: write %s %s: %w", obj.Type(), h, err)
-	}
-	return h, nil
+	return r.buildEntries(entries, write)
 }
 
 // dirNode is a folder being assembled into a git tree.
@@ -197,6 +228,12 @@ type dirNode struct {
 // writeEntries writes the trees for a flat path -> blob map, whose blobs
 // already exist, and returns the root tree.
 func (r *Repo) writeEntries(entries map[string]entry) (Hash, error) {
+	return r.buildEntries(entries, true)
+}
+
+// buildEntries computes, and with write stores, the trees for a flat path
+// -> blob map and returns the root tree's hash.
+func (r *Repo) buildEntries(entries map[string]entry, write bool) (Hash, error) {
 	root := &dirNode{files: map[string]entry{}, dirs: map[string]*dirNode{}}
 	for p, e := range entries {
 		if err := validEntry(p, e.mode); err != nil {
@@ -221,7 +258,7 @@ func (r *Repo) writeEntries(entries map[string]entry) (Hash, error) {
 		}
 		n.files[name] = e
 	}
-	return r.writeDir(root)
+	return r.writeDir(root, write)
 }
 
 var gitModes = map[filetree.Mode]filemode.FileMode{
@@ -231,36 +268,43 @@ var gitModes = map[filetree.Mode]filemode.FileMode{
 	gitlink:             filemode.Submodule,
 }
 
-func (r *Repo) writeDir(n *dirNode) (Hash, error) {
-	var t object.Tree
+func (r *Repo) writeDir(n *dirNode, write bool) (Hash, error) {
+	type named struct {
+		key  string // git's sort key: a folder's name ends in "/"
+		mode filemode.FileMode
+		name string
+		hash Hash
+	}
+	ents := make([]named, 0, len(n.files)+len(n.dirs))
 	for name, e := range n.files {
 		m, ok := gitModes[e.mode]
 		if !ok {
 			return ZeroHash, fmt.Errorf("gitstate: %s: unknown file mode %d", name, e.mode)
 		}
-		t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: m, Hash: e.hash})
+		ents = append(ents, named{name, m, name, e.hash})
 	}
 	for name, sub := range n.dirs {
-		h, err := r.writeDir(sub)
+		h, err := r.writeDir(sub, write)
 		if err != nil {
 			return ZeroHash, err
 		}
-		t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+		ents = append(ents, named{name + "/", filemode.Dir, name, h})
 	}
 	// git orders tree entries by name, comparing a folder as if its name
 	// ended in "/"; fsck rejects any other order.
-	sortKey := func(e object.TreeEntry) string {
-		if e.Mode == filemode.Dir {
-			return e.Name + "/"
-		}
-		return e.Name
+	sort.Slice(ents, func(i, j int) bool { return ents[i].key < ents[j].key })
+	var b bytes.Buffer
+	for _, e := range ents {
+		b.WriteString(strconv.FormatUint(uint64(e.mode), 8))
+		b.WriteByte(' ')
+		b.WriteString(e.name)
+		b.WriteByte(0)
+		b.Write(e.hash[:])
 	}
-	sort.Slice(t.Entries, func(i, j int) bool { return sortKey(t.Entries[i]) < sortKey(t.Entries[j]) })
-	obj := r.repo.Storer.NewEncodedObject()
-	if err := t.Encode(obj); err != nil {
-		return ZeroHash, fmt.Errorf("gitstate: encode tree: %w", err)
+	if !write {
+		return plumbing.ComputeHash(plumbing.TreeObject, b.Bytes()), nil
 	}
-	return r.store(obj)
+	return r.writeObject(plumbing.TreeObject, b.Bytes())
 }
 
 // validPath rejects paths git would refuse or that would escape the work
@@ -274,9 +318,4 @@ func validEntry(p string, mode filetree.Mode) error {
 		return fmt.Errorf("%s: %w", filetree.Quote(p), err)
 	}
 	return nil
-}
-
-// blobHash is the hash git gives a blob holding data.
-func blobHash(data []byte) Hash {
-	return plumbing.ComputeHash(plumbing.BlobObject, data)
 }

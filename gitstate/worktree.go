@@ -8,11 +8,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	gosync "sync"
 	"syscall"
+	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/fcsync/fcsync/filetree"
 )
@@ -23,62 +26,144 @@ import (
 // core.excludesfile ignore, except files the index tracks, which git keeps
 // seeing however they are ignored. Symlinks are read as links, never
 // followed; the owner's exec bit makes a file Executable.
+//
+// As git does, a file whose stat data matches its index entry is taken to
+// hold the entry's blob without being read: it is lazy (filetree.File.Blob),
+// its bytes read from the object store when needed. A file changed within
+// the index's own timestamp is read (git's racy-clean rule).
 func (r *Repo) ReadWorktree(prefix string) (filetree.Tree, error) {
+	t, _, err := r.WalkWorktree(prefix)
+	return t, err
+}
+
+// WalkWorktree is ReadWorktree, also listing (repo-relative, sorted) the
+// folders the walk left out without entering them: nested repositories and
+// ignored folders that the index tracks nothing in. A search of the work
+// tree (for nested .git folders) then needs to look in those only.
+func (r *Repo) WalkWorktree(prefix string) (filetree.Tree, []string, error) {
+	t, left, err := r.walkWorktree(prefix)
+	sort.Strings(left)
+	return t, left, err
+}
+
+func (r *Repo) walkWorktree(prefix string) (filetree.Tree, []string, error) {
 	prefix = normPrefix(prefix)
 	if prefix != "" {
 		if err := validPath(prefix); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	idx, err := r.readIndex()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tracked := make([]string, 0, len(idx.Entries))
+	staged := make(map[string]*index.Entry, len(idx.Entries))
 	for _, e := range idx.Entries {
 		tracked = append(tracked, e.Name)
+		if e.Stage == stageMerged && !e.IntentToAdd && !e.SkipWorktree {
+			staged[e.Name] = e
+		}
 	}
 	sort.Strings(tracked)
-	w := &walker{r: r, tracked: tracked, out: filetree.Tree{}}
-	w.patterns = w.basePatterns()
+	w := &walker{r: r, tracked: tracked, staged: staged, out: filetree.Tree{}, sem: make(chan struct{}, walkers)}
+	if fi, err := os.Stat(filepath.Join(r.gitDir, "index")); err == nil {
+		w.indexTime = fi.ModTime()
+	}
+	patterns := w.basePatterns()
 	// The .gitignore files of the folders above prefix apply inside it.
 	var dirs []string
 	if prefix != "" {
 		dirs = strings.Split(prefix, "/")
 	}
 	for i := range dirs {
-		w.patterns = append(w.patterns, readIgnore(r.root, dirs[:i])...)
+		patterns = append(patterns, readIgnore(r.root, dirs[:i])...)
 	}
 	if err := r.noSymlinkAbove(prefix); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fi, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(prefix)))
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-		return w.out, nil
+		return w.out, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("gitstate: read %s: %w", prefix, err)
+		return nil, nil, fmt.Errorf("gitstate: read %s: %w", prefix, err)
 	}
 	// prefix itself, or a folder above it, may be ignored.
-	m := gitignore.NewMatcher(w.patterns)
+	m := gitignore.NewMatcher(patterns)
 	ignored := false
 	for i := 1; i <= len(dirs) && !ignored; i++ {
 		ignored = m.Match(dirs[:i], i < len(dirs) || fi.IsDir())
 	}
 	if fi.IsDir() {
-		err = w.dir(prefix, dirs, ignored)
+		w.fail(w.dir(prefix, dirs, ignored, patterns))
 	} else {
-		err = w.file(prefix, fi, ignored)
+		var files []workFile
+		files, err = w.file(files, prefix, fi, ignored)
+		w.fail(err)
+		w.add(files)
 	}
-	return w.out, err
+	w.wg.Wait()
+	return w.out, w.left, w.err
 }
 
-// walker collects work-tree files, applying ignore rules folder by folder.
+// walkers is how many folders ReadWorktree reads at once: the walk is
+// system calls (a listing per folder, a stat per file), which wait on the
+// file system rather than the CPU.
+const walkers = 4
+
+// walker collects work-tree files, applying ignore rules folder by folder,
+// several folders at once.
 type walker struct {
-	r        *Repo
-	tracked  []string // index paths, sorted
-	patterns []gitignore.Pattern
-	out      filetree.Tree
+	r         *Repo
+	tracked   []string                // index paths, sorted
+	staged    map[string]*index.Entry // stage-0 entries, by path
+	indexTime time.Time               // the index file's modification time
+	sem       chan struct{}           // a slot per folder read on a goroutine of its own
+	wg        gosync.WaitGroup
+
+	mu   gosync.Mutex
+	out  filetree.Tree
+	left []string // folders not entered
+	err  error    // the first error
+}
+
+// leave records a folder the walk does not enter.
+func (w *walker) leave(p string) {
+	w.mu.Lock()
+	w.left = append(w.left, p)
+	w.mu.Unlock()
+}
+
+// workFile is a file the walk found.
+type workFile struct {
+	path string
+	f    filetree.File
+}
+
+func (w *walker) add(files []workFile) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, f := range files {
+		w.out[f.path] = f.f
+	}
+}
+
+func (w *walker) fail(err error) {
+	if err == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+func (w *walker) failed() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err != nil
 }
 
 // basePatterns are the ignore rules that hold everywhere, lowest priority.
@@ -105,21 +190,30 @@ func (w *walker) isTracked(p string, dir bool) bool {
 	return w.tracked[i] == p
 }
 
-func (w *walker) dir(rel string, parts []string, ignored bool) error {
-	abs := filepath.Join(w.r.root, filepath.FromSlash(rel))
-	if rel != "" {
-		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
-			return nil // a nested repository is not part of this one
-		}
+func (w *walker) dir(rel string, parts []string, ignored bool, patterns []gitignore.Pattern) error {
+	if w.failed() {
+		return nil
 	}
-	saved := w.patterns
-	defer func() { w.patterns = saved }()
-	w.patterns = append(w.patterns[:len(w.patterns):len(w.patterns)], readIgnore(w.r.root, parts)...)
+	abs := filepath.Join(w.r.root, filepath.FromSlash(rel))
 	ents, err := os.ReadDir(abs)
 	if err != nil {
 		return fmt.Errorf("gitstate: read %s: %w", abs, err)
 	}
-	m := gitignore.NewMatcher(w.patterns)
+	// The listing says whether the folder holds .git (a nested repository
+	// is not part of this one) and .gitignore: no system call looks for them.
+	for _, de := range ents {
+		switch de.Name() {
+		case ".git":
+			if rel != "" {
+				w.leave(rel)
+				return nil
+			}
+		case ".gitignore":
+			patterns = append(patterns[:len(patterns):len(patterns)], readIgnore(w.r.root, parts)...)
+		}
+	}
+	m := gitignore.NewMatcher(patterns)
+	var files []workFile
 	for _, de := range ents {
 		name := de.Name()
 		if name == ".git" {
@@ -140,29 +234,49 @@ func (w *walker) dir(rel string, parts []string, ignored bool) error {
 		if fi.IsDir() {
 			subIgnored := ignored || m.Match(sub, true)
 			if subIgnored && !w.isTracked(p, true) {
+				w.leave(p)
 				continue
 			}
-			if err := w.dir(p, sub, subIgnored); err != nil {
-				return err
+			select {
+			case w.sem <- struct{}{}:
+				w.wg.Add(1)
+				go func() {
+					defer w.wg.Done()
+					defer func() { <-w.sem }()
+					w.fail(w.dir(p, sub, subIgnored, patterns))
+				}()
+			default:
+				if err := w.dir(p, sub, subIgnored, patterns); err != nil {
+					return err
+				}
 			}
 			continue
 		}
-		if err := w.file(p, fi, ignored || m.Match(sub, false)); err != nil {
+		// A tracked file is read however it is ignored: no need to match.
+		fileIgnored := ignored || w.staged[p] == nil && m.Match(sub, false)
+		if files, err = w.file(files, p, fi, fileIgnored); err != nil {
 			return err
 		}
 	}
+	w.add(files)
 	return nil
 }
 
-func (w *walker) file(p string, fi fs.FileInfo, ignored bool) error {
+// file adds the file at p to files, unless it is ignored and untracked.
+func (w *walker) file(files []workFile, p string, fi fs.FileInfo, ignored bool) ([]workFile, error) {
 	if ignored && !w.isTracked(p, false) {
-		return nil
+		return files, nil
+	}
+	if e := w.staged[p]; e != nil && fi.Mode().IsRegular() && statMatches(e, fi) && e.ModifiedAt.Before(w.indexTime) {
+		if mode, ok := treeMode(e.Mode); ok && mode == fileMode(fi) {
+			return append(files, workFile{p, w.r.lazyFile(e.Hash, mode)}), nil
+		}
 	}
 	f, ok, err := w.r.readWorkFile(p, fi)
 	if ok {
-		w.out[p] = f
+		files = append(files, workFile{p, f})
 	}
-	return err
+	return files, err
 }
 
 // readWorkFile reads one work-tree file as git would store it; ok is false
@@ -181,13 +295,18 @@ func (r *Repo) readWorkFile(p string, fi fs.FileInfo) (f filetree.File, ok bool,
 		if err != nil {
 			return f, false, fmt.Errorf("gitstate: read %s: %w", p, err)
 		}
-		mode := filetree.Regular
-		if fi.Mode().Perm()&0o100 != 0 {
-			mode = filetree.Executable
-		}
-		return filetree.File{Data: data, Mode: mode}, true, nil
+		return filetree.File{Data: data, Mode: fileMode(fi)}, true, nil
 	}
 	return f, false, nil
+}
+
+// fileMode is the mode git records for a regular file: the owner's exec
+// bit makes it Executable.
+func fileMode(fi fs.FileInfo) filetree.Mode {
+	if fi.Mode().Perm()&0o100 != 0 {
+		return filetree.Executable
+	}
+	return filetree.Regular
 }
 
 // readIgnore reads the .gitignore of the folder with the given path parts.
@@ -215,6 +334,16 @@ func readPatternFile(path string, domain []string) []gitignore.Pattern {
 // report: staged or unstaged modifications, additions and deletions,
 // unmerged paths, and untracked files that are not ignored.
 func (r *Repo) DirtyPaths(prefix string) ([]string, error) {
+	work, err := r.ReadWorktree(prefix)
+	if err != nil {
+		return nil, err
+	}
+	return r.DirtyPathsOf(prefix, work)
+}
+
+// DirtyPathsOf is DirtyPaths with the work tree under prefix as
+// ReadWorktree just read it, for a caller that needs that too.
+func (r *Repo) DirtyPathsOf(prefix string, work filetree.Tree) ([]string, error) {
 	prefix = normPrefix(prefix)
 	_, head, err := r.Head()
 	if err != nil && !errors.Is(err, ErrNoHead) {
@@ -225,10 +354,6 @@ func (r *Repo) DirtyPaths(prefix string) ([]string, error) {
 		return nil, err
 	}
 	idx, err := r.readIndex()
-	if err != nil {
-		return nil, err
-	}
-	work, err := r.ReadWorktree(prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +379,7 @@ func (r *Repo) DirtyPaths(prefix string) ([]string, error) {
 		if h, ok := headEntries[p]; !ok || h != s {
 			dirty[p] = true
 		}
-		if f, ok := work[p]; !ok || (entry{blobHash(f.Data), f.Mode}) != s {
+		if f, ok := work[p]; !ok || (entry{Hash(f.Hash()), f.Mode}) != s {
 			dirty[p] = true
 		}
 	}
@@ -332,7 +457,7 @@ func (r *Repo) CommitWorktreeSome(prefix string, addUntracked func(path string) 
 	}
 	changed := false
 	for p, f := range work {
-		h, err := r.writeBlob(f.Data)
+		h, err := r.writeFile(f)
 		if err != nil {
 			return ZeroHash, err
 		}

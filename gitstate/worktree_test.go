@@ -218,6 +218,9 @@ func TestDirtyPathsAndCommitWorktree(t *testing.T) {
 		t.Fatalf("git status after CommitWorktree = %q; the staged file outside the prefix must stay staged", got)
 	}
 	tree, err := r.ReadTree(second)
+	if err == nil {
+		tree, err = tree.Loaded()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
