@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
+	gosync "sync"
 
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
@@ -37,18 +39,40 @@ func (r *Refusal) Is(target error) bool { return target == ErrUnrecordable }
 //
 // The refusals, one per refused resource in fc.ID order, name the
 // resource and the problem; they match ErrUnrecordable.
+//
+// The result shares online's resources (as Clone would copy them: online
+// is a copy made for recording, which nobody changes).
 func Admit(online, prev *State) (*State, []*Refusal) {
-	out := online.Clone()
+	out := NewState()
+	for id, r := range online.Resources {
+		out.Resources[id] = r
+	}
+	for id, code := range online.Code {
+		out.Code[id] = code
+	}
 	why := map[fc.ID]error{}
 	for id, err := range online.Refused {
 		why[id] = err
 	}
-	for _, id := range online.IDs() {
-		if why[id] != nil {
-			continue
-		}
-		if err := recordable(id, online.Resources[id], online.Code[id]); err != nil {
-			why[id] = err
+	ids := online.IDs()
+	checked := make([]error, len(ids))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(ids)/256)
+	var wg gosync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(ids); i += workers {
+				if why[ids[i]] == nil {
+					checked[i] = recordableAgain(ids[i], online.Resources[ids[i]], online.Code[ids[i]], prev)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range checked {
+		if err != nil {
+			why[ids[i]] = err
 		}
 	}
 	out.Refused = nil
@@ -99,6 +123,16 @@ func (s *State) Refuse(id fc.ID, err error) {
 	s.Refused[id] = err
 }
 
+// recordableAgain is recordable, knowing that a spec prev holds as
+// written (a live tip's file that Render writes byte for byte) reads back
+// as itself: only its code remains to check.
+func recordableAgain(id fc.ID, r *fc.Resource, code filetree.Tree, prev *State) error {
+	if _, ok := prev.renderingFor(id, r); !ok {
+		return recordable(id, r, code)
+	}
+	return recordableCode(code)
+}
+
 // recordable reports why a resource cannot be written to a live-branch
 // tree and read back the same, or nil.
 func recordable(id fc.ID, r *fc.Resource, code filetree.Tree) error {
@@ -126,6 +160,11 @@ func recordable(id fc.ID, r *fc.Resource, code filetree.Tree) error {
 			return fmt.Errorf("its field %s would read back as %s, not %s", filetree.Quote(k), FormatValue(back[k]), FormatValue(want[k]))
 		}
 	}
+	return recordableCode(code)
+}
+
+// recordableCode reports why a code tree cannot be written to git, or nil.
+func recordableCode(code filetree.Tree) error {
 	for _, p := range code.Paths() {
 		if !validCodePath(p) {
 			return fmt.Errorf("code file %s: invalid path", filetree.Quote(p))

@@ -76,6 +76,8 @@ func BenchmarkPackZip(b *testing.B) {
 	code := bigState().Code[fc.FunctionID("svc00", "fn00")]
 	b.ReportAllocs()
 	for range b.N {
-		PackZip(code)
+		if _, err := PackZip(code); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

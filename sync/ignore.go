@@ -129,8 +129,12 @@ func matchSegs(pat, segs []string) bool {
 }
 
 // filterIgnored returns code without IgnoreFile and the files it excludes.
-func filterIgnored(code filetree.Tree) filetree.Tree {
-	rules := parseIgnore(code[IgnoreFile].Data)
+func filterIgnored(code filetree.Tree) (filetree.Tree, error) {
+	data, err := code[IgnoreFile].Bytes()
+	if err != nil {
+		return nil, err
+	}
+	rules := parseIgnore(data)
 	out := filetree.Tree{}
 	for p, f := range code {
 		if p == IgnoreFile || rules.ignored(p) {
@@ -138,5 +142,5 @@ func filterIgnored(code filetree.Tree) filetree.Tree {
 		}
 		out[p] = f
 	}
-	return out
+	return out, nil
 }

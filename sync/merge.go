@@ -316,14 +316,18 @@ func (m *pullMerge) fields(id fc.ID) error {
 		if !ok {
 			return fmt.Errorf("sync: merge: %s: missing from the local files", path)
 		}
-		data, err := patchYAML(f.Data, edits, m.in.Labels)
+		old, err := f.Bytes()
+		if err != nil {
+			return fmt.Errorf("sync: merge: %s: %w", path, err)
+		}
+		data, err := patchYAML(old, edits, m.in.Labels)
 		if err != nil {
 			return fmt.Errorf("sync: merge: %s: %w", path, err)
 		}
 		m.setFile(path, &filetree.File{Data: data, Mode: f.Mode})
 	}
 	if id.HasCode() {
-		m.code(id)
+		return m.code(id)
 	}
 	return nil
 }

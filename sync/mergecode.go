@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/fcsync/fcsync/fc"
@@ -20,12 +21,21 @@ func fileOf(t filetree.Tree, p string) fileOpt {
 
 func (a fileOpt) equal(b fileOpt) bool { return a.ok == b.ok && (!a.ok || a.f.Equal(b.f)) }
 
+// loaded is a with its content read, for a line-by-line merge.
+func (a fileOpt) loaded() (fileOpt, error) {
+	if !a.ok {
+		return a, nil
+	}
+	f, err := a.f.Loaded()
+	return fileOpt{f, true}, err
+}
+
 // code merges function id's code files one by one, with the table of DESIGN
 // section 4 on whole files: both sides are measured against the sync point's
 // online version (R), exactly as git merge-file measures them against the
 // merge base. Files changed on both sides merge line by line when they are
 // text; binary files and modify/delete pairs conflict.
-func (m *pullMerge) code(id fc.ID) {
+func (m *pullMerge) code(id fc.ID) error {
 	b := codeOf(m.in.Base, id)
 	if resourceOf(m.in.BaseLocal, id) == nil {
 		b = nil // never local's at the sync point: an empty base, as in fields
@@ -36,21 +46,31 @@ func (m *pullMerge) code(id fc.ID) {
 		for _, p := range t.Paths() {
 			if !seen[p] {
 				seen[p] = true
-				m.codeFile(id, p, fileOf(b, p), fileOf(o, p), fileOf(l, p))
+				if err := m.codeFile(id, p, fileOf(b, p), fileOf(o, p), fileOf(l, p)); err != nil {
+					return err
+				}
 			}
 		}
 	}
+	return nil
 }
 
-func (m *pullMerge) codeFile(id fc.ID, p string, base, online, local fileOpt) {
+func (m *pullMerge) codeFile(id fc.ID, p string, base, online, local fileOpt) error {
 	path := codePath(id, p)
 	switch {
 	case base.equal(online), local.equal(online):
-		return
+		return nil
 	case base.equal(local):
 		m.note(id, filetree.Quote("code/"+p))
 		m.setCodeFile(path, online)
-		return
+		return nil
+	}
+	// Changed on both sides: the bytes are needed now.
+	var err error
+	for _, f := range []*fileOpt{&base, &online, &local} {
+		if *f, err = f.loaded(); err != nil {
+			return fmt.Errorf("sync: merge: %s: %w", path, err)
+		}
 	}
 	reason := "changed online and locally"
 	switch {
@@ -69,7 +89,7 @@ func (m *pullMerge) codeFile(id fc.ID, p string, base, online, local fileOpt) {
 		if conflicts == 0 {
 			m.note(id, filetree.Quote("code/"+p)+": merged")
 			m.setFile(path, &filetree.File{Data: merged, Mode: mode})
-			return
+			return nil
 		}
 		if m.in.Resolve == ResolveNone {
 			m.setFile(path, &filetree.File{Data: merged, Mode: mode})
@@ -80,7 +100,7 @@ func (m *pullMerge) codeFile(id fc.ID, p string, base, online, local fileOpt) {
 		m.note(id, filetree.Quote("code/"+p)+": "+reason+": resolved to online")
 		if text, ok := resolveText(base, local, online, true); ok {
 			m.setFile(path, &filetree.File{Data: text, Mode: online.f.Mode})
-			return
+			return nil
 		}
 		m.setCodeFile(path, online)
 	case ResolveLocal:
@@ -94,6 +114,7 @@ func (m *pullMerge) codeFile(id fc.ID, p string, base, online, local fileOpt) {
 			m.setCodeFile(path, online) // git keeps the modified side
 		}
 	}
+	return nil
 }
 
 func (m *pullMerge) setCodeFile(path string, f fileOpt) {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	gosync "sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -129,6 +130,7 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 	}
 	code := map[fc.ID]filetree.Tree{}
 	codeFile := map[fc.ID]string{} // one code path per function, for messages
+	_, live := t[LiveFile]         // a live-branch tree, which Render wrote
 	for _, p := range t.Paths() {
 		if id, ok := codeOwner(p); ok {
 			if code[id] == nil {
@@ -155,12 +157,18 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 			add(&FileError{Path: p, Err: errors.New("must be a regular file, not a symlink")})
 			continue
 		}
-		spec, err := parseSpec(id.Kind, p, t[p].Data)
+		spec, entry, err := parseFile(id.Kind, p, t[p])
 		if err != nil {
 			add(err)
 			continue
 		}
 		s.Resources[id] = &fc.Resource{ID: id, Spec: fc.Canonical(id.Kind, spec)}
+		if live {
+			if s.rendered == nil {
+				s.rendered = map[fc.ID]rendering{}
+			}
+			s.rendered[id] = rendering{file: t[p], spec: fc.Canonical(id.Kind, entry.spec), kind: id.Kind, entry: entry}
+		}
 	}
 	for id, c := range code {
 		if _, ok := s.Resources[id]; !ok {
@@ -173,7 +181,12 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 		if _, ok := c[IgnoreFile]; ok && len(c) == 1 {
 			continue // only an ignore file: no code
 		}
-		s.Code[id] = filterIgnored(c)
+		kept, err := filterIgnored(c)
+		if err != nil {
+			add(&FileError{Path: id.CodeDir() + "/" + IgnoreFile, Err: err})
+			continue
+		}
+		s.Code[id] = kept
 	}
 	for _, id := range s.IDs() {
 		parent, ok := id.Parent()
@@ -191,8 +204,14 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 		}
 	}
 	if f, ok := t[LiveFile]; ok {
-		if err := readLive(s, f.Data); err != nil {
-			add(err)
+		doc, err := liveDocOf(f)
+		if err == nil {
+			err = readLive(s, doc)
+		}
+		if err != nil {
+			add(asFileError(LiveFile, err))
+		} else {
+			s.live = &renderedLive{file: f, doc: doc}
 		}
 	}
 	if len(errs) > 0 {
@@ -219,26 +238,112 @@ var unknownFileHelp = "matches no kind of resource fcsync deploys; the project f
 // codeOwner recognises a path under a resource's code folder.
 func codeOwner(p string) (fc.ID, bool) { return fc.CodeOwner(p) }
 
+// specCache memoises parseSpec by kind and content: one command parses
+// the same files of the live tip, the sync point, HEAD and the work tree,
+// and for a file read lazily from git the content hash comes without
+// reading it. Only files that parse are kept; each caller gets its own
+// copy of the spec.
+var specCache struct {
+	gosync.Mutex
+	specs map[specKey]*specEntry
+}
+
+type specKey struct {
+	kind fc.Kind
+	hash filetree.Hash
+}
+
+// specEntry is a parsed file: its spec (shared, never modified) and
+// whether Render writes that spec back as the same bytes.
+type specEntry struct {
+	spec      map[string]any
+	empty     bool // the file holds no YAML document
+	canonical int8 // 0 unknown, 1 yes, -1 no; under specCache's lock
+}
+
+// parseFile is parseSpec of a file, by way of specCache.
+func parseFile(kind fc.Kind, path string, f filetree.File) (map[string]any, *specEntry, error) {
+	key := specKey{kind, f.Hash()}
+	specCache.Lock()
+	e, ok := specCache.specs[key]
+	specCache.Unlock()
+	if ok {
+		return deepCopy(e.spec).(map[string]any), e, nil
+	}
+	data, err := f.Bytes()
+	if err != nil {
+		return nil, nil, &FileError{Path: path, Err: err}
+	}
+	spec, empty, err := parseDoc(kind, path, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	e = &specEntry{spec: deepCopy(spec).(map[string]any), empty: empty}
+	specCache.Lock()
+	if specCache.specs == nil {
+		specCache.specs = map[specKey]*specEntry{}
+	}
+	if old, ok := specCache.specs[key]; ok {
+		e = old
+	} else {
+		specCache.specs[key] = e
+	}
+	specCache.Unlock()
+	return spec, e, nil
+}
+
+// isCanonical reports whether Render writes e's spec as f, byte for byte.
+func (e *specEntry) isCanonical(kind fc.Kind, f filetree.File) bool {
+	specCache.Lock()
+	c := e.canonical
+	specCache.Unlock()
+	if c == 0 {
+		c = -1
+		data, err := f.Bytes()
+		if err == nil {
+			if out, err := encodeSpec(kind, fc.Canonical(kind, e.spec)); err == nil && bytes.Equal(out, data) {
+				c = 1
+			}
+		}
+		specCache.Lock()
+		e.canonical = c
+		specCache.Unlock()
+	}
+	return c == 1
+}
+
 // parseSpec decodes one resource file. An empty or comment-only file is an
 // empty Spec.
 func parseSpec(kind fc.Kind, path string, data []byte) (map[string]any, error) {
+	spec, _, err := parseDoc(kind, path, data)
+	return spec, err
+}
+
+// parseDoc is parseSpec, also telling whether the file holds no document
+// (empty, or comments only).
+func parseDoc(kind fc.Kind, path string, data []byte) (spec map[string]any, empty bool, err error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err == io.EOF {
-		return map[string]any{}, nil
+		return map[string]any{}, true, nil
 	} else if err != nil {
-		return nil, yamlFileError(path, err)
+		return nil, false, yamlFileError(path, err)
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); err == nil {
-		return nil, &FileError{Path: path, Line: next.Line, Err: errors.New("more than one YAML document")}
+		return nil, false, &FileError{Path: path, Line: next.Line, Err: errors.New("more than one YAML document")}
 	} else if err != io.EOF {
-		return nil, yamlFileError(path, err)
+		return nil, false, yamlFileError(path, err)
 	}
 	if len(doc.Content) == 0 {
-		return map[string]any{}, nil
+		return map[string]any{}, true, nil
 	}
-	top := doc.Content[0]
+	spec, err = parseTop(kind, path, doc.Content[0])
+	return spec, false, err
+}
+
+// parseTop is parseSpec of a document's top node.
+func parseTop(kind fc.Kind, path string, top *yaml.Node) (map[string]any, error) {
 	if top.Kind != yaml.MappingNode {
 		return nil, &FileError{Path: path, Line: top.Line, Err: fmt.Errorf("must be a mapping of %s fields, not %s", kind, nodeKindName(top))}
 	}
@@ -267,6 +372,15 @@ func parseSpec(kind fc.Kind, path string, data []byte) (map[string]any, error) {
 	return spec, nil
 }
 
+// asFileError is err as a FileError about path.
+func asFileError(path string, err error) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return &FileError{Path: path, Err: err}
+}
+
 func nodeKindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.SequenceNode:
@@ -282,12 +396,41 @@ func nodeKindName(n *yaml.Node) string {
 	return "a single value"
 }
 
-// readLive fills Status and ETag from LiveFile.
-func readLive(s *State, data []byte) error {
-	doc, err := decodeLive(data)
-	if err != nil {
-		return &FileError{Path: LiveFile, Err: err}
+// liveDocs memoises decodeLive by content, as specCache does parseSpec:
+// the live tip is often the sync point too, and LiveSalt reads it again.
+// The documents are shared: readers copy what they keep.
+var liveDocs struct {
+	gosync.Mutex
+	docs map[filetree.Hash]*liveDoc
+}
+
+// liveDocOf decodes a LiveFile, by way of liveDocs.
+func liveDocOf(f filetree.File) (*liveDoc, error) {
+	h := f.Hash()
+	liveDocs.Lock()
+	doc, ok := liveDocs.docs[h]
+	liveDocs.Unlock()
+	if ok {
+		return doc, nil
 	}
+	data, err := f.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	if doc, err = decodeLive(data); err != nil {
+		return nil, &FileError{Path: LiveFile, Err: err}
+	}
+	liveDocs.Lock()
+	if liveDocs.docs == nil {
+		liveDocs.docs = map[filetree.Hash]*liveDoc{}
+	}
+	liveDocs.docs[h] = doc
+	liveDocs.Unlock()
+	return doc, nil
+}
+
+// readLive fills Status and ETag from LiveFile's document.
+func readLive(s *State, doc *liveDoc) error {
 	for _, id := range s.IDs() {
 		r := s.Resources[id]
 		e, ok := doc.Resources[id.File()]
@@ -295,9 +438,9 @@ func readLive(s *State, data []byte) error {
 			return &FileError{Path: LiveFile, Err: fmt.Errorf("no entry for %s", id.File())}
 		}
 		r.ETag = e.ETag
-		r.Status = e.Status
-		if r.Status == nil {
-			r.Status = map[string]any{}
+		r.Status = map[string]any{}
+		if e.Status != nil {
+			r.Status = deepCopy(e.Status).(map[string]any)
 		}
 	}
 	for file := range doc.Resources {
@@ -318,13 +461,28 @@ func decodeLive(data []byte) (*liveDoc, error) {
 	if doc.Version != liveVersion {
 		return nil, fmt.Errorf("format version %d, want %d (written by another fcsync release?)", doc.Version, liveVersion)
 	}
-	for file, e := range doc.Resources {
-		if e.Status != nil {
-			e.Status = fc.Normalize(e.Status).(map[string]any)
-			doc.Resources[file] = e
-		}
+	for _, e := range doc.Resources {
+		normalizeInPlace(e.Status) // fc.Normalize without copying: the file has thousands
 	}
 	return &doc, nil
+}
+
+// normalizeInPlace is fc.Normalize of a value just decoded, which nobody
+// else holds: its mappings and lists are changed in place.
+func normalizeInPlace(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = normalizeInPlace(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = normalizeInPlace(e)
+		}
+		return x
+	}
+	return fc.Normalize(v)
 }
 
 // LiveSalt returns the secret-hash salt recorded in t's LiveFile, or "" when
@@ -334,7 +492,7 @@ func LiveSalt(t filetree.Tree) string {
 	if !ok {
 		return ""
 	}
-	doc, err := decodeLive(f.Data)
+	doc, err := liveDocOf(f)
 	if err != nil {
 		return ""
 	}

@@ -135,8 +135,11 @@ func MakePlan(in PlanInput) (*Plan, error) {
 			}
 			op := Op{Action: ActionCreate, ID: id, Send: withoutNulls(id, spec)}
 			if hasCode && id.HasCode() {
-				op.Zip = PackZip(code)
-				op.Code = true
+				zip, err := PackZip(code)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", id, err)
+				}
+				op.Zip, op.Code = zip, true
 			}
 			op.Changes = in.displayChanges(op.Send, nil, res)
 			op.Secrets = sentSecrets(op.Send, res)
@@ -166,14 +169,24 @@ func MakePlan(in PlanInput) (*Plan, error) {
 		}
 		op.Changes = in.displayChanges(op.Send, onlineSpec, res)
 		op.Secrets = sentSecrets(op.Send, res)
-		if hasCode && id.HasCode() && codeDiffers(code, in.Online.Code[id], online) {
-			op.Zip, op.Code = PackZip(code), true
+		if hasCode && id.HasCode() {
+			zip, differs, err := codeDiffers(code, in.Online.Code[id], online)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", id, err)
+			}
+			if differs {
+				op.Zip, op.Code = zip, true
+			}
 		}
 		if (len(op.Send) > 0 || op.Code) && id.Schema().Versioned {
 			// A new version holds every field and the code: nothing
 			// carries over from the one it replaces.
 			op.Send = Overlay(spec, online.Spec)
-			op.Zip, op.Code = PackZip(code), true
+			zip, err := PackZip(code)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", id, err)
+			}
+			op.Zip, op.Code = zip, true
 			pins[id] = ""
 			if arns := fc.ARNs(online); len(arns) > 0 {
 				pins[id] = arns[0]
@@ -244,16 +257,23 @@ func (p *Plan) pin(s *State) *State {
 	return s
 }
 
-// codeDiffers reports whether local code must be uploaded. The files are
-// compared when online's are known: a zip built by another tool has another
+// codeDiffers reports whether local code must be uploaded, and returns its
+// zip when it must. The files are compared when online's are known (by
+// hash, for files read from git): a zip built by another tool has another
 // checksum for the same files, and re-uploading those would be a change
 // that changes nothing. Without them, the checksum of our deterministic zip
 // decides.
-func codeDiffers(local, onlineCode filetree.Tree, online *fc.Resource) bool {
-	if onlineCode != nil {
-		return !local.Equal(onlineCode)
+func codeDiffers(local, onlineCode filetree.Tree, online *fc.Resource) (zip []byte, differs bool, err error) {
+	if onlineCode != nil && local.Equal(onlineCode) {
+		return nil, false, nil
 	}
-	return fc.Checksum(PackZip(local)) != online.CodeChecksum()
+	if zip, err = PackZip(local); err != nil {
+		return nil, false, err
+	}
+	if onlineCode == nil && fc.Checksum(zip) == online.CodeChecksum() {
+		return nil, false, nil
+	}
+	return zip, true, nil
 }
 
 // topLevel reduces dotted field paths to their distinct first elements:

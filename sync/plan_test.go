@@ -35,7 +35,7 @@ func TestMakePlan(t *testing.T) {
 	fn := fc.FunctionID("s", "f")
 	trig := fc.TriggerID("s", "f", "t")
 	code := filetree.Tree{"index.py": {Data: []byte("x")}}
-	zipSum := fc.Checksum(PackZip(code))
+	zipSum := fc.Checksum(mustZip(t, code))
 	withSum := func(r *fc.Resource, sum string) *fc.Resource { r.Status["codeChecksum"] = sum; return r }
 
 	tests := []struct {

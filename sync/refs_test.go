@@ -22,7 +22,7 @@ func TestPlanLayers(t *testing.T) {
 	layerSpec := map[string]any{"description": "d", "compatibleRuntime": []any{"python3.10"}}
 	online := func(fnLayers ...any) *State {
 		l := res(layer, layerSpec)
-		l.Status = map[string]any{"arnV2": arn1, "arn": "x#shared#1", "codeChecksum": fc.Checksum(PackZip(code))}
+		l.Status = map[string]any{"arnV2": arn1, "arn": "x#shared#1", "codeChecksum": fc.Checksum(mustZip(t, code))}
 		s := state(l, res(fn, map[string]any{"layers": fnLayers}))
 		s.Code[layer] = code
 		return s

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"reflect"
+	"runtime"
 	"strings"
+	gosync "sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -30,6 +33,12 @@ type RenderOptions struct {
 	// itself (fc.WithoutDefaults): for project files made from the online
 	// state, never for the live branch, which keeps the full record.
 	WithoutDefaults bool
+	// Reuse is a state parsed from a live-branch tree (the live tip): a
+	// resource whose spec it holds as written takes that file as it is,
+	// and an unchanged LiveFile is taken too, instead of writing the same
+	// bytes again. The result is the same either way. (Not with
+	// WithoutDefaults, whose files the live branch does not hold.)
+	Reuse *State
 }
 
 // liveDoc is LiveFile's content. encoding/json writes map keys sorted, so
@@ -52,27 +61,45 @@ type liveEntry struct {
 // LiveFile, and only with opt.Live. The same state always gives
 // byte-identical files.
 func Render(s *State, opt RenderOptions) (filetree.Tree, error) {
+	ids := s.IDs()
+	reuse := opt.Reuse
+	if opt.WithoutDefaults {
+		reuse = nil
+	}
+	files, err := renderFiles(s, ids, reuse, opt.WithoutDefaults)
+	if err != nil {
+		return nil, err
+	}
 	t := filetree.Tree{}
-	live := liveDoc{Version: liveVersion, Salt: opt.Salt, Resources: map[string]liveEntry{}}
-	for _, id := range s.IDs() {
+	live := liveDoc{Version: liveVersion, Salt: opt.Salt, Resources: make(map[string]liveEntry, len(ids))}
+	// The live tip's LiveFile is taken when every entry is as it holds it,
+	// which is told entry by entry, stopping at the first that is not.
+	var reuseLive *renderedLive
+	if opt.Live && reuse != nil && opt.Reuse.live != nil && opt.Reuse.live.doc.Salt == opt.Salt &&
+		opt.Reuse.live.doc.Version == liveVersion && len(opt.Reuse.live.doc.Resources) == len(ids) {
+		reuseLive = opt.Reuse.live
+	}
+	var rendered map[fc.ID]rendering
+	if opt.Live {
+		rendered = make(map[fc.ID]rendering, len(ids))
+	}
+	for i, id := range ids {
 		r := s.Resources[id]
-		if err := id.Validate(); err != nil {
-			return nil, fmt.Errorf("render %s: %w", id, err)
+		t[id.File()] = files[i].file
+		if rendered != nil {
+			rendered[id] = files[i]
 		}
-		spec := r.Spec
-		if opt.WithoutDefaults {
-			spec = fc.WithoutDefaults(id.Kind, spec)
-		}
-		data, err := encodeSpec(id.Kind, spec)
-		if err != nil {
-			return nil, fmt.Errorf("render %s: %w", id, err)
-		}
-		t[id.File()] = filetree.File{Data: data}
 		status := r.Status
 		if status == nil {
 			status = map[string]any{}
 		}
-		live.Resources[id.File()] = liveEntry{ETag: r.ETag, Status: status}
+		e := liveEntry{ETag: r.ETag, Status: status}
+		live.Resources[id.File()] = e
+		if reuseLive != nil {
+			if old, ok := reuseLive.doc.Resources[id.File()]; !ok || old.ETag != e.ETag || !reflect.DeepEqual(old.Status, e.Status) {
+				reuseLive = nil
+			}
+		}
 	}
 	for id, code := range s.Code {
 		if _, ok := s.Resources[id]; !ok || !id.HasCode() {
@@ -88,17 +115,76 @@ func Render(s *State, opt RenderOptions) (filetree.Tree, error) {
 			t[id.CodeDir()+"/"+p] = f
 		}
 	}
-	if opt.Live {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(live); err != nil {
-			return nil, fmt.Errorf("render %s: %w", LiveFile, err)
-		}
-		t[LiveFile] = filetree.File{Data: b.Bytes()}
+	if !opt.Live {
+		return t, nil
 	}
+	if reuseLive != nil {
+		t[LiveFile] = reuseLive.file
+		s.rendered, s.live = rendered, reuseLive
+		return t, nil
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(live); err != nil {
+		return nil, fmt.Errorf("render %s: %w", LiveFile, err)
+	}
+	t[LiveFile] = filetree.File{Data: b.Bytes()}
+	// What s remembers must not change with s: the statuses are copied.
+	for file, e := range live.Resources {
+		e.Status, _ = deepCopy(e.Status).(map[string]any)
+		live.Resources[file] = e
+	}
+	s.rendered, s.live = rendered, &renderedLive{file: t[LiveFile], doc: &live}
 	return t, nil
+}
+
+// renderFiles renders the resource files of s, in the order of ids, on as
+// many goroutines as there are CPUs: taking a file from reuse means
+// comparing a spec with the one it holds, for each of thousands.
+func renderFiles(s *State, ids []fc.ID, reuse *State, withoutDefaults bool) ([]rendering, error) {
+	out := make([]rendering, len(ids))
+	errs := make([]error, len(ids))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(ids)/256)
+	var wg gosync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(ids); i += workers {
+				out[i], errs[i] = renderFile(ids[i], s.Resources[ids[i]], reuse, withoutDefaults)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// renderFile is one resource's file: reuse's when it holds the spec as
+// written, else written anew.
+func renderFile(id fc.ID, r *fc.Resource, reuse *State, withoutDefaults bool) (rendering, error) {
+	if err := id.Validate(); err != nil {
+		return rendering{}, fmt.Errorf("render %s: %w", id, err)
+	}
+	if rd, ok := reuse.renderingFor(id, r); ok {
+		return rd, nil
+	}
+	spec := r.Spec
+	if withoutDefaults {
+		spec = fc.WithoutDefaults(id.Kind, spec)
+	}
+	data, err := encodeSpec(id.Kind, spec)
+	if err != nil {
+		return rendering{}, fmt.Errorf("render %s: %w", id, err)
+	}
+	kept, _ := deepCopy(fc.Normalize(r.Spec)).(map[string]any)
+	return rendering{file: filetree.File{Data: data}, spec: kept}, nil
 }
 
 // encodeSpec is the content of a resource file.

@@ -205,7 +205,8 @@ func (rv *resolver) checkValue(path, envName, val string) error {
 // field's line when the file is at hand.
 func (rv *resolver) errorf(path, format string, args ...any) error {
 	file := rv.id.File()
-	return &FileError{Path: file, Line: fieldLine(rv.in.LocalFiles[file].Data, path), Err: fmt.Errorf(format, args...)}
+	data, _ := rv.in.LocalFiles[file].Bytes() // without it, the error has no line
+	return &FileError{Path: file, Line: fieldLine(data, path), Err: fmt.Errorf(format, args...)}
 }
 
 // unset is an error about a variable missing from the environment: not a

@@ -7,6 +7,8 @@
 package sync
 
 import (
+	"reflect"
+
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 )
@@ -27,6 +29,59 @@ type State struct {
 	Resources map[fc.ID]*fc.Resource
 	Code      map[fc.ID]filetree.Tree
 	Refused   map[fc.ID]error
+
+	// rendered holds, for a state parsed from a live-branch tree, the
+	// resource files Render would write again byte for byte, with the
+	// spec each holds: Render and Admit reuse those instead of writing
+	// and checking the same YAML again. live is its LiveFile, likewise.
+	// Derived states (Clone) have neither.
+	rendered map[fc.ID]rendering
+	live     *renderedLive
+}
+
+// rendering is a resource file and the spec it holds, both shared and
+// never modified. For a state parsed from a tree, entry tells (lazily)
+// whether Render writes spec back as file byte for byte; a rendering Render
+// made itself has no entry, and is.
+type rendering struct {
+	file  filetree.File
+	spec  map[string]any
+	kind  fc.Kind
+	entry *specEntry
+}
+
+// written reports whether Render writes rd.spec as rd.file.
+func (rd rendering) written() bool {
+	return rd.entry == nil || rd.entry.isCanonical(rd.kind, rd.file)
+}
+
+// PrepareRendering works out, for a state parsed from a live-branch tree,
+// which of its files Render would write again byte for byte (see Render's
+// Reuse): a YAML encoding per resource, which a command does on another
+// goroutine while it waits for FC rather than when Render asks.
+func (s *State) PrepareRendering() {
+	for _, rd := range s.rendered {
+		rd.written()
+	}
+}
+
+// renderedLive is a LiveFile and the document it holds (shared, never
+// modified).
+type renderedLive struct {
+	file filetree.File
+	doc  *liveDoc
+}
+
+// renderingFor returns the file Render would write for r when s holds it.
+func (s *State) renderingFor(id fc.ID, r *fc.Resource) (rendering, bool) {
+	if s == nil {
+		return rendering{}, false
+	}
+	rd, ok := s.rendered[id]
+	if !ok || !reflect.DeepEqual(r.Spec, rd.spec) && !reflect.DeepEqual(fc.Normalize(r.Spec), rd.spec) || !rd.written() {
+		return rendering{}, false
+	}
+	return rd, true
 }
 
 // NewState returns an empty state.
@@ -56,6 +111,23 @@ func (s *State) Clone() *State {
 	}
 	for id, t := range s.Code {
 		out.Code[id] = t
+	}
+	for id, err := range s.Refused {
+		out.Refuse(id, err)
+	}
+	return out
+}
+
+// ShallowCopy returns a copy of s's maps, sharing its resources and code:
+// for a state parsed once and read by several, none of which changes a
+// resource.
+func (s *State) ShallowCopy() *State {
+	out := &State{Resources: make(map[fc.ID]*fc.Resource, len(s.Resources)), Code: make(map[fc.ID]filetree.Tree, len(s.Code))}
+	for id, r := range s.Resources {
+		out.Resources[id] = r
+	}
+	for id, c := range s.Code {
+		out.Code[id] = c
 	}
 	for id, err := range s.Refused {
 		out.Refuse(id, err)

@@ -25,7 +25,10 @@ import (
 func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err error) {
 	var errs []*FileError
 	broken := map[string]bool{}
-	parsed, perr := ParsePartial(t)
+	parsed, perr := opt.Parsed, opt.ParseErr
+	if parsed == nil {
+		parsed, perr = ParsePartial(t)
+	}
 	if perr != nil {
 		for _, e := range unjoin(perr) {
 			var fe *FileError
@@ -36,24 +39,34 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 			broken[fe.Path] = true
 		}
 	}
-	httpTriggers := map[fc.ID][]string{} // function -> files of its HTTP triggers
-	lines := map[string]int{}            // file -> line of its triggerType
+	httpTriggers := map[fc.ID][]string{}  // function -> files of its HTTP triggers
+	lines := map[string]func([]any) int{} // file -> the line of a path in it
 	for _, p := range t.Paths() {
 		id, ok := fc.ParseFile(p)
 		if !ok || broken[p] {
 			continue
 		}
-		top, err := topNode(t[p].Data)
-		if err != nil || top == nil {
+		// The spec Parse read (memoised): the file's YAML nodes are read
+		// again only to tell the line of a problem.
+		spec, entry, err := parseFile(id.Kind, p, t[p])
+		if err != nil || entry.empty {
 			continue // Parse reported it, or the file is empty
 		}
-		v, err := nodeValue(top)
-		if err != nil {
-			continue
+		var top *yaml.Node
+		line := func(path []any) int {
+			if top == nil {
+				data, err := t[p].Bytes()
+				if err == nil {
+					top, err = topNode(data)
+				}
+				if err != nil || top == nil {
+					return 0
+				}
+			}
+			return lineOf(top, path)
 		}
-		spec, _ := v.(map[string]any)
 		for _, pr := range fc.Check(id.Kind, spec, extraFor(id.Kind, opt.ExtraFields)) {
-			fe := &FileError{Path: p, Line: lineOf(top, pr.Path), Err: errors.New(pr.Msg)}
+			fe := &FileError{Path: p, Line: line(pr.Path), Err: errors.New(pr.Msg)}
 			switch {
 			case pr.Warning:
 				warnings = append(warnings, fe)
@@ -66,7 +79,7 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 		}
 		for _, ref := range fc.Refs(id.Kind, fc.Normalize(spec).(map[string]any)) {
 			if _, ok := t[ref.Target.File()]; !ok && ref.Target.Validate() == nil {
-				errs = append(errs, &FileError{Path: p, Line: lineOf(top, ref.Path), Err: fmt.Errorf(
+				errs = append(errs, &FileError{Path: p, Line: line(ref.Path), Err: fmt.Errorf(
 					"%s: %s names %s, which the project does not have (no %s)",
 					fc.PathString(ref.Path), fc.Ref(ref.Target), ref.Target, ref.Target.File())})
 			}
@@ -77,14 +90,14 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 		if id.Kind == fc.KindTrigger && spec["triggerType"] == "http" {
 			fn, _ := id.Parent()
 			httpTriggers[fn] = append(httpTriggers[fn], p)
-			lines[p] = lineOf(top, []any{"triggerType"})
+			lines[p] = line
 		}
 	}
 	for fn, files := range httpTriggers {
 		sort.Strings(files)
 		first := strings.TrimSuffix(files[0][strings.LastIndex(files[0], "/")+1:], ".yaml")
 		for _, f := range files[1:] {
-			errs = append(errs, &FileError{Path: f, Line: lines[f], Err: fmt.Errorf(
+			errs = append(errs, &FileError{Path: f, Line: lines[f]([]any{"triggerType"}), Err: fmt.Errorf(
 				"%s already has the HTTP trigger %s and Function Compute allows one per function; merge the two (one trigger can list every method) or delete one",
 				fn, first)})
 		}
@@ -106,6 +119,10 @@ type ValidateOptions struct {
 	// ExtraFields are the extraFields of fcsync.yaml ("function.newField"):
 	// let through unchecked.
 	ExtraFields []string
+	// Parsed, when not nil, is the tree as ParsePartial read it, with
+	// ParseErr its error: Validate then does not parse it again.
+	Parsed   *State
+	ParseErr error
 	// Online is what FC last answered (the live branch's tip), nil when
 	// unknown. A value the table refuses but FC itself returned (a runtime
 	// or a field FC added after this release) is only warned about: FC

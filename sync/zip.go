@@ -286,8 +286,9 @@ const zipEpoch = 1<<5 | 1
 // folder entries, timestamps 1980-01-01 00:00, Unix creator, modes 0644,
 // 0755 or symlink, deflated (symlinks stored). The same tree gives the same
 // bytes, and so the same codeChecksum, with a given Go release; compress/flate
-// may produce other bytes in another release.
-func PackZip(code filetree.Tree) []byte {
+// may produce other bytes in another release. Lazy files are streamed into
+// the archive, never held whole; reading one can fail.
+func PackZip(code filetree.Tree) ([]byte, error) {
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
 	for _, p := range code.Paths() {
@@ -304,16 +305,14 @@ func PackZip(code filetree.Tree) []byte {
 		}
 		fw, err := w.CreateHeader(h)
 		if err == nil {
-			_, err = fw.Write(f.Data)
+			_, err = f.WriteTo(fw)
 		}
 		if err != nil {
-			// Writing to a bytes.Buffer fails only on running out of memory,
-			// which panics on its own; an error here is a bug.
-			panic("sync: packing code zip: " + err.Error())
+			return nil, fmt.Errorf("code file %s: %w", filetree.Quote(p), err)
 		}
 	}
 	if err := w.Close(); err != nil {
-		panic("sync: packing code zip: " + err.Error())
+		return nil, err
 	}
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }

@@ -178,13 +178,13 @@ func TestPackZipDeterministicRoundTrip(t *testing.T) {
 		"lib/current":     {Data: []byte("../bin/tool"), Mode: filetree.Symlink},
 		"data/empty.json": {Data: []byte{}},
 	}
-	a := PackZip(tree)
+	a := mustZip(t, tree)
 	// Same files, map filled in another order.
 	other := filetree.Tree{}
 	for _, p := range []string{"lib/current", "data/empty.json", "index.py", "bin/tool"} {
 		other[p] = tree[p]
 	}
-	if b := PackZip(other); !bytes.Equal(a, b) {
+	if b := mustZip(t, other); !bytes.Equal(a, b) {
 		t.Fatal("PackZip gave different bytes for the same tree")
 	}
 	back, err := UnpackZip(testFn, a, DefaultZipLimits)
@@ -210,11 +210,21 @@ func TestPackZipDeterministicRoundTrip(t *testing.T) {
 	}
 }
 
+// mustZip is PackZip, failing the test on an error.
+func mustZip(tb testing.TB, code filetree.Tree) []byte {
+	tb.Helper()
+	zip, err := PackZip(code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return zip
+}
+
 func FuzzUnpackZip(f *testing.F) {
 	f.Add(makeZip(f, zipEntry{name: "a/b.txt", data: "hello"}))
 	f.Add(makeZip(f, zipEntry{name: "../evil", data: "x"}))
 	f.Add(makeZip(f, zipEntry{name: "l", data: "../x", mode: fs.ModeSymlink | 0o777}))
-	f.Add(PackZip(filetree.Tree{"x": {Data: []byte("1"), Mode: filetree.Executable}}))
+	f.Add(mustZip(f, filetree.Tree{"x": {Data: []byte("1"), Mode: filetree.Executable}}))
 	f.Add(makeZip(f, zipEntry{name: ".git /HEAD", data: "x"}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tree, err := UnpackZip(testFn, data, ZipLimits{MaxTotalSize: 1 << 20, MaxEntries: 1000})
@@ -232,7 +242,7 @@ func FuzzUnpackZip(f *testing.F) {
 				t.Fatalf("escaping symlink %q accepted", p)
 			}
 		}
-		if again, err := UnpackZip(testFn, PackZip(tree), DefaultZipLimits); err != nil || !again.Equal(tree) {
+		if again, err := UnpackZip(testFn, mustZip(t, tree), DefaultZipLimits); err != nil || !again.Equal(tree) {
 			t.Fatalf("repacking an accepted tree: %v", err)
 		}
 	})
