@@ -1,7 +1,6 @@
 package fc
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	fcopen "github.com/alibabacloud-go/fc-open-20210406/v2/client"
-	util "github.com/alibabacloud-go/tea-utils/v2/service"
 	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/fcsync/fcsync/internal/budget"
@@ -25,11 +23,11 @@ const apiVersion = "2021-04-06"
 // calls against the API's rate limits.
 const defaultPageSize = 100
 
-// Client is fcsync's FC client. It calls the API through the official SDK's
-// generic CallApi with map bodies, so fields FC adds later pass through
-// reads and writes untouched. Every operation retries throttling, server and
-// network errors under the configured RetryPolicy. A Client is safe for
-// concurrent use.
+// Client is fcsync's FC client. It calls the API as the official SDK's
+// generic CallApi does (send, in call.go), with map bodies, so fields FC
+// adds later pass through reads and writes untouched. Every operation
+// retries throttling, server and network errors under the configured
+// RetryPolicy. A Client is safe for concurrent use.
 type Client struct {
 	api       *fcopen.Client
 	protocol  string
@@ -47,6 +45,7 @@ type Client struct {
 	budget      *budget.Budget
 	trace       func(Call)
 	limit       *limiter
+	runtime     map[string]any // the SDK's runtime settings for tea.DoRequest (call)
 }
 
 // AccountID is the account the client calls FC as ("" when an explicit
@@ -96,6 +95,25 @@ func NewClient(cfg Config) (*Client, error) {
 		trace:       cfg.Trace,
 	}
 	c.limit = newLimiter(cfg.Concurrency, c.policy)
+	// What DoRequest makes of an empty util.RuntimeOptions with this
+	// client's settings.
+	c.runtime = map[string]any{
+		"timeouted":      "retry",
+		"key":            tea.StringValue(api.Key),
+		"cert":           tea.StringValue(api.Cert),
+		"ca":             tea.StringValue(api.Ca),
+		"readTimeout":    tea.IntValue(api.ReadTimeout),
+		"connectTimeout": tea.IntValue(api.ConnectTimeout),
+		"httpProxy":      tea.StringValue(api.HttpProxy),
+		"httpsProxy":     tea.StringValue(api.HttpsProxy),
+		"noProxy":        tea.StringValue(api.NoProxy),
+		"socks5Proxy":    tea.StringValue(api.Socks5Proxy),
+		"socks5NetWork":  tea.StringValue(api.Socks5NetWork),
+		"maxIdleConns":   tea.IntValue(api.MaxIdleConns),
+		"retry":          map[string]any{"retryable": false, "maxAttempts": 3},
+		"backoff":        map[string]any{"policy": "no", "period": 1},
+		"ignoreSSL":      false,
+	}
 	if c.maxAnswer <= 0 {
 		c.maxAnswer = defaultMaxAnswer
 	}
@@ -112,6 +130,7 @@ type request struct {
 	path   string // after the version prefix, segments already encoded
 	query  map[string]string
 	body   map[string]any // nil: no body
+	zip    []byte         // code uploaded with body, streamed (call.go)
 	etag   string         // sent as If-Match when not empty
 	id     ID             // for error messages
 	noBody bool           // FC answers 204 with no body (TagResource)
@@ -123,8 +142,8 @@ type response struct {
 	etag string
 }
 
-// do makes one attempt of r. The SDK takes no context: ctx reaches the
-// HTTP request through the hook in transport.go.
+// do makes one attempt of r. The SDK's exchange takes no context: ctx
+// reaches the HTTP request through the hook in transport.go.
 func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, err)
@@ -155,15 +174,22 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		req.Headers["X-Fc-Account-Id"] = tea.String(c.accountID)
 	}
 	size := 0
-	if r.body != nil {
-		// Marshalled here rather than by the SDK, which would turn a
-		// marshalling error into an empty body.
+	var body any
+	switch {
+	case r.zip != nil:
+		upload, err := newUploadBody(r.body, r.zip)
+		if err != nil {
+			return nil, fmt.Errorf("%s%s: encode request: %w", prefixOf(r.id), r.action, err)
+		}
+		body, size = upload, upload.size()
+	case r.body != nil:
+		// Marshalled here, so that a marshalling error is not turned
+		// into an empty body.
 		b, err := json.Marshal(r.body)
 		if err != nil {
 			return nil, fmt.Errorf("%s%s: encode request: %w", prefixOf(r.id), r.action, err)
 		}
-		req.Body = string(b)
-		size = len(b)
+		body, size = jsonBody(b), len(b)
 	}
 	what := strings.TrimSpace(r.action + " " + idName(r.id))
 	k, callID, done := c.register(ctx, what, size)
@@ -173,7 +199,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s%s: %w", prefixOf(r.id), r.action, err)
 	}
-	m, err := c.api.CallApi(params, req, &util.RuntimeOptions{})
+	m, err := c.send(params, req, body)
 	c.traceCall(r, params, started, m, err)
 	var se *tea.SDKError
 	if errors.As(err, &se) {
@@ -194,33 +220,13 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		out.etag, _ = h["etag"].(string)
 	}
 	if bodyType == "json" {
-		body, err := decodeObject(m["body"])
-		if err != nil {
-			return nil, fmt.Errorf("%s%s: decode response: %w", prefixOf(r.id), r.action, err)
+		body, ok := m["body"].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s%s: decode response: body is not a JSON object", prefixOf(r.id), r.action)
 		}
 		out.body = body
 	}
 	return out, nil
-}
-
-// decodeObject re-decodes the SDK's body with encoding/json and UseNumber,
-// whatever number types the SDK's own decoder produced, so that integers
-// beyond 2^53 keep every digit.
-func decodeObject(v any) (map[string]any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, fmt.Errorf("body is not a JSON object")
-	}
-	return m, nil
 }
 
 // prefixOf is the "kind name: " that starts an error message about id.

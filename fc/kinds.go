@@ -233,11 +233,26 @@ func fcName(max int) func(Kind, string) error {
 		if len(name) == 0 || len(name) > max {
 			return fmt.Errorf("invalid %s name %q: length must be 1-%d", k, name, max)
 		}
-		if !nameRE.MatchString(name) {
+		if !validName(name) {
 			return fmt.Errorf("invalid %s name %q: must match %s", k, name, nameRE)
 		}
 		return nil
 	}
+}
+
+// validName is nameRE.MatchString, without the regular expression machine:
+// every resource of every tree parsed is checked.
+func validName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case i > 0 && (c == '-' || '0' <= c && c <= '9'):
+		default:
+			return false
+		}
+	}
+	return name != ""
 }
 
 // aliasName is FC's name rule, and LATEST is reserved (fc-api.md A.5).

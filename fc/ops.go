@@ -2,7 +2,6 @@ package fc
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -209,7 +208,7 @@ func (c *Client) create(ctx context.Context, id ID, spec map[string]any, zip []b
 	}
 	info := id.Schema()
 	body[info.NameField] = nameOf(id)
-	req := request{action: "Create" + info.Noun, method: http.MethodPost, path: collectionPath(id.Kind, id), body: body, id: id}
+	req := request{action: "Create" + info.Noun, method: http.MethodPost, path: collectionPath(id.Kind, id), body: body, zip: zip, id: id}
 	var res *Resource
 	err = c.retry(ctx, func(maybeApplied bool) error {
 		resp, err := c.do(ctx, req)
@@ -296,7 +295,7 @@ func (c *Client) update(ctx context.Context, id ID, fields map[string]any, zip [
 	if !id.Schema().ETag {
 		etag = "" // custom domains have no ETag (fc-api.md 1.8)
 	}
-	req := request{action: "Update" + id.Schema().Noun, method: http.MethodPut, path: resourcePath(id), body: body, etag: etag, id: id}
+	req := request{action: "Update" + id.Schema().Noun, method: http.MethodPut, path: resourcePath(id), body: body, zip: zip, etag: etag, id: id}
 	var res *Resource
 	err = c.retry(ctx, func(maybeApplied bool) error {
 		resp, err := c.do(ctx, req)
@@ -346,8 +345,9 @@ func (c *Client) Delete(ctx context.Context, id ID, etag string) error {
 }
 
 // writeBody builds a write's JSON body from fields: server-owned fields are
-// dropped, a trigger's triggerConfig is encoded as the JSON string the
-// 2021-04-06 API wants, and zip becomes code.zipFile.
+// dropped and a trigger's triggerConfig is encoded as the JSON string the
+// 2021-04-06 API wants. A zip goes as code.zipFile, which the request
+// streams (uploadBody) rather than holding it in the body.
 func writeBody(id ID, fields map[string]any, zip []byte) (map[string]any, error) {
 	if err := checkKind(id); err != nil {
 		return nil, err
@@ -372,7 +372,7 @@ func writeBody(id ID, fields map[string]any, zip []byte) (map[string]any, error)
 		body[k] = v
 	}
 	if zip != nil {
-		body["code"] = map[string]any{"zipFile": base64.StdEncoding.EncodeToString(zip)}
+		delete(body, "code") // the request's zip is the code
 	}
 	return body, nil
 }

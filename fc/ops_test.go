@@ -1,7 +1,11 @@
 package fc
 
 import (
+	"bytes"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
+	"io"
 	"reflect"
 	"testing"
 )
@@ -30,9 +34,21 @@ func TestWriteBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	up, err := newUploadBody(body, zip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, err := io.ReadAll(up.reader())
+	if err != nil || len(sent) != up.size() {
+		t.Fatalf("streamed %d bytes (%v), announced %d", len(sent), err, up.size())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(sent, &got); err != nil {
+		t.Fatalf("streamed body %s: %v", sent, err)
+	}
 	want = map[string]any{"handler": "i.h", "code": map[string]any{"zipFile": base64.StdEncoding.EncodeToString(zip)}}
-	if !reflect.DeepEqual(body, want) {
-		t.Errorf("function body:\n got %#v\nwant %#v", body, want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("function body:\n got %#v\nwant %#v", got, want)
 	}
 
 	if _, err := writeBody(ServiceID("s"), nil, zip); err == nil {
@@ -62,5 +78,44 @@ func TestHolds(t *testing.T) {
 	fn := &Resource{ID: FunctionID("s", "f"), Spec: map[string]any{}, Status: map[string]any{"codeChecksum": Checksum([]byte("a"))}}
 	if !holds(fn, nil, []byte("a")) || holds(fn, nil, []byte("b")) {
 		t.Errorf("holds compares the code by checksum")
+	}
+}
+
+// The code of an upload is base64-encoded as it is sent, in whatever
+// pieces the connection reads it, exactly as encoding it whole would.
+func TestUploadBodyStreamsBase64(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 4, 48 << 10, 48<<10 + 1, 200_000} {
+		zip := make([]byte, n)
+		rand.Read(zip)
+		for _, fields := range []map[string]any{nil, {"handler": "i.h"}} {
+			up, err := newUploadBody(fields, zip)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			buf := make([]byte, 7777)
+			if _, err := io.CopyBuffer(&got, struct{ io.Reader }{up.reader()}, buf); err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Handler string
+				Code    struct{ ZipFile string }
+			}
+			if err := json.Unmarshal(got.Bytes(), &doc); err != nil {
+				t.Fatalf("%d bytes: %v", n, err)
+			}
+			if doc.Code.ZipFile != base64.StdEncoding.EncodeToString(zip) || got.Len() != up.size() {
+				t.Fatalf("%d bytes: the streamed code differs, or its length %d from %d", n, got.Len(), up.size())
+			}
+		}
+	}
+}
+
+// validName, which every parse runs per resource, says what nameRE says.
+func TestValidNameIsTheRegexp(t *testing.T) {
+	for _, name := range []string{"", "a", "_", "-", "0", "a0", "a-b_C9", "9a", "-a", "a b", "a.b", "é", "a/b", "__", "A-", "a\x00"} {
+		if got, want := validName(name), nameRE.MatchString(name); got != want {
+			t.Errorf("validName(%q) = %v, the regexp says %v", name, got, want)
+		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -168,7 +168,17 @@ func rank(k Kind) int {
 }
 
 // SortIDs sorts ids in place with Less.
-func SortIDs(ids []ID) { sort.Slice(ids, func(i, j int) bool { return ids[i].Less(ids[j]) }) }
+func SortIDs(ids []ID) {
+	slices.SortFunc(ids, func(a, b ID) int {
+		switch {
+		case a.Less(b):
+			return -1
+		case b.Less(a):
+			return 1
+		}
+		return 0
+	})
+}
 
 // ParseFile is the inverse of ID.File: it recognises the configuration file of
 // a resource from its project-relative path. Code files and anything else give

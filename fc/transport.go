@@ -23,7 +23,8 @@ import (
 // seam. fcsync sets it once, at init, to send its own calls through
 // call.roundTrip below; a request without fcsync's call header (another
 // SDK user in the same process) goes through unchanged. The SDK still
-// builds, signs and decodes every request.
+// makes every HTTP exchange; requests are built and signed, and answers
+// decoded, as its CallApi does (call.go).
 //
 //go:linkname teaHookDo github.com/alibabacloud-go/tea/tea.hookDo
 var teaHookDo func(fn func(*http.Request) (*http.Response, error)) func(*http.Request) (*http.Response, error)
@@ -66,7 +67,7 @@ type call struct {
 }
 
 // register makes the call known to the hook; the returned id goes into the
-// request's callHeader, and done must be called once CallApi returned.
+// request's callHeader, and done must be called once the call returned.
 func (c *Client) register(ctx context.Context, what string, bodySize int) (k *call, id string, done func()) {
 	id = strconv.FormatUint(callSeq.Add(1), 10)
 	k = &call{ctx: ctx, c: c, what: what, bodySize: bodySize}
@@ -120,6 +121,11 @@ func (c *Client) timeoutFor(size int) time.Duration {
 func (k *call) roundTrip(req *http.Request) (*http.Response, error) {
 	c := k.c
 	limit := c.timeoutFor(k.bodySize)
+	if req.ContentLength == 0 && req.Body != nil && k.bodySize > 0 {
+		// A streamed body (call.go): its length is known, and said, so
+		// that it is not sent chunked.
+		req.ContentLength = int64(k.bodySize)
+	}
 	ctx, cancel := context.WithTimeout(k.ctx, limit)
 	stop := c.waiting(req.URL.Host, k.what, limit)
 	resp, err := c.http.Do(req.WithContext(ctx))

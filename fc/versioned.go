@@ -26,7 +26,7 @@ func (c *Client) publish(ctx context.Context, id ID, fields map[string]any, zip 
 	if err != nil {
 		return nil, err
 	}
-	req := request{action: "Create" + id.Schema().Noun + "Version", method: http.MethodPost, path: resourcePath(id) + "/versions", body: body, id: id}
+	req := request{action: "Create" + id.Schema().Noun + "Version", method: http.MethodPost, path: resourcePath(id) + "/versions", body: body, zip: zip, id: id}
 	var res *Resource
 	err = c.retry(ctx, func(maybeApplied bool) error {
 		if maybeApplied {
