@@ -100,17 +100,31 @@ func diffStates(from, to *fsync.State, fromLabel, toLabel string, filter func(st
 		if !filter(rel) {
 			continue
 		}
-		out = append(out, fileDiff{Path: rel, Diff: unified(rel, side(a, rel), side(b, rel), fromLabel, toLabel)})
+		from, err := side(a, rel)
+		if err != nil {
+			return nil, err
+		}
+		to, err := side(b, rel)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fileDiff{Path: rel, Diff: unified(rel, from, to, fromLabel, toLabel)})
 	}
 	return out, nil
 }
 
-// side is one side of a file diff; nil when the file is absent there.
-func side(t filetree.Tree, rel string) *filetree.File {
-	if f, ok := t[rel]; ok {
-		return &f
+// side is one side of a file diff, its content read; nil when the file is
+// absent there.
+func side(t filetree.Tree, rel string) (*filetree.File, error) {
+	f, ok := t[rel]
+	if !ok {
+		return nil, nil
 	}
-	return nil
+	f, err := f.Loaded()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filetree.Quote(rel), err)
+	}
+	return &f, nil
 }
 
 // unified diffs one file. A file absent on one side is diffed against

@@ -36,9 +36,9 @@ func writeFile(root, rel string, f filetree.File) error {
 	case filetree.Symlink:
 		return os.Symlink(string(f.Data), p)
 	case filetree.Executable:
-		return os.WriteFile(p, f.Data, 0o755)
+		return f.WriteFile(p, 0o755)
 	case filetree.Regular:
-		return os.WriteFile(p, f.Data, 0o644)
+		return f.WriteFile(p, 0o644)
 	}
 	return fmt.Errorf("%s: unknown file mode %d", rel, f.Mode)
 }

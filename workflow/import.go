@@ -72,7 +72,7 @@ func (p *Project) Import(ctx context.Context, file string) error {
 		if f.Mode == filetree.Executable {
 			mode = 0o755
 		}
-		if err := os.WriteFile(abs, f.Data, mode); err != nil {
+		if err := f.WriteFile(abs, mode); err != nil {
 			return err
 		}
 	}
