@@ -167,7 +167,7 @@ func (p *Project) recoverIntent(live *liveState, raw *fsync.State) error {
 	}
 	if len(applied) > 0 {
 		head := plumbing.NewHash(in.Head)
-		tree, err := p.liveTree(after, live.salt)
+		tree, err := p.liveTree(after, live.salt, live.state)
 		if err != nil {
 			return err
 		}
@@ -189,7 +189,7 @@ func (p *Project) recoverIntent(live *liveState, raw *fsync.State) error {
 		if err != nil {
 			return err
 		}
-		live.tip, live.state = tip, after
+		live.tip, live.state, live.files = tip, after, tree
 		fmt.Fprintf(p.st.Err, "An interrupted push had applied %d of its %d operations; recorded them as its partial deploy (%s).\n", len(applied), len(in.Ops), short(tip))
 	}
 	return p.repo.RemoveGitFile(intentFile)

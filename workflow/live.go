@@ -16,7 +16,8 @@ import (
 // liveState is the live branch as fcsync last recorded it.
 type liveState struct {
 	tip   gitstate.Hash
-	state *fsync.State // empty when the branch does not exist yet
+	state *fsync.State  // empty when the branch does not exist yet
+	files filetree.Tree // the project's files at tip
 	salt  string
 }
 
@@ -29,7 +30,7 @@ func (p *Project) loadLive() (*liveState, error) {
 	if salt == "" {
 		salt = p.defaultSalt()
 	}
-	return &liveState{tip: tip, state: st, salt: salt}, nil
+	return &liveState{tip: tip, state: st, files: files, salt: salt}, nil
 }
 
 // defaultSalt is the salt of a new live branch's secret hashes.
@@ -45,10 +46,16 @@ func (p *Project) defaultSalt() string { return fsync.SaltFor(p.accountID(), p.c
 // on how it was read (fetch lists, push gets) and turn every push into a
 // spurious online change. lastModifiedTime records the same fact; push
 // reads fresh ETags for If-Match anyway.
+//
+// The copy shares raw's mappings, which fsync.Redact copies where it
+// changes them; raw is FC's answer (normalised as it was read), or made
+// from FC's answers, and nothing changes it.
 func (p *Project) redact(raw *fsync.State, salt string, names ...*fsync.State) *fsync.State {
-	s := raw.Clone()
-	for _, r := range s.Resources {
-		r.ETag = ""
+	s := raw.ShallowCopy()
+	for id, r := range s.Resources {
+		c := *r
+		c.ETag = ""
+		s.Resources[id] = &c
 	}
 	fsync.Redact(s, fsync.RedactOptions{Patterns: p.cfg.SecretPatterns, Salt: salt, Names: names})
 	return s
@@ -64,31 +71,26 @@ func (p *Project) admit(online, prev *fsync.State) (*fsync.State, []*fsync.Refus
 	return ok, refused
 }
 
-// liveTree renders a redacted online state as the live branch's tree.
-func (p *Project) liveTree(online *fsync.State, salt string) (filetree.Tree, error) {
-	files, err := fsync.Render(online, fsync.RenderOptions{Live: true, Salt: salt})
-	if err != nil {
-		return nil, err
-	}
-	return p.toRepo(files), nil
+// liveTree renders a redacted online state as the live branch's tree,
+// project-relative (commitLive puts it under the project's folder); what
+// the previous live state (prev, as read from its commit) holds as written
+// is taken from there rather than written again.
+func (p *Project) liveTree(online *fsync.State, salt string, prev *fsync.State) (filetree.Tree, error) {
+	return fsync.Render(online, fsync.RenderOptions{Live: true, Salt: salt, Reuse: prev})
 }
 
 // recordOnline makes an online-change commit on the live branch when the
 // online state differs from what the branch records, and returns the new
 // tip (the old one when nothing changed) and the changes.
 func (p *Project) recordOnline(live *liveState, online *fsync.State) (gitstate.Hash, []fsync.ResourceChange, error) {
-	tree, err := p.liveTree(online, live.salt)
+	tree, err := p.liveTree(online, live.salt, live.state)
 	if err != nil {
 		return live.tip, nil, err
 	}
-	if !live.tip.IsZero() {
-		old, err := p.repo.ReadTree(live.tip)
-		if err != nil {
-			return live.tip, nil, err
-		}
-		if p.fromRepo(old).Equal(p.fromRepo(tree)) {
-			return live.tip, nil, nil
-		}
+	// By hash: the files taken from the live tip compare for free, the
+	// others are hashed, and code is not read.
+	if !live.tip.IsZero() && tree.Equal(live.files) {
+		return live.tip, nil, nil
 	}
 	changes := fsync.Diff(live.state, online)
 	subject, body := fsync.Subject(changes), fsync.Summary(changes)
@@ -116,14 +118,15 @@ func (p *Project) recordOnline(live *liveState, online *fsync.State) (gitstate.H
 	if err != nil {
 		return live.tip, nil, err
 	}
-	live.tip, live.state = tip, online
+	live.tip, live.state, live.files = tip, online, tree
 	return tip, changes, nil
 }
 
-// commitLive writes a commit on the live branch and moves the branch by
-// compare-and-swap from old, so that a concurrent writer is detected.
+// commitLive writes a commit on the live branch of the project-relative
+// tree, and moves the branch by compare-and-swap from old, so that a
+// concurrent writer is detected.
 func (p *Project) commitLive(tree filetree.Tree, parents []gitstate.Hash, msg string, author gitstate.Signature, old gitstate.Hash) (gitstate.Hash, error) {
-	treeHash, err := p.repo.WriteTree(tree)
+	treeHash, err := p.repo.WriteTree(p.toRepo(tree))
 	if err != nil {
 		return gitstate.Hash{}, err
 	}

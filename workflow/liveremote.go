@@ -168,11 +168,11 @@ func (p *Project) replayDeploy(c gitstate.Commit, onto gitstate.Hash) (gitstate.
 			delete(result.Code, id)
 		}
 	}
-	tree, err := p.liveTree(result, fsync.LiveSalt(files))
+	tree, err := p.liveTree(result, fsync.LiveSalt(files.files), shared)
 	if err != nil {
 		return gitstate.Hash{}, err
 	}
-	th, err := p.repo.WriteTree(tree)
+	th, err := p.repo.WriteTree(p.toRepo(tree))
 	if err != nil {
 		return gitstate.Hash{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	gosync "sync"
 
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
@@ -41,9 +42,14 @@ type Project struct {
 	debug       bool
 	creds       fsync.Scrubber // the credential values client() resolved
 
-	warned     map[gitstate.Hash]bool          // sync point commits already reported unreadable
-	commits    map[gitstate.Hash]*parsedCommit // see parseCommit
-	warnedMsgs map[string]bool                 // warnings already printed by this command (warnOnce)
+	warned      map[gitstate.Hash]bool            // sync point commits already reported unreadable
+	commitMu    gosync.Mutex                      // commits and validations
+	commits     map[gitstate.Hash]*commitParse    // see parseCommit
+	validations map[gitstate.Hash]*validationOnce // see validationOf
+	background  gosync.WaitGroup                  // inBackground, waited for when the command ends
+	warnedMsgs  map[string]bool                   // warnings already printed by this command (warnOnce)
+	work        filetree.Tree                     // see worktree
+	workLeft    []string                          // the folders the walk of work left out, repository-relative
 	// budget bounds the bytes code downloads and unpacks hold at once,
 	// across all of them.
 	budget *budget.Budget
@@ -285,20 +291,49 @@ type parsedCommit struct {
 	state *fsync.State
 	files filetree.Tree
 	err   error
+
+	byResourceOnce gosync.Once
+	byResource     map[fc.ID]filetree.Tree // filesByResource(files), once needed
+}
+
+// filesByResource is filesByResource of the commit's files, worked out
+// once.
+func (c *parsedCommit) filesByResource() map[fc.ID]filetree.Tree {
+	c.byResourceOnce.Do(func() { c.byResource = filesByResource(c.files) })
+	return c.byResource
+}
+
+// commitParse is one parseCommit, done once done is closed.
+type commitParse struct {
+	done chan struct{}
+	c    *parsedCommit
+	err  error
 }
 
 // parseCommit reads and parses a commit once per process: the same few
 // commits (the live tip, the sync point, HEAD) are read again and again by
-// one command. The results are shared: callers must not modify them.
+// one command. The results are shared: callers must not modify them. It
+// is safe for concurrent use (prefetch).
 func (p *Project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
 	if h.IsZero() {
 		return &parsedCommit{state: fsync.NewState(), files: filetree.Tree{}}, nil
 	}
-	if c, ok := p.commits[h]; ok {
-		return c, nil
+	p.commitMu.Lock()
+	if e, ok := p.commits[h]; ok {
+		p.commitMu.Unlock()
+		<-e.done
+		return e.c, e.err
 	}
+	e := &commitParse{done: make(chan struct{})}
+	if p.commits == nil {
+		p.commits = map[gitstate.Hash]*commitParse{}
+	}
+	p.commits[h] = e
+	p.commitMu.Unlock()
+	defer close(e.done)
 	t, err := p.repo.ReadTree(h)
 	if err != nil {
+		e.err = err
 		return nil, err
 	}
 	files := p.fromRepo(t)
@@ -312,12 +347,35 @@ func (p *Project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
 		}
 	}
 	p.st.scrub.Add(fsync.SecretValues(s, p.cfg.SecretPatterns)...)
-	c := &parsedCommit{state: s, files: files, err: perr}
-	if p.commits == nil {
-		p.commits = map[gitstate.Hash]*parsedCommit{}
+	e.c = &parsedCommit{state: s, files: files, err: perr}
+	return e.c, nil
+}
+
+// inBackground runs f on another goroutine, waited for when the command
+// ends.
+func (p *Project) inBackground(f func()) {
+	p.background.Add(1)
+	go func() {
+		defer p.background.Done()
+		f()
+	}()
+}
+
+// prefetch parses HEAD and the live tip on goroutines of their own, while
+// the command reads the work tree (system calls, where the parse is CPU):
+// the sync point is almost always made of those two commits, and
+// parseCommit then finds them parsed.
+func (p *Project) prefetch() {
+	if _, head, err := p.repo.Head(); err == nil {
+		p.inBackground(func() { p.parseCommit(head) })
 	}
-	p.commits[h] = c
-	return c, nil
+	if tip, err := p.repo.Ref(p.liveBranch()); err == nil && !tip.IsZero() {
+		p.inBackground(func() {
+			if c, err := p.parseCommit(tip); err == nil {
+				c.filesByResource() // the sync point's files
+			}
+		})
+	}
 }
 
 // readHistory reads a commit fcsync recorded (the live tip) that may hold
@@ -334,21 +392,76 @@ func (p *Project) readHistory(h gitstate.Hash) (*fsync.State, filetree.Tree, err
 	return c.state, c.files, nil
 }
 
+// worktree reads the project's files on disk, once per command until
+// fcsync itself commits or merges (forgetWorktree): push reads them for its
+// dirty files, then for the tracked services. The map is the caller's.
+func (p *Project) worktree() (filetree.Tree, error) {
+	if p.work == nil {
+		t, left, err := p.repo.WalkWorktree(p.prefix)
+		if err != nil {
+			return nil, err
+		}
+		p.work, p.workLeft = t, left
+	}
+	out := make(filetree.Tree, len(p.work))
+	for path, f := range p.work {
+		out[path] = f
+	}
+	return out, nil
+}
+
+// forgetWorktree drops the work tree read: fcsync changes the index or
+// the files.
+func (p *Project) forgetWorktree() { p.work, p.workLeft = nil, nil }
+
+// dirtyPaths is repo.DirtyPaths of the project's folder.
+func (p *Project) dirtyPaths() ([]string, error) {
+	t, err := p.worktree()
+	if err != nil {
+		return nil, err
+	}
+	return p.repo.DirtyPathsOf(p.prefix, t)
+}
+
 // readWorktree parses the project files on disk.
 func (p *Project) readWorktree() (*fsync.State, filetree.Tree, error) {
-	t, err := p.repo.ReadWorktree(p.prefix)
+	t, err := p.worktree()
 	if err != nil {
 		return nil, nil, err
 	}
 	files := p.fromRepo(t)
-	s, err := fsync.Parse(files)
-	if err != nil {
-		return nil, nil, p.locateError(err)
+	s, ok := p.asHead(files)
+	if !ok {
+		if s, err = fsync.Parse(files); err != nil {
+			return nil, nil, p.locateError(err)
+		}
 	}
 	// Secrets a project file holds in plain text are hidden from output.
 	p.st.scrub.Add(fsync.SecretValues(s, p.cfg.SecretPatterns)...)
 	p.warnNestedGit(s)
 	return s, files, nil
+}
+
+// asHead returns HEAD's parse (a copy of its maps, the resources shared)
+// when the work tree's project files are HEAD's, as they are but for an
+// edit in progress, and HEAD was parsed or is being parsed (prefetch): the
+// files compare by hash, and parsing them again would give the same.
+func (p *Project) asHead(files filetree.Tree) (*fsync.State, bool) {
+	_, head, err := p.repo.Head()
+	if err != nil {
+		return nil, false
+	}
+	p.commitMu.Lock()
+	_, started := p.commits[head]
+	p.commitMu.Unlock()
+	if !started {
+		return nil, false
+	}
+	c, err := p.parseCommit(head)
+	if err != nil || c.err != nil || !files.Equal(c.files) {
+		return nil, false
+	}
+	return c.state.ShallowCopy(), true
 }
 
 // locateError rewrites a FileError's project-relative path into a path the
@@ -457,6 +570,7 @@ func Run(ctx context.Context, g Globals, st Streams, effects SideEffects, fn fun
 	if err != nil {
 		return err
 	}
+	defer p.background.Wait()
 	if effects == WritesRepo {
 		release, err := p.lock()
 		if err != nil {

@@ -422,7 +422,7 @@ func (p *Project) writeDeploy(d deployRecord) (gitstate.Hash, error) {
 		head = d.head
 	}
 	online := p.redact(d.after, res.live.salt, d.local, res.live.state)
-	tree, err := p.liveTree(online, res.live.salt)
+	tree, err := p.liveTree(online, res.live.salt, res.live.state)
 	if err != nil {
 		return gitstate.Hash{}, err
 	}
@@ -459,7 +459,7 @@ func (p *Project) writeDeploy(d deployRecord) (gitstate.Hash, error) {
 	if err != nil {
 		return tip, err
 	}
-	res.live.tip, res.live.state = tip, online
+	res.live.tip, res.live.state, res.live.files = tip, online, tree
 	return tip, nil
 }
 
