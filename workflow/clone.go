@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
 )
@@ -87,14 +89,21 @@ func Clone(ctx context.Context, g Globals, st Streams, dir string, cfg *fsync.Co
 	if err != nil {
 		return err
 	}
-	raw, err := readOnline(ctx, client, p.concurrency, p.readScope())
+	live := &liveState{state: fsync.NewState(), salt: p.defaultSalt()}
+	// The work tree is written while FC is read (cloneWriter), then
+	// corrected to what the whole state renders.
+	co := repo.NewCheckout()
+	early := newCloneWriter(p, co, live.salt)
+	opt := p.readScope()
+	opt.seen = early.seen
+	raw, err := readOnline(ctx, client, p.concurrency, opt)
+	early.finish()
 	if err != nil {
 		return err
 	}
 	if err := missingServices(raw, cfg); err != nil {
 		return err
 	}
-	live := &liveState{state: fsync.NewState(), salt: p.defaultSalt()}
 	p.st.scrub.Add(fsync.SecretValues(raw, p.cfg.SecretPatterns)...)
 	online, _ := p.admit(p.redact(raw, live.salt), nil)
 	tip, _, err := p.recordOnline(live, online)
@@ -112,7 +121,7 @@ func Clone(ctx context.Context, g Globals, st Streams, dir string, cfg *fsync.Co
 	resources := len(online.Resources)
 	online = nil
 	files[configFile] = filetreeFile(data)
-	if err := writeFiles(p.dir, files); err != nil {
+	if err := p.checkout(co, files); err != nil {
 		return err
 	}
 	if err := writeGitignore(p.dir); err != nil {
@@ -156,11 +165,37 @@ func missingServices(online *fsync.State, cfg *fsync.Config) error {
 	if len(missing) == 0 {
 		return nil
 	}
+	sort.Strings(missing)
 	what := "no service " + missing[0]
 	if len(missing) > 1 {
 		what = "no services " + strings.Join(missing, ", ")
 	}
 	return fmt.Errorf("clone: %s in %s; nothing was cloned (without --service, clone takes every service of the region)", what, cfg.Region)
+}
+
+// checkout makes the project's files in the work tree files, project-
+// relative: it writes those the checkout has not written as they are,
+// removes those it wrote that files lacks, and stages them all.
+func (p *Project) checkout(co *gitstate.Checkout, files filetree.Tree) error {
+	want := map[string]bool{}
+	for _, rel := range files.Paths() {
+		path, f := p.repoPath(rel), files[rel]
+		want[path] = true
+		if h, mode, ok := co.Written(path); ok && mode == f.Mode && h == gitstate.Hash(f.Hash()) {
+			continue
+		}
+		if err := co.Write(path, f); err != nil {
+			return err
+		}
+	}
+	for _, path := range co.Paths() {
+		if !want[path] {
+			if err := co.Remove(path); err != nil {
+				return err
+			}
+		}
+	}
+	return co.Stage()
 }
 
 // cloneMarker marks a clone in progress; it names the process (as the

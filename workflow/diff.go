@@ -39,11 +39,16 @@ func (p *Project) Diff(ctx context.Context, opt DiffOptions) error {
 	if err := p.refuseUnmerged(); err != nil {
 		return err
 	}
+	read := p.startRead(ctx)
+	if read != nil {
+		defer read.stop()
+	}
+	p.prefetch()
 	local, _, err := p.readWorktree()
 	if err != nil {
 		return err
 	}
-	online, err := p.onlineForReading(ctx, local, true)
+	online, err := p.onlineForReading(ctx, local, true, read)
 	if err != nil {
 		return err
 	}

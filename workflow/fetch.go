@@ -20,7 +20,7 @@ type FetchOptions struct {
 // Fetch reads the online state and records any change as a commit on the
 // live branch; it never touches local files.
 func (p *Project) Fetch(ctx context.Context, opt FetchOptions) error {
-	res, err := p.fetch(ctx, false)
+	res, err := p.fetch(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -43,21 +43,25 @@ type fetchResult struct {
 
 // fetch reads the online state of the project's tracked resources and
 // records any difference from the live branch as an online-change commit.
-// With etags, every resource is read with Get so that push can send
-// If-Match.
+// read, when not nil, is a read of the online state the command started
+// earlier (startRead), so that its local work overlapped the network.
 //
 // With a shared live branch (liveRemote), the remote's is fetched and
 // continued first, and the result is pushed back; when another clone
 // pushed first, the reading is redone on top of theirs.
-func (p *Project) fetch(ctx context.Context, etags bool) (*fetchResult, error) {
+func (p *Project) fetch(ctx context.Context, read *onlineRead) (*fetchResult, error) {
+	if read != nil {
+		defer read.stop()
+	}
 	for race := 0; ; race++ {
 		if err := p.continueRemoteLive(ctx, true); err != nil {
 			return nil, err
 		}
-		res, err := p.fetchOnce(ctx, etags)
+		res, err := p.fetchOnce(ctx, read)
 		if err != nil {
 			return nil, err
 		}
+		read = nil
 		err = p.publishLive(ctx)
 		if errors.Is(err, gitstate.ErrRejected) && race < maxLiveRaces {
 			fmt.Fprintf(p.st.Err, "Another clone pushed %s first; reading FC again on top of it.\n", p.liveBranch())
@@ -67,11 +71,22 @@ func (p *Project) fetch(ctx context.Context, etags bool) (*fetchResult, error) {
 	}
 }
 
-func (p *Project) fetchOnce(ctx context.Context, etags bool) (*fetchResult, error) {
+func (p *Project) fetchOnce(ctx context.Context, read *onlineRead) (*fetchResult, error) {
+	if read == nil {
+		if read = p.startRead(ctx); read != nil {
+			defer read.stop()
+		}
+	}
 	live, err := p.loadLive()
 	if err != nil {
 		return nil, err
 	}
+	if read != nil {
+		read.setPrev(live.state)
+	}
+	// Worked out now, while FC answers, rather than when the live tree is
+	// rendered.
+	p.inBackground(live.state.PrepareRendering)
 	local := fsync.NewState()
 	if len(p.cfg.Services) == 0 {
 		// Without a services list, domains and layers are tracked by the
@@ -80,8 +95,10 @@ func (p *Project) fetchOnce(ctx context.Context, etags bool) (*fetchResult, erro
 		// hides its own resource here: fetch reads FC, whatever state the
 		// project files are in.
 		if _, head, err := p.repo.Head(); err == nil {
-			if t, err := p.repo.ReadTree(head); err == nil {
-				local, _ = fsync.ParsePartial(p.fromRepo(t))
+			if c, err := p.parseCommit(head); err == nil {
+				for id, r := range c.state.Resources {
+					local.Resources[id] = r
+				}
 			}
 		}
 		if wt, _, err := p.readWorktree(); err == nil {
@@ -95,11 +112,16 @@ func (p *Project) fetchOnce(ctx context.Context, etags bool) (*fetchResult, erro
 		return nil, err
 	}
 	opt := p.readScope(local, live.state)
-	opt.prev, opt.etags = live.state, etags
+	opt.prev = live.state
 	if opt.allServices && !hasKind(fc.KindService, local, live.state) {
 		fmt.Fprintf(p.st.Err, "fcsync: no services tracked yet: reading every service of %s (name some in fcsync.yaml, services: [...], to track only those)\n", p.cfg.Region)
 	}
-	raw, err := readOnline(ctx, client, p.concurrency, opt)
+	if read == nil {
+		read = startOnline(ctx, client, p.concurrency, opt)
+		defer read.stop()
+	}
+	read.setPrev(live.state)
+	raw, err := read.wait(opt)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +136,21 @@ func (p *Project) fetchOnce(ctx context.Context, etags bool) (*fetchResult, erro
 		return nil, err
 	}
 	return &fetchResult{live: live, before: before, raw: raw, online: online, changes: changes, refused: refused}, nil
+}
+
+// startRead starts reading the online state, as far as fcsync.yaml tells
+// what to read (the services it names, or every one), before the command's
+// local work tells the rest (startOnline). nil when the credentials cannot
+// be resolved yet: the command says so in due course.
+func (p *Project) startRead(ctx context.Context) *onlineRead {
+	client, err := p.client()
+	if err != nil {
+		return nil
+	}
+	all := len(p.cfg.Services) == 0
+	return startOnline(ctx, client, p.concurrency, readOptions{
+		services: p.cfg.Services, allServices: all, allLayers: all, progress: p.progress,
+	})
 }
 
 func (r *fetchResult) print(p *Project) {

@@ -8,6 +8,7 @@ import (
 	gosync "sync"
 
 	"github.com/fcsync/fcsync/fc"
+	"github.com/fcsync/fcsync/filetree"
 	fsync "github.com/fcsync/fcsync/sync"
 )
 
@@ -22,8 +23,12 @@ type readOptions struct {
 	layers      map[string]bool // layers tracked besides those a tracked function uses
 	allLayers   bool            // every layer of the account (no services list: track everything)
 	prev        *fsync.State    // the live tip: code is downloaded only when codeChecksum changed
-	etags       bool            // Get every resource so that its ETag is known (push)
 	progress    *progress       // counts resources read and code downloaded; may be nil
+	// seen, when set, is told of resources and code as they are read, on
+	// the goroutines that read them (clone writes them out meanwhile): the
+	// resources no later read of this one changes (not the services, whose
+	// versions and attached fields come after), code nil for resources.
+	seen func(rs []*fc.Resource, id fc.ID, code filetree.Tree)
 }
 
 // readOnline reads the online state of the tracked services, their
@@ -34,221 +39,180 @@ type readOptions struct {
 // resource it holds by ARN are its references (State.NameRefs), as
 // project files write them.
 func readOnline(ctx context.Context, client *fc.Client, concurrency int, opt readOptions) (*fsync.State, error) {
+	rd := startOnline(ctx, client, concurrency, opt)
+	defer rd.stop()
+	rd.setPrev(opt.prev)
+	return rd.wait(opt)
+}
+
+// startOnline starts reading the online state in the background, as far
+// as what fcsync.yaml says (the services it names, or all of them) tells
+// what to read; wait returns it. The command meanwhile does its local work
+// (reading commits and the work tree, validating), which then costs no
+// time beyond the network's.
+//
+// The calls do not wait for one another beyond what they need, down the
+// table of kinds: the account-wide lists (provision and on-demand configs,
+// custom domains) and the services start at once; a service's versions,
+// attached fields and children (functions, aliases) are read as soon as
+// the services are known, a function's children (triggers, async configs)
+// and code as soon as its service's list answered. Code waits for the live
+// tip (setPrev) only to decide whether to download; the lists never wait.
+// What the project's files must say (services known that ListServices
+// leaves out, tracked domains and layers) is settled by wait.
+func startOnline(ctx context.Context, client *fc.Client, concurrency int, opt readOptions) *onlineRead {
+	rd := &onlineRead{client: client, opt: opt, st: fsync.NewState(), q: newWorkQueue(ctx, concurrency),
+		byParent: map[fc.ID][]*fc.Resource{}, read: map[fc.ID]bool{}}
 	pr := opt.progress
 	pr.begin("Reading FC", "resources", 0)
-	defer pr.end()
-	st := fsync.NewState()
-	var mu gosync.Mutex
-	add := func(r *fc.Resource) {
-		mu.Lock()
-		st.Resources[r.ID] = r
-		mu.Unlock()
-	}
+	q := rd.q
 	// Kinds FC lists for the whole account (provision and on-demand
-	// configs): one List each, their items handed to their functions
-	// below, not one List per function.
-	byParent := map[fc.ID][]*fc.Resource{}
-	once := onceListed()
-	err := parallel(ctx, concurrency, len(once), func(i int) error {
-		all, err := client.List(ctx, once[i], fc.ID{})
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, r := range all {
-			if p, ok := r.ID.Parent(); ok {
-				byParent[p] = append(byParent[p], r)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	services := opt.services
-	var level []*fc.Resource
-	if opt.allServices {
-		// One ListServices answers with every service and all its
-		// attributes: no Get each.
-		all, err := client.ListServices(ctx, "")
-		if err != nil {
-			return nil, err
-		}
-		if err := confirmGone(ctx, client, concurrency, opt.services, all); err != nil {
-			return nil, err
-		}
-		services = nil
-		for _, r := range all {
-			services = append(services, r.ID.Service)
-			add(r)
-			level = append(level, r)
-		}
-	} else {
-		var err error
-		if level, err = getServices(ctx, client, concurrency, services); err != nil {
-			return nil, err
-		}
-		for _, r := range level {
-			add(r)
-		}
-	}
-	sort.Strings(services)
-	pr.more(len(services))
-	if err := readVersions(ctx, client, concurrency, level); err != nil {
-		return nil, err
-	}
-
-	// Level by level down the table of kinds: the attached fields of every
-	// resource read (a service's tags and VPC bindings), then every child
-	// kind of it (a service's functions and aliases, a function's
-	// triggers): one List each, and a resource with code has it read when
-	// its checksum moved.
-	listed := opt.allServices
-	for len(level) > 0 {
-		if err := readAttached(ctx, client, concurrency, level); err != nil {
-			return nil, err
-		}
-		parents, fromList := level, listed
-		level, listed = nil, true
-		err := parallel(ctx, concurrency, len(parents), func(i int) error {
-			parent := parents[i]
-			if parent.ID.HasCode() {
-				if err := readCode(ctx, client, st, &mu, parent, opt.prev, pr); err != nil {
-					return err
-				}
-			}
-			for _, kind := range fc.ChildKinds(parent.ID.Kind) {
-				if fc.ListedOnce(kind) {
-					mu.Lock()
-					var children []*fc.Resource
-					for _, r := range byParent[parent.ID] {
-						if r.ID.Kind == kind {
-							children = append(children, r)
-						}
-					}
-					level = append(level, children...)
-					mu.Unlock()
-					pr.more(len(children))
-					continue
-				}
-				children, err := client.List(ctx, kind, parent.ID)
-				if errors.Is(err, fc.ErrNotFound) && fromList {
-					// Its list holds it, its children's list says it is
-					// gone: one answer is wrong, and neither is recorded.
-					return inconsistent(parent.ID, err)
-				}
-				if err != nil {
-					return err
-				}
-				pr.more(len(children))
-				mu.Lock()
-				level = append(level, children...)
-				mu.Unlock()
-			}
-			pr.step(1, 0)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		// With etags, every resource of the level is read again with Get
-		// (lists carry no ETags).
-		err = parallel(ctx, concurrency, len(level), func(i int) error {
-			r, err := withETag(ctx, client, level[i], opt.etags)
+	// configs): one List each, their items handed to their functions at
+	// the end, not one List per function.
+	for _, kind := range onceListed() {
+		q.add(lists, func(ctx context.Context) error {
+			all, err := client.List(ctx, kind, fc.ID{})
 			if err != nil {
 				return err
 			}
-			add(r)
-			mu.Lock()
-			level[i] = r
-			mu.Unlock()
+			rd.mu.Lock()
+			defer rd.mu.Unlock()
+			for _, r := range all {
+				if p, ok := r.ID.Parent(); ok {
+					rd.byParent[p] = append(rd.byParent[p], r)
+				}
+			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
 	}
-	if err := readLayers(ctx, client, concurrency, st, opt); err != nil {
-		return nil, err
-	}
-	if err := readDomains(ctx, client, st, services, opt.domains); err != nil {
-		return nil, err
-	}
-	st.NameRefs()
-	return st, nil
-}
-
-// getServices reads the named services, one Get each. A 404 is the
-// service's absence only when ListServices agrees (confirmAbsent).
-func getServices(ctx context.Context, client *fc.Client, concurrency int, services []string) ([]*fc.Resource, error) {
-	var mu gosync.Mutex
-	var out []*fc.Resource
-	err := parallel(ctx, concurrency, len(services), func(i int) error {
-		id := fc.ServiceID(services[i])
-		svc, err := client.Get(ctx, id)
-		if errors.Is(err, fc.ErrNotFound) {
-			// Deleted online, or not created yet, provided a list agrees:
-			// one 404 alone must not record a whole service deleted.
-			return confirmAbsent(ctx, client, id, err, false)
-		}
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		out = append(out, svc)
-		mu.Unlock()
-		return nil
-	})
-	return out, err
-}
-
-// confirmGone accepts that a service known to the project (known) is
-// absent from ListServices' answer (listed) only when a read of it agrees:
-// one list that leaves a service out must not record it deleted, as one
-// 404 must not (confirmAbsent). It costs a call per service gone only.
-func confirmGone(ctx context.Context, client *fc.Client, concurrency int, known []string, listed []*fc.Resource) error {
-	in := map[string]bool{}
-	for _, r := range listed {
-		in[r.ID.Service] = true
-	}
-	var gone []string
-	for _, s := range known {
-		if !in[s] {
-			gone = append(gone, s)
-		}
-	}
-	return parallel(ctx, concurrency, len(gone), func(i int) error {
-		id := fc.ServiceID(gone[i])
-		_, err := client.Get(ctx, id)
-		if err == nil {
-			return fmt.Errorf("%s: GetService answers, but ListServices does not list it: FC's answers disagree, so nothing is recorded; try again", id)
-		}
-		if errors.Is(err, fc.ErrNotFound) {
-			return nil
-		}
+	q.add(lists, func(ctx context.Context) (err error) {
+		ds, err := client.ListDomains(ctx)
+		rd.mu.Lock()
+		rd.domains = ds
+		rd.mu.Unlock()
 		return err
 	})
-}
-
-// readVersions records each service's published versions in its Status:
-// they are history, not desired state (DESIGN section 2).
-func readVersions(ctx context.Context, client *fc.Client, concurrency int, services []*fc.Resource) error {
-	return parallel(ctx, concurrency, len(services), func(i int) error {
-		svc := services[i]
-		versions, err := client.ListVersions(ctx, svc.ID.Service)
-		if err != nil {
+	if opt.allLayers {
+		q.add(lists, func(ctx context.Context) error {
+			ls, err := client.List(ctx, fc.KindLayer, fc.ID{})
+			rd.mu.Lock()
+			rd.layers, rd.layersRead = ls, true
+			rd.mu.Unlock()
 			return err
-		}
-		svc.Status[fsync.VersionsField] = fsync.VersionsStatus(versions) // each goroutine has its own service
-		return nil
-	})
+		})
+	}
+	if opt.allServices {
+		// One ListServices answers with every service and all its
+		// attributes: no Get each.
+		q.add(lists, func(ctx context.Context) error {
+			all, err := client.ListServices(ctx, "")
+			if err != nil {
+				return err
+			}
+			rd.mu.Lock()
+			rd.listed = all
+			rd.mu.Unlock()
+			rd.services(all, true)
+			return nil
+		})
+		return rd
+	}
+	services := uniqueSorted(opt.services)
+	var got []*fc.Resource
+	left := len(services)
+	if left == 0 {
+		rd.services(nil, false)
+	}
+	for _, name := range services {
+		q.add(lists, func(ctx context.Context) error {
+			id := fc.ServiceID(name)
+			svc, err := client.Get(ctx, id)
+			if errors.Is(err, fc.ErrNotFound) {
+				// Deleted online, or not created yet, provided a list
+				// agrees: one 404 alone must not record a whole service
+				// deleted.
+				err = confirmAbsent(ctx, client, id, err, false)
+				svc = nil
+			}
+			if err != nil {
+				return err
+			}
+			rd.mu.Lock()
+			if svc != nil {
+				got = append(got, svc)
+			}
+			left--
+			done := left == 0
+			rd.mu.Unlock()
+			if done {
+				rd.services(got, false)
+			}
+			return nil
+		})
+	}
+	return rd
 }
 
-// readAttached reads the attached fields (fc.Attached) of the resources
-// read, with the fewest calls: one listing for all of them where FC has
-// one (ListTaggedResources), else one read each, in parallel.
-func readAttached(ctx context.Context, client *fc.Client, concurrency int, rs []*fc.Resource) error {
+// Priorities of a workQueue's tasks: lists that fan out into more calls run
+// before the leaves, so that the calls in flight never run dry while a
+// list that would feed them waits behind a thousand triggers.
+const (
+	lists  = 0
+	leaves = 1
+)
+
+// onlineRead is one read of the online state in progress.
+type onlineRead struct {
+	client *fc.Client
+	opt    readOptions
+	q      *workQueue
+
+	mu         gosync.Mutex
+	st         *fsync.State
+	read       map[fc.ID]bool           // resources whose children are read
+	listed     []*fc.Resource           // ListServices' answer, with allServices
+	byParent   map[fc.ID][]*fc.Resource // the account-wide lists' items, by parent
+	domains    []*fc.Resource           // every custom domain
+	layers     []*fc.Resource           // every layer, with allLayers
+	layersRead bool
+	prevSet    bool
+	prev       *fsync.State
+	pending    []*fc.Resource // resources with code read before setPrev
+}
+
+// services takes the services read (all from ListServices with fromList)
+// and reads what lies in and under them.
+func (rd *onlineRead) services(svcs []*fc.Resource, fromList bool) {
+	rd.mu.Lock()
+	for _, s := range svcs {
+		rd.st.Resources[s.ID] = s
+	}
+	rd.mu.Unlock()
+	rd.opt.progress.more(len(svcs))
+	// Versions, one list per service: they are history, not desired state
+	// (DESIGN section 2), kept in each service's Status.
+	for _, svc := range svcs {
+		rd.q.add(lists, func(ctx context.Context) error {
+			versions, err := rd.client.ListVersions(ctx, svc.ID.Service)
+			if err != nil {
+				return err
+			}
+			rd.mu.Lock()
+			svc.Status[fsync.VersionsField] = fsync.VersionsStatus(versions)
+			rd.mu.Unlock()
+			return nil
+		})
+	}
+	rd.attached(svcs)
+	for _, svc := range svcs {
+		rd.children(svc, fromList)
+	}
+}
+
+// attached reads the attached fields (fc.Attached) of the resources of one
+// kind, with the fewest calls: one listing for all of them where FC has
+// one (ListTaggedResources), else one read each.
+func (rd *onlineRead) attached(rs []*fc.Resource) {
 	byKind := map[fc.Kind][]*fc.Resource{}
 	for _, r := range rs {
 		byKind[r.ID.Kind] = append(byKind[r.ID.Kind], r)
@@ -260,47 +224,238 @@ func readAttached(ctx context.Context, client *fc.Client, concurrency int, rs []
 				for i, r := range of {
 					ids[i] = r.ID
 				}
-				values, err := client.ReadAttached(ctx, kind, field, ids)
-				if err != nil {
-					return err
-				}
-				for _, r := range of {
-					r.Spec[field] = values[r.ID]
-				}
+				rd.q.add(lists, func(ctx context.Context) error {
+					values, err := rd.client.ReadAttached(ctx, kind, field, ids)
+					if err != nil {
+						return err
+					}
+					rd.mu.Lock()
+					defer rd.mu.Unlock()
+					for _, r := range of {
+						r.Spec[field] = values[r.ID]
+					}
+					return nil
+				})
 				continue
 			}
-			err := parallel(ctx, concurrency, len(of), func(i int) error {
-				r := of[i]
-				values, err := client.ReadAttached(ctx, kind, field, []fc.ID{r.ID})
-				if err != nil {
-					return err
-				}
-				r.Spec[field] = values[r.ID] // each goroutine has its own resource
-				return nil
-			})
-			if err != nil {
-				return err
+			for _, r := range of {
+				rd.q.add(lists, func(ctx context.Context) error {
+					values, err := rd.client.ReadAttached(ctx, kind, field, []fc.ID{r.ID})
+					if err != nil {
+						return err
+					}
+					rd.mu.Lock()
+					r.Spec[field] = values[r.ID]
+					rd.mu.Unlock()
+					return nil
+				})
 			}
 		}
 	}
-	return nil
+}
+
+// children reads a resource's code and the lists of its child kinds, and
+// goes on down with what they hold; fromList says the resource came from a
+// list, so that a 404 on its children contradicts it.
+func (rd *onlineRead) children(parent *fc.Resource, fromList bool) {
+	rd.opt.progress.step(1, 0)
+	rd.mu.Lock()
+	rd.read[parent.ID] = true
+	if parent.ID.HasCode() {
+		if rd.prevSet {
+			rd.code(parent)
+		} else {
+			rd.pending = append(rd.pending, parent)
+		}
+	}
+	rd.mu.Unlock()
+	for _, kind := range fc.ChildKinds(parent.ID.Kind) {
+		if fc.ListedOnce(kind) {
+			continue // handed over by wait
+		}
+		prio := leaves
+		if len(fc.ChildKinds(kind)) > 0 {
+			prio = lists
+		}
+		rd.q.add(prio, func(ctx context.Context) error {
+			children, err := rd.client.List(ctx, kind, parent.ID)
+			if errors.Is(err, fc.ErrNotFound) && fromList {
+				// Its list holds it, its children's list says it is
+				// gone: one answer is wrong, and neither is recorded.
+				return inconsistent(parent.ID, err)
+			}
+			if err != nil {
+				return err
+			}
+			rd.opt.progress.more(len(children))
+			rd.mu.Lock()
+			for _, c := range children {
+				rd.st.Resources[c.ID] = c
+			}
+			rd.mu.Unlock()
+			// Those with attached fields wait for every resource of their
+			// kind (wait), and are neither told nor read down before.
+			var now []*fc.Resource
+			for _, c := range children {
+				if len(fc.AttachedFields(c.ID.Kind)) == 0 {
+					now = append(now, c)
+				}
+			}
+			rd.tell(now, fc.ID{}, nil)
+			for _, c := range now {
+				rd.children(c, true)
+			}
+			return nil
+		})
+	}
+}
+
+// setPrev gives the read the live tip's state (nil: none): a resource
+// whose codeChecksum it holds keeps its recorded code, downloaded only when
+// the checksum moved. Until then the resources listed wait for it, without
+// holding up the other calls. Only the first call counts.
+func (rd *onlineRead) setPrev(prev *fsync.State) {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	if rd.prevSet {
+		return
+	}
+	rd.prevSet, rd.prev = true, prev
+	for _, r := range rd.pending {
+		rd.code(r)
+	}
+	rd.pending = nil
+}
+
+// code takes a resource's code from prev when its checksum is unchanged,
+// or queues its download. The caller holds rd.mu.
+func (rd *onlineRead) code(r *fc.Resource) {
+	sum := r.CodeChecksum()
+	if sum == "" || isContainer(r) {
+		return
+	}
+	if rd.prev != nil {
+		if old := rd.prev.Resources[r.ID]; old != nil && old.CodeChecksum() == sum {
+			if code, ok := rd.prev.Code[r.ID]; ok {
+				rd.st.Code[r.ID] = code
+				return
+			}
+		}
+	}
+	rd.q.add(leaves, func(ctx context.Context) error {
+		code, err := downloadCode(ctx, rd.client, rd.st, &rd.mu, r, rd.opt.progress)
+		if code != nil {
+			rd.tell(nil, r.ID, code)
+		}
+		return err
+	})
+}
+
+// tell passes what was read to opt.seen.
+func (rd *onlineRead) tell(rs []*fc.Resource, id fc.ID, code filetree.Tree) {
+	if rd.opt.seen != nil && (len(rs) > 0 || code != nil) {
+		rd.opt.seen(rs, id, code)
+	}
+}
+
+// stop abandons the read: no new call starts, and those in flight are
+// cancelled and waited for.
+func (rd *onlineRead) stop() {
+	rd.q.cancel()
+	rd.setPrev(nil)
+	rd.q.wait()
+}
+
+// wait returns the online state, scope saying what the project tracks:
+// the services it knows (which ListServices may not leave out without a
+// read confirming they are gone), the domains and the layers.
+func (rd *onlineRead) wait(scope readOptions) (*fsync.State, error) {
+	pr := rd.opt.progress
+	defer pr.end()
+	rd.setPrev(rd.opt.prev)
+	if err := rd.q.wait(); err != nil {
+		return nil, err
+	}
+	ctx, client, conc := rd.q.parent, rd.client, rd.q.limit
+	if rd.opt.allServices {
+		if err := confirmGone(ctx, client, conc, scope.services, rd.listed); err != nil {
+			return nil, err
+		}
+	}
+	// The account-wide lists' items go to the functions read, and the
+	// attached fields of the kinds below services are read, now that
+	// every resource of their kind is known; what those reads add is read
+	// down in turn.
+	handed := map[fc.ID]bool{}
+	for {
+		for _, id := range rd.st.IDs() {
+			if !rd.read[id] || handed[id] {
+				continue
+			}
+			handed[id] = true
+			for _, c := range rd.byParent[id] {
+				rd.st.Resources[c.ID] = c
+				pr.more(1)
+			}
+		}
+		var todo, withAttached []*fc.Resource
+		for _, id := range rd.st.IDs() {
+			if r := rd.st.Resources[id]; !rd.read[id] {
+				todo = append(todo, r)
+				if len(fc.AttachedFields(id.Kind)) > 0 {
+					withAttached = append(withAttached, r)
+				}
+			}
+		}
+		if len(todo) == 0 {
+			break
+		}
+		rd.q = newWorkQueue(ctx, conc)
+		rd.attached(withAttached)
+		for _, r := range todo {
+			rd.children(r, true)
+		}
+		if err := rd.q.wait(); err != nil {
+			return nil, err
+		}
+	}
+	var services []string
+	for id := range rd.st.Resources {
+		if id.Kind == fc.KindService {
+			services = append(services, id.Service)
+		}
+	}
+	if !rd.opt.allServices {
+		services = uniqueSorted(rd.opt.services)
+	}
+	if err := rd.readLayers(ctx, scope); err != nil {
+		return nil, err
+	}
+	rd.addDomains(services, scope.domains)
+	rd.st.NameRefs()
+	return rd.st, nil
 }
 
 // readLayers adds the layers in scope, each as its newest version with
 // its code: every layer of the account with allLayers, else those the
 // project tracks and those a function read uses (any version of them).
-// One ListLayers, and only when some layer can be in scope.
-func readLayers(ctx context.Context, client *fc.Client, concurrency int, st *fsync.State, opt readOptions) error {
+// One ListLayers (started with the read, with allLayers), and only when
+// some layer can be in scope.
+func (rd *onlineRead) readLayers(ctx context.Context, scope readOptions) error {
+	st, client := rd.st, rd.client
 	var uses []string
 	for id, r := range st.Resources {
 		uses = append(uses, layerValues(id, r)...)
 	}
-	if !opt.allLayers && len(opt.layers) == 0 && len(uses) == 0 {
+	if !rd.opt.allLayers && len(scope.layers) == 0 && len(uses) == 0 {
 		return nil
 	}
-	all, err := client.List(ctx, fc.KindLayer, fc.ID{})
-	if err != nil {
-		return err
+	all := rd.layers
+	if !rd.layersRead {
+		var err error
+		if all, err = client.List(ctx, fc.KindLayer, fc.ID{}); err != nil {
+			return err
+		}
 	}
 	var in []*fc.Resource
 	for _, l := range all {
@@ -308,22 +463,36 @@ func readLayers(ctx context.Context, client *fc.Client, concurrency int, st *fsy
 		for _, u := range uses {
 			used = used || fc.NamesVersionOf(u, l)
 		}
-		if opt.allLayers || opt.layers[l.ID.Name] || used {
+		if rd.opt.allLayers || scope.layers[l.ID.Name] || used {
 			in = append(in, l)
 		}
 	}
+	rd.opt.progress.more(len(in))
 	var mu gosync.Mutex
-	opt.progress.more(len(in))
-	return parallel(ctx, concurrency, len(in), func(i int) error {
+	return parallel(ctx, rd.q.limit, len(in), func(i int) error {
 		mu.Lock()
 		st.Resources[in[i].ID] = in[i]
 		mu.Unlock()
-		if err := readCode(ctx, client, st, &mu, in[i], opt.prev, opt.progress); err != nil {
+		if err := readCode(ctx, client, st, &mu, in[i], rd.prev, rd.opt.progress); err != nil {
 			return err
 		}
-		opt.progress.step(1, 0)
+		rd.opt.progress.step(1, 0)
 		return nil
 	})
+}
+
+// addDomains adds the custom domains that route to a service read, or
+// that the project already tracks.
+func (rd *onlineRead) addDomains(services []string, tracked map[string]bool) {
+	svc := map[string]bool{}
+	for _, s := range services {
+		svc[s] = true
+	}
+	for _, d := range rd.domains {
+		if tracked[d.ID.Name] || routesTo(d, svc) {
+			rd.st.Resources[d.ID] = d
+		}
+	}
 }
 
 // layerValues are the values of r's fields that may name a layer.
@@ -355,18 +524,32 @@ func onceListed() []fc.Kind {
 	return out
 }
 
-// withETag returns a listed resource as it is, or, when etags are wanted,
-// read again with Get (lists carry no ETags). A 404 for a listed resource
-// is an error: a deletion is recorded only from a list.
-func withETag(ctx context.Context, client *fc.Client, r *fc.Resource, etags bool) (*fc.Resource, error) {
-	if !etags {
-		return r, nil
+// confirmGone accepts that a service known to the project (known) is
+// absent from ListServices' answer (listed) only when a read of it agrees:
+// one list that leaves a service out must not record it deleted, as one
+// 404 must not (confirmAbsent). It costs a call per service gone only.
+func confirmGone(ctx context.Context, client *fc.Client, concurrency int, known []string, listed []*fc.Resource) error {
+	in := map[string]bool{}
+	for _, r := range listed {
+		in[r.ID.Service] = true
 	}
-	g, err := client.Get(ctx, r.ID)
-	if errors.Is(err, fc.ErrNotFound) {
-		return nil, inconsistent(r.ID, err)
+	var gone []string
+	for _, s := range known {
+		if !in[s] {
+			gone = append(gone, s)
+		}
 	}
-	return g, err
+	return parallel(ctx, concurrency, len(gone), func(i int) error {
+		id := fc.ServiceID(gone[i])
+		_, err := client.Get(ctx, id)
+		if err == nil {
+			return fmt.Errorf("%s: GetService answers, but ListServices does not list it: FC's answers disagree, so nothing is recorded; try again", id)
+		}
+		if errors.Is(err, fc.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
 }
 
 // confirmAbsent accepts a 404 for a service as its absence only when
@@ -424,9 +607,16 @@ func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosyn
 			}
 		}
 	}
+	_, err := downloadCode(ctx, client, st, mu, f, pr)
+	return err
+}
+
+// downloadCode downloads a resource's code and fills st.Code with it, and
+// returns it (nil when refused).
+func downloadCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosync.Mutex, f *fc.Resource, pr *progress) (filetree.Tree, error) {
 	zip, err := client.Code(ctx, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pr.step(0, int64(len(zip)))
 	// Unpacks share the client's memory budget with downloads, so eight
@@ -434,7 +624,7 @@ func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosyn
 	lim := fsync.DefaultZipLimits
 	need := min(fsync.ZipMemory(zip), int64(len(zip))+lim.MaxTotalSize)
 	if err := client.Budget().Acquire(ctx, need); err != nil {
-		return fmt.Errorf("%s: code: %w", f.ID, err)
+		return nil, fmt.Errorf("%s: code: %w", f.ID, err)
 	}
 	code, err := fsync.UnpackZip(f.ID, zip, lim)
 	client.Budget().Release(need)
@@ -444,39 +634,20 @@ func readCode(ctx context.Context, client *fc.Client, st *fsync.State, mu *gosyn
 		mu.Lock()
 		st.Refuse(f.ID, err)
 		mu.Unlock()
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	mu.Lock()
 	st.Code[f.ID] = code
 	mu.Unlock()
-	return nil
+	return code, nil
 }
 
 func isContainer(f *fc.Resource) bool {
 	rt, _ := f.Spec["runtime"].(string)
 	return rt == "custom-container"
-}
-
-// readDomains adds the custom domains that route to a tracked service, or
-// that the project already tracks.
-func readDomains(ctx context.Context, client *fc.Client, st *fsync.State, services []string, tracked map[string]bool) error {
-	ds, err := client.ListDomains(ctx)
-	if err != nil {
-		return err
-	}
-	svc := map[string]bool{}
-	for _, s := range services {
-		svc[s] = true
-	}
-	for _, d := range ds {
-		if tracked[d.ID.Name] || routesTo(d, svc) {
-			st.Resources[d.ID] = d
-		}
-	}
-	return nil
 }
 
 func routesTo(d *fc.Resource, services map[string]bool) bool {
@@ -489,6 +660,101 @@ func routesTo(d *fc.Resource, services map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// uniqueSorted returns names sorted, each once.
+func uniqueSorted(names []string) []string {
+	out := append([]string(nil), names...)
+	sort.Strings(out)
+	n := 0
+	for i, s := range out {
+		if i == 0 || s != out[n-1] {
+			out[n] = s
+			n++
+		}
+	}
+	return out[:n]
+}
+
+// workQueue runs tasks on at most limit goroutines, higher priorities
+// first, each priority in the order added. Tasks may add tasks. After the
+// first error no new task starts; wait returns that error.
+type workQueue struct {
+	ctx    context.Context
+	parent context.Context
+	cancel context.CancelFunc
+	limit  int
+
+	mu      gosync.Mutex
+	tasks   [2][]func(context.Context) error
+	workers int
+	err     error
+	wg      gosync.WaitGroup
+}
+
+func newWorkQueue(parent context.Context, limit int) *workQueue {
+	ctx, cancel := context.WithCancel(parent)
+	return &workQueue{ctx: ctx, parent: parent, cancel: cancel, limit: max(limit, 1)}
+}
+
+// add queues fn at the given priority.
+func (q *workQueue) add(prio int, fn func(context.Context) error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.err != nil {
+		return
+	}
+	q.tasks[prio] = append(q.tasks[prio], fn)
+	if q.workers < q.limit {
+		q.workers++
+		q.wg.Add(1)
+		go q.work()
+	}
+}
+
+func (q *workQueue) work() {
+	defer q.wg.Done()
+	for {
+		q.mu.Lock()
+		var fn func(context.Context) error
+		for p := range q.tasks {
+			if len(q.tasks[p]) > 0 && q.err == nil && q.ctx.Err() == nil {
+				fn = q.tasks[p][0]
+				q.tasks[p][0] = nil
+				q.tasks[p] = q.tasks[p][1:]
+				break
+			}
+		}
+		if fn == nil {
+			q.workers--
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
+		if err := fn(q.ctx); err != nil {
+			q.mu.Lock()
+			if q.err == nil {
+				q.err = err
+				q.cancel()
+			}
+			q.mu.Unlock()
+		}
+	}
+}
+
+// wait waits for every task and returns the first error.
+func (q *workQueue) wait() error {
+	q.wg.Wait()
+	q.cancel()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.err != nil {
+		return q.err
+	}
+	if err := q.parent.Err(); err != nil {
+		return fmt.Errorf("reading online state: %w", err)
+	}
+	return nil
 }
 
 // parallel runs fn(0..n-1) with at most limit at once and returns the

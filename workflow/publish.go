@@ -197,6 +197,7 @@ func (p *Project) syncLocalAlias(s *publishStep, local *fsync.State) (gitstate.H
 	file := p.repoPath(id.File())
 	msg := fmt.Sprintf("point alias %s of %s at version %s\n\nfcsync push --publish --alias %s published version %s and moved the alias online.\n",
 		s.alias, s.service, s.version.ID, s.alias, s.version.ID)
+	defer p.forgetWorktree()
 	return p.repo.CommitWorktreeSome(p.prefix, func(path string) bool { return path == file }, msg, p.repo.UserSignature())
 }
 

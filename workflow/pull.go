@@ -30,7 +30,7 @@ func (p *Project) Pull(ctx context.Context, opt PullOptions) error {
 	if _, _, err := p.repo.Head(); errors.Is(err, gitstate.ErrNoHead) {
 		return errors.New("pull: the current branch has no commit yet: commit the project first (git add . && git commit)")
 	}
-	res, err := p.fetch(ctx, false)
+	res, err := p.fetch(ctx, p.startRead(ctx))
 	if err != nil {
 		return err
 	}
@@ -86,6 +86,7 @@ func (p *Project) Pull(ctx context.Context, opt PullOptions) error {
 	msg := fmt.Sprintf("Merge online changes from %s (%s)\n\n%s", p.liveBranch(), short(tip), strings.Join(changed, "\n"))
 	if len(result.Conflicts) == 0 {
 		h, err := p.repo.CommitMerge(tip, msg, files, p.repo.UserSignature())
+		p.forgetWorktree()
 		if err != nil {
 			return err
 		}
@@ -95,7 +96,9 @@ func (p *Project) Pull(ctx context.Context, opt PullOptions) error {
 		}
 		return nil
 	}
-	if err := p.repo.StartMerge(tip, msg, files); err != nil {
+	err = p.repo.StartMerge(tip, msg, files)
+	p.forgetWorktree()
+	if err != nil {
 		return err
 	}
 	for _, line := range changed {
@@ -155,7 +158,7 @@ func (p *Project) mergeFiles(result *fsync.MergeResult, in fsync.MergeInput) []g
 // refuseDirty stops before anything is written when a file the merge must
 // change has uncommitted edits (DESIGN section 4).
 func (p *Project) refuseDirty(files []gitstate.MergeFile) error {
-	dirty, err := p.repo.DirtyPaths(p.prefix)
+	dirty, err := p.dirtyPaths()
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	gosync "sync"
 
 	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
@@ -43,7 +44,22 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	if err != nil {
 		return err
 	}
+	var early *earlyRead
+	if opt.Message == "" {
+		// While the work tree is read for uncommitted changes, HEAD (what
+		// is deployed, no commit coming) is parsed and validated, and FC
+		// read once it passes.
+		p.prefetch()
+		if _, head, err := p.repo.Head(); err == nil {
+			early = p.startEarlyRead(ctx, head)
+			defer early.abandon()
+		}
+	}
 	validated, err := p.commitIfDirty(opt.Message, format)
+	if err != nil {
+		return err
+	}
+	tipBefore, err := p.repo.Ref(p.liveBranch())
 	if err != nil {
 		return err
 	}
@@ -60,7 +76,7 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	}
 	// Nothing FC would refuse, or silently drop, leaves this machine.
 	if !validated {
-		if err := p.validate(files); err != nil {
+		if err := p.report(p.validationOf(sp.head)); err != nil {
 			return err
 		}
 	}
@@ -71,8 +87,13 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	p.warnPlainSecrets(local)
 
 	// Step 1: read online and record drift before anything else, so that
-	// it is never lost, even when the push is then refused.
-	res, err := p.fetch(ctx, false)
+	// it is never lost, even when the push is then refused. (Only now: a
+	// project that fails validation makes no API call at all.)
+	read := early.take()
+	if read == nil {
+		read = p.startRead(ctx)
+	}
+	res, err := p.fetch(ctx, read)
 	if err != nil {
 		return err
 	}
@@ -82,8 +103,11 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	if err := refusedInScope(res.refused, scope); err != nil {
 		return err
 	}
-	if sp, err = p.syncPoint(); err != nil {
-		return err
+	if res.live.tip != tipBefore {
+		// A new live commit may make another sync point.
+		if sp, err = p.syncPoint(); err != nil {
+			return err
+		}
 	}
 
 	// Step 2: refuse when online changed since the sync point.
@@ -238,6 +262,60 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	return errors.Join(report.done(plan, applied, deploy, nil, applyErr, p.scrub), pushFailure(applyErr))
 }
 
+// earlyRead is the read of FC a push starts as soon as HEAD validates,
+// while it still reads the work tree for uncommitted changes: a project
+// that fails validation makes no API call at all (as before), one with
+// uncommitted changes stops the reads made for nothing.
+type earlyRead struct {
+	done      chan struct{}
+	mu        gosync.Mutex
+	read      *onlineRead
+	abandoned bool
+}
+
+func (p *Project) startEarlyRead(ctx context.Context, head gitstate.Hash) *earlyRead {
+	e := &earlyRead{done: make(chan struct{})}
+	if _, err := p.client(); err != nil {
+		close(e.done) // no credentials: the push says so in due course
+		return e
+	}
+	p.inBackground(func() {
+		defer close(e.done)
+		if p.validationOf(head).err != nil {
+			return
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if !e.abandoned {
+			e.read = p.startRead(ctx)
+		}
+	})
+	return e
+}
+
+// take returns the read, nil when none was started.
+func (e *earlyRead) take() *onlineRead {
+	if e == nil {
+		return nil
+	}
+	<-e.done
+	return e.read
+}
+
+// abandon stops the read, or keeps it from starting.
+func (e *earlyRead) abandon() {
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	e.abandoned = true
+	r := e.read
+	e.mu.Unlock()
+	if r != nil {
+		r.stop()
+	}
+}
+
 // pushFailure is the error of a push that FC stopped: a 412 means the
 // resource changed online during the push, which is drift (exit 3).
 func pushFailure(err error) error {
@@ -279,7 +357,7 @@ func (p *Project) commitIfDirty(message, format string) (validated bool, err err
 	} else if busy {
 		return false, errors.New("push: a merge is in progress: conclude it with git commit (or git merge --abort) first")
 	}
-	all, err := p.repo.DirtyPaths(p.prefix)
+	all, err := p.dirtyPaths()
 	if err != nil {
 		return false, err
 	}
@@ -313,6 +391,7 @@ func (p *Project) commitIfDirty(message, format string) (validated bool, err err
 		return false, err
 	}
 	h, err := p.repo.CommitWorktreeSome(p.prefix, p.isProjectFile, message, p.repo.UserSignature())
+	p.forgetWorktree()
 	if err != nil {
 		return false, err
 	}

@@ -28,6 +28,14 @@ func (p *Project) Status(ctx context.Context, opt StatusOptions) error {
 	if err := p.refuseUnmerged(); err != nil {
 		return err
 	}
+	p.prefetch()
+	var read *onlineRead
+	if !opt.Offline {
+		// FC is read while the work tree and the sync point are.
+		if read = p.startRead(ctx); read != nil {
+			defer read.stop()
+		}
+	}
 	local, _, err := p.readWorktree()
 	if err != nil {
 		if busy, _ := p.repo.MergeInProgress(); busy {
@@ -40,7 +48,7 @@ func (p *Project) Status(ctx context.Context, opt StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	online, err := p.onlineForReading(ctx, local, !opt.Offline)
+	online, err := p.onlineForReading(ctx, local, !opt.Offline, read)
 	if err != nil {
 		return err
 	}
@@ -130,8 +138,9 @@ func categoryColor(c fsync.Category) string {
 }
 
 // onlineForReading is the online state for commands that only read: FC
-// now (redacted, nothing committed), or the live tip when offline.
-func (p *Project) onlineForReading(ctx context.Context, local *fsync.State, readFC bool) (*fsync.State, error) {
+// now (redacted, nothing committed), or the live tip when offline. read,
+// when not nil, is the read of FC the command started (startRead).
+func (p *Project) onlineForReading(ctx context.Context, local *fsync.State, readFC bool, read *onlineRead) (*fsync.State, error) {
 	live, err := p.loadLive()
 	if err != nil {
 		return nil, err
@@ -139,13 +148,19 @@ func (p *Project) onlineForReading(ctx context.Context, local *fsync.State, read
 	if !readFC {
 		return live.state, nil
 	}
+	p.inBackground(live.state.PrepareRendering) // for admit, while FC answers
 	client, err := p.client()
 	if err != nil {
 		return nil, err
 	}
 	opt := p.readScope(local, live.state)
 	opt.prev = live.state
-	raw, err := readOnline(ctx, client, p.concurrency, opt)
+	if read == nil {
+		read = startOnline(ctx, client, p.concurrency, opt)
+		defer read.stop()
+	}
+	read.setPrev(live.state)
+	raw, err := read.wait(opt)
 	if err != nil {
 		return nil, err
 	}
