@@ -185,12 +185,24 @@ func CodeOwner(path string) (ID, bool) {
 		if !sc.HasCode {
 			continue
 		}
-		n := strings.Count(sc.Dir, "/") + 1
-		seg := strings.SplitN(path, "/", n+2)
-		if len(seg) != n+2 || seg[n] != "code" || seg[n+1] == "" {
+		// The folder is as many segments as sc.Dir has, then "code/" and
+		// at least one byte of path inside it.
+		end := -1
+		for range strings.Count(sc.Dir, "/") + 1 {
+			j := strings.IndexByte(path[end+1:], '/')
+			if j < 0 {
+				end = -1
+				break
+			}
+			end += j + 1
+		}
+		if end < 0 {
 			continue
 		}
-		if id, ok := sc.matchPattern(sc.Dir, strings.Join(seg[:n], "/")); ok {
+		if rest := path[end+1:]; !strings.HasPrefix(rest, "code/") || rest == "code/" {
+			continue
+		}
+		if id, ok := sc.matchPattern(sc.Dir, path[:end]); ok {
 			return id, true
 		}
 	}
@@ -318,26 +330,29 @@ func (sc *Schema) match(path string) (ID, bool) { return sc.matchPattern(sc.File
 // names. A placeholder matches one segment; "{name}.yaml" one that ends in
 // ".yaml".
 func (sc *Schema) matchPattern(pattern, path string) (ID, bool) {
-	pat := strings.Split(pattern, "/")
-	seg := strings.Split(path, "/")
-	if len(pat) != len(seg) {
+	// Every project file and code path of a tree is matched against the
+	// table (status --offline matches tens of thousands): no allocation.
+	if strings.Count(pattern, "/") != strings.Count(path, "/") {
 		return ID{}, false
 	}
 	id := ID{Kind: sc.Kind}
-	for i, p := range pat {
+	for pattern != "" {
+		var p, seg string
+		p, pattern, _ = strings.Cut(pattern, "/")
+		seg, path, _ = strings.Cut(path, "/")
 		open := strings.IndexByte(p, '{')
 		if open < 0 {
-			if p != seg[i] {
+			if p != seg {
 				return ID{}, false
 			}
 			continue
 		}
 		end := strings.IndexByte(p, '}')
 		prefix, suffix := p[:open], p[end+1:]
-		if !strings.HasPrefix(seg[i], prefix) || !strings.HasSuffix(seg[i], suffix) || len(seg[i]) < len(prefix)+len(suffix) {
+		if !strings.HasPrefix(seg, prefix) || !strings.HasSuffix(seg, suffix) || len(seg) < len(prefix)+len(suffix) {
 			return ID{}, false
 		}
-		name := seg[i][len(prefix) : len(seg[i])-len(suffix)]
+		name := seg[len(prefix) : len(seg)-len(suffix)]
 		for s, ph := range slotPlaceholder {
 			if ph == p[open:end+1] {
 				id.set(Slot(s), name)

@@ -82,3 +82,27 @@ func TestKindTable(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeOwner pins which paths lie in a resource's code folder.
+func TestCodeOwner(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string]ID{
+		"services/s/functions/f/code/index.py":      FunctionID("s", "f"),
+		"services/s/functions/f/code/lib/a/b.py":    FunctionID("s", "f"),
+		"services/s/functions/f/code/function.yaml": FunctionID("s", "f"),
+		"layers/l/code/python/x.py":                 {Kind: KindLayer, Name: "l"},
+		"services/s/functions/f/code/":              {},
+		"services/s/functions/f/code":               {},
+		"services/s/functions/f/function.yaml":      {},
+		"services/s/code/index.py":                  {},
+		"services/s/functions/f/other/index.py":     {},
+		"layers/l/layer.yaml":                       {},
+		"x/s/functions/f/code/index.py":             {},
+		"":                                          {},
+	} {
+		got, ok := CodeOwner(path)
+		if ok != (want != ID{}) || got != want {
+			t.Errorf("CodeOwner(%q) = %v, %v; want %v", path, got, ok, want)
+		}
+	}
+}

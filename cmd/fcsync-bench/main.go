@@ -27,6 +27,7 @@ func main() {
 	latency := flag.Duration("latency", 20*time.Millisecond, "latency of every API call")
 	runs := flag.Int("runs", 3, "runs per figure (the median is reported)")
 	bigMB := flag.Int("big-mb", 50, "size of the one big function's code in MB (0: skip)")
+	allUpTo := flag.Int("all-up-to", 1000, "largest fleet on which every scenario is measured; larger ones measure the no-op ones only")
 	changed := flag.Int("changed", 100, "functions whose memory the 'push, memory of N' scenario changes")
 	jsonOut := flag.String("json", "", "also write the rows as JSON to this file")
 	profile := flag.String("profile", "", "write each scenario's CPU profile of fcsync (its last run) into this folder")
@@ -52,6 +53,7 @@ func main() {
 	o := bench.Options{
 		Fcsync: bin, Emulator: emuBin, Work: work, Latency: *latency, Runs: *runs, PerService: 50, BigMB: *bigMB,
 		Out: os.Stdout, Progress: os.Stderr, JSON: *jsonOut, ChangedFleet: *changed,
+		AllUpTo: *allUpTo,
 	}
 	if *profile != "" {
 		if o.Profile, err = filepath.Abs(*profile); err != nil {
