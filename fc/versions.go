@@ -30,46 +30,19 @@ func (c *Client) ListVersions(ctx context.Context, service string) ([]Version, e
 	id := ServiceID(service)
 	req := request{action: "ListServiceVersions", method: http.MethodGet, path: resourcePath(id) + "/versions", id: id}
 	var out []Version
-	for token := ""; ; {
-		req.query = map[string]string{}
-		if c.pageSize > 0 {
-			req.query["limit"] = strconv.Itoa(c.pageSize)
+	err := c.pages(ctx, req, "versions", func(obj map[string]any) error {
+		v := Version{}
+		v.ID, _ = obj["versionId"].(string)
+		v.Description, _ = obj["description"].(string)
+		v.CreatedTime, _ = obj["createdTime"].(string)
+		if v.ID == "" {
+			return errors.New("a version without versionId")
 		}
-		if token != "" {
-			req.query["nextToken"] = token
-		}
-		var resp *response
-		err := c.retry(ctx, func(bool) (err error) {
-			resp, err = c.do(ctx, req)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		raw, present := resp.body["versions"]
-		items, isList := raw.([]any)
-		if !present || (!isList && raw != nil) {
-			return nil, fmt.Errorf("%s: ListServiceVersions: the answer has no \"versions\" list: not taking it for an empty one", id)
-		}
-		for _, it := range items {
-			obj, _ := it.(map[string]any)
-			v := Version{}
-			v.ID, _ = obj["versionId"].(string)
-			v.Description, _ = obj["description"].(string)
-			v.CreatedTime, _ = obj["createdTime"].(string)
-			if v.ID == "" {
-				return nil, fmt.Errorf("%s: ListServiceVersions: a version without versionId", id)
-			}
-			out = append(out, v)
-		}
-		next, _ := resp.body["nextToken"].(string)
-		if next == "" {
-			break
-		}
-		if next == token {
-			return nil, fmt.Errorf("%s: ListServiceVersions: server repeated page token %q", id, next)
-		}
-		token = next
+		out = append(out, v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return versionLess(out[i].ID, out[j].ID) })
 	return out, nil
