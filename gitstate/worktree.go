@@ -135,6 +135,12 @@ func (w *walker) leave(p string) {
 	w.mu.Unlock()
 }
 
+// dirEntry is an entry of a folder with its lstat data (readDirStat).
+type dirEntry struct {
+	name string
+	fi   fs.FileInfo
+}
+
 // workFile is a file the walk found.
 type workFile struct {
 	path string
@@ -195,14 +201,14 @@ func (w *walker) dir(rel string, parts []string, ignored bool, patterns []gitign
 		return nil
 	}
 	abs := filepath.Join(w.r.root, filepath.FromSlash(rel))
-	ents, err := os.ReadDir(abs)
+	ents, err := readDirStat(abs)
 	if err != nil {
 		return fmt.Errorf("gitstate: read %s: %w", abs, err)
 	}
 	// The listing says whether the folder holds .git (a nested repository
 	// is not part of this one) and .gitignore: no system call looks for them.
 	for _, de := range ents {
-		switch de.Name() {
+		switch de.name {
 		case ".git":
 			if rel != "" {
 				w.leave(rel)
@@ -215,7 +221,7 @@ func (w *walker) dir(rel string, parts []string, ignored bool, patterns []gitign
 	m := gitignore.NewMatcher(patterns)
 	var files []workFile
 	for _, de := range ents {
-		name := de.Name()
+		name, fi := de.name, de.fi
 		if name == ".git" {
 			continue
 		}
@@ -224,13 +230,6 @@ func (w *walker) dir(rel string, parts []string, ignored bool, patterns []gitign
 			p = rel + "/" + name
 		}
 		sub := append(parts[:len(parts):len(parts)], name)
-		fi, err := de.Info()
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // removed while we read
-		}
-		if err != nil {
-			return fmt.Errorf("gitstate: stat %s: %w", p, err)
-		}
 		if fi.IsDir() {
 			subIgnored := ignored || m.Match(sub, true)
 			if subIgnored && !w.isTracked(p, true) {

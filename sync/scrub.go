@@ -86,8 +86,8 @@ func scrubByRule(text string) string {
 // a raw online state read from FC, or a resolved plan, carries.
 func SecretValues(s *State, patterns []string) []string {
 	var out []string
-	for _, id := range s.IDs() {
-		out = append(out, secretValuesOf(id, s.Resources[id].Spec, patterns)...)
+	for id, r := range s.Resources { // a set: no order needed (Scrubber.Add)
+		out = append(out, secretValuesOf(id, r.Spec, patterns)...)
 	}
 	return out
 }

@@ -79,7 +79,7 @@ func (p *Project) Status(ctx context.Context, opt StatusOptions) error {
 		}
 	} else {
 		p.printStatus(sp, shown, len(entries))
-		if urls := endpoints(online); opt.URLs && len(urls) > 0 {
+		if urls := urlsIf(opt.URLs, online); len(urls) > 0 {
 			fmt.Fprintln(p.st.Out, "URLs:")
 			for _, u := range urls {
 				fmt.Fprintf(p.st.Out, "  %s\n", u)
@@ -90,6 +90,15 @@ func (p *Project) Status(ctx context.Context, opt StatusOptions) error {
 		return silentExit(code)
 	}
 	return nil
+}
+
+// urlsIf returns the endpoints of online when asked for (they take a
+// sorted walk of every resource).
+func urlsIf(asked bool, online *fsync.State) []string {
+	if !asked {
+		return nil
+	}
+	return endpoints(online)
 }
 
 func (p *Project) printStatus(sp *syncPoint, shown []fsync.Entry, total int) {
