@@ -130,7 +130,21 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 	}
 	code := map[fc.ID]filetree.Tree{}
 	codeFile := map[fc.ID]string{} // one code path per function, for messages
-	_, live := t[LiveFile]         // a live-branch tree, which Render wrote
+	liveFile, live := t[LiveFile]  // a live-branch tree, which Render wrote
+	type decoded struct {
+		doc *liveDoc
+		err error
+	}
+	var liveDone chan decoded
+	if live {
+		// The live document (thousands of resources' status, JSON) is
+		// decoded on another goroutine while the files are parsed here.
+		liveDone = make(chan decoded, 1)
+		go func() {
+			doc, err := liveDocOf(liveFile)
+			liveDone <- decoded{doc, err}
+		}()
+	}
 	for _, p := range t.Paths() {
 		if id, ok := codeOwner(p); ok {
 			if code[id] == nil {
@@ -203,15 +217,16 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 			delete(s.Code, id)
 		}
 	}
-	if f, ok := t[LiveFile]; ok {
-		doc, err := liveDocOf(f)
+	if live {
+		d := <-liveDone
+		doc, err := d.doc, d.err
 		if err == nil {
 			err = readLive(s, doc)
 		}
 		if err != nil {
 			add(asFileError(LiveFile, err))
 		} else {
-			s.live = &renderedLive{file: f, doc: doc}
+			s.live = &renderedLive{file: liveFile, doc: doc}
 		}
 	}
 	if len(errs) > 0 {

@@ -46,13 +46,17 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 	}
 	var early *earlyRead
 	if opt.Message == "" {
-		// While the work tree is read for uncommitted changes, HEAD (what
-		// is deployed, no commit coming) is parsed and validated, and FC
-		// read once it passes.
+		// HEAD (what is deployed, no commit coming) is parsed and
+		// validated first (against the live tip, parsed alongside), and
+		// FC read once it passes: the network phase, the longest, starts
+		// as early as it may, and reading the work tree for uncommitted
+		// changes overlaps it. (Run alongside the validation on two cores,
+		// the work tree's walk delayed the first call by as long again.)
 		p.prefetch()
 		if _, head, err := p.repo.Head(); err == nil {
 			early = p.startEarlyRead(ctx, head)
 			defer early.abandon()
+			early.started()
 		}
 	}
 	validated, err := p.commitIfDirty(opt.Message, format)
@@ -292,6 +296,9 @@ func (p *Project) startEarlyRead(ctx context.Context, head gitstate.Hash) *early
 	})
 	return e
 }
+
+// started waits until the read is started, or known not to be.
+func (e *earlyRead) started() { <-e.done }
 
 // take returns the read, nil when none was started.
 func (e *earlyRead) take() *onlineRead {
