@@ -35,8 +35,9 @@ test: node-deps
 	FCSYNC_REQUIRE_NODE=1 $(GO) test -race -timeout 30m -count=1 ./...
 
 # The benchmarks of the pure parts, then the real fcsync binary against
-# fc-emulator at 20 ms a call: fleets of 100, 1,000 and 3,000 functions and
-# one 50 MB function (BENCH_FLAGS narrows it, e.g. -sizes 100,1000).
+# fc-emulator at 20 ms a call: fleets of 100, 1,000 and 3,000 functions (the
+# 3,000 one in its no-op scenarios only) and one 50 MB function, about 8
+# minutes on 2 cores (BENCH_FLAGS narrows it, e.g. -sizes 100,1000).
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) build -o $(BIN)/ ./cmd/fcsync-bench
