@@ -30,9 +30,14 @@ node-deps: deps
 # when its SDK is missing, so CI cannot pass without running it. The race
 # detector slows the CLI scenarios several times over, beyond go test's
 # default 10-minute limit on a busy 2-core machine: hence -timeout.
+# Then each fuzzer runs briefly beyond its corpus: a count of executions,
+# not a time, since Go's fuzz engine fails a timed run whose deadline falls
+# while it minimizes a new input ("context deadline exceeded"), which says
+# nothing about fcsync; a count has no deadline.
 test: node-deps
 	$(GO) vet ./...
 	FCSYNC_REQUIRE_NODE=1 $(GO) test -race -timeout 30m -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZBRIEF)
 
 # The benchmarks of the pure parts, then the real fcsync binary against
 # fc-emulator at 20 ms a call: fleets of 100, 1,000 and 3,000 functions (the
@@ -44,8 +49,10 @@ bench: build
 	$(BIN)/fcsync-bench -fcsync $(BIN)/fcsync -emulator $(BIN)/fc-emulator -json $(BIN)/bench.json $(BENCH_FLAGS)
 
 # Each fuzzer for FUZZTIME (plain go test runs their seed corpora, crashers
-# included, under testdata/fuzz). `make fuzz FUZZTIME=10m` for a long run.
+# included, under testdata/fuzz). `make fuzz FUZZTIME=10m` for a long run;
+# make test runs each for FUZZBRIEF executions (about 25 s in all).
 FUZZTIME ?= 30s
+FUZZBRIEF ?= 5000x
 FUZZERS  := FuzzUnpackZip FuzzParse FuzzMergeText FuzzRenderParse FuzzCheckPath FuzzParseRecorded
 fuzz:
 	@for f in $(FUZZERS); do \
