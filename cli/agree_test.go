@@ -112,10 +112,10 @@ func agreeBeforePush(args []string) string {
 // resourceOfPath is the resource a project file belongs to: its own file,
 // or the function or layer whose code it is.
 func resourceOfPath(path string) string {
-	if id, ok := fc.ParseFile(path); ok {
+	if id, ok := fc.FC2.ParseFile(path); ok {
 		return id.String()
 	}
-	if id, ok := fc.CodeOwner(path); ok {
+	if id, ok := fc.FC2.CodeOwner(path); ok {
 		return id.String()
 	}
 	return "file " + path

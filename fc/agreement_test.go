@@ -128,7 +128,7 @@ func TestTableAgreesWithEmulator(t *testing.T) {
 
 	for i, s := range samples {
 		var tableErrs []string
-		for _, p := range fc.Check(s.kind, s.spec, nil) {
+		for _, p := range fc.FC2.Check(s.kind, s.spec, nil) {
 			if !p.Warning {
 				tableErrs = append(tableErrs, fc.PathString(p.Path)+": "+p.Msg)
 			}

@@ -26,9 +26,9 @@ type Attached struct {
 }
 
 // AttachedFields are the names of kind k's attached fields, in table order.
-func AttachedFields(k Kind) []string {
+func (a API) AttachedFields(k Kind) []string {
 	var out []string
-	if sc := schemas[k]; sc != nil {
+	if sc := a.schema(k); sc != nil {
 		for _, f := range sc.Fields {
 			if f.Attached != nil {
 				out = append(out, f.Name)
@@ -39,8 +39,8 @@ func AttachedFields(k Kind) []string {
 }
 
 // IsAttached reports whether field of kind k is an attached field.
-func IsAttached(k Kind, field string) bool {
-	if sc := schemas[k]; sc != nil {
+func (a API) IsAttached(k Kind, field string) bool {
+	if sc := a.schema(k); sc != nil {
 		if f := sc.field(field); f != nil {
 			return f.Attached != nil
 		}
@@ -56,7 +56,7 @@ func IsAttached(k Kind, field string) bool {
 // Reads run one after the other; callers wanting parallel reads call it
 // per resource.
 func (c *Client) ReadAttached(ctx context.Context, k Kind, field string, ids []ID) (map[ID]any, error) {
-	f := schemas[k].field(field)
+	f := c.ver.schema(k).field(field)
 	if f == nil || f.Attached == nil {
 		return nil, fmt.Errorf("%s has no attached field %s", k, field)
 	}
@@ -83,8 +83,8 @@ func (c *Client) ReadAttached(ctx context.Context, k Kind, field string, ids []I
 
 // UsesListing reports whether ReadAttached reads field for n resources
 // with one listing rather than n reads.
-func UsesListing(k Kind, field string, n int) bool {
-	f := schemas[k].field(field)
+func (a API) UsesListing(k Kind, field string, n int) bool {
+	f := a.schema(k).field(field)
 	return f != nil && f.Attached != nil && f.Attached.ReadAll != nil && n > 1
 }
 
@@ -119,8 +119,8 @@ func sortedSet(f *Field, v any) any {
 // Canonical returns spec with every Set field sorted, as Parse and the
 // online reading both hold them, so that the order a file lists them in
 // never reads as a change. spec itself is not changed.
-func Canonical(k Kind, spec map[string]any) map[string]any {
-	sc := schemas[k]
+func (a API) Canonical(k Kind, spec map[string]any) map[string]any {
+	sc := a.schema(k)
 	if sc == nil {
 		return spec
 	}
@@ -149,10 +149,10 @@ func Canonical(k Kind, spec map[string]any) map[string]any {
 
 // splitAttached separates the attached fields of a write from the
 // resource's own.
-func splitAttached(k Kind, fields map[string]any) (own, attached map[string]any) {
+func splitAttached(id ID, fields map[string]any) (own, attached map[string]any) {
 	own = fields
 	for name, v := range fields {
-		if !IsAttached(k, name) {
+		if !id.API.IsAttached(id.Kind, name) {
 			continue
 		}
 		if attached == nil {
@@ -172,12 +172,12 @@ func splitAttached(k Kind, fields map[string]any) (own, attached map[string]any)
 // values (nil: read them now) to the new ones, and records the new values
 // in r.Spec.
 func (c *Client) writeAttached(ctx context.Context, id ID, before *Resource, fields map[string]any, r *Resource) error {
-	for _, name := range AttachedFields(id.Kind) {
+	for _, name := range id.API.AttachedFields(id.Kind) {
 		v, ok := fields[name]
 		if !ok {
 			continue
 		}
-		f := schemas[id.Kind].field(name)
+		f := id.Schema().field(name)
 		var old any
 		if before != nil {
 			old = before.Spec[name]

@@ -35,15 +35,15 @@ func PathString(path []any) string {
 }
 
 // Check validates a resource's Spec (normalised, as Parse gives it) against
-// the table of kinds. extra lists dotted field paths (without list indexes)
+// a's table of kinds. extra lists dotted field paths (without list indexes)
 // that the user let through as opaque values (extraFields in fcsync.yaml):
 // they are neither checked nor warned about.
-func Check(k Kind, spec map[string]any, extra []string) []Problem {
-	sc := schemas[k]
+func (a API) Check(k Kind, spec map[string]any, extra []string) []Problem {
+	sc := a.schema(k)
 	if sc == nil {
 		return []Problem{{Msg: fmt.Sprintf("unknown resource kind %q", k)}}
 	}
-	c := &checker{kind: k, extra: map[string]bool{}}
+	c := &checker{api: a, kind: k, extra: map[string]bool{}}
 	for _, e := range extra {
 		c.extra[e] = true
 	}
@@ -56,6 +56,7 @@ func Check(k Kind, spec map[string]any, extra []string) []Problem {
 }
 
 type checker struct {
+	api      API
 	kind     Kind
 	extra    map[string]bool
 	problems []Problem
@@ -205,7 +206,7 @@ func (c *checker) value(path []any, f *Field, v any, siblings map[string]any) {
 				c.add(path, false, "%s: %v", name, err)
 			}
 		}
-		if id, ok := RefID(f.RefKind, sv); ok {
+		if id, ok := c.api.RefID(f.RefKind, sv); ok {
 			if err := id.Validate(); err != nil {
 				c.add(path, false, "%s: %v", name, err)
 			}

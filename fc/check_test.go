@@ -100,7 +100,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Check(tc.kind, tc.spec, tc.extra)
+			got := FC2.Check(tc.kind, tc.spec, tc.extra)
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %d problems %v, want %d %v", len(got), got, len(tc.want), tc.want)
 			}
@@ -148,16 +148,16 @@ func TestSuggest(t *testing.T) {
 // server-owned fields come from the table.
 func TestTableReadsIntoKeyOrderAndServerOwned(t *testing.T) {
 	t.Parallel()
-	order := KeyOrder(KindFunction)
+	order := FC2.KeyOrder(KindFunction)
 	if len(order) < 3 || order[0] != "description" || order[1] != "runtime" || order[2] != "handler" {
 		t.Errorf("function key order %v", order)
 	}
 	for _, f := range order {
-		if IsServerOwned(KindFunction, f) {
+		if FC2.IsServerOwned(KindFunction, f) {
 			t.Errorf("%s is both in the key order and server-owned", f)
 		}
 	}
-	if !IsServerOwned(KindTrigger, "urlInternet") || IsServerOwned(KindTrigger, "triggerConfig") || IsServerOwned("nope", "x") {
+	if !FC2.IsServerOwned(KindTrigger, "urlInternet") || FC2.IsServerOwned(KindTrigger, "triggerConfig") || FC2.IsServerOwned("nope", "x") {
 		t.Error("IsServerOwned does not follow the table")
 	}
 }

@@ -30,6 +30,7 @@ const defaultPageSize = 100
 // RetryPolicy. A Client is safe for concurrent use.
 type Client struct {
 	api       *fcopen.Client
+	ver       API // the dialect: every ID the client builds carries it
 	protocol  string
 	accountID string
 	region    string
@@ -47,6 +48,9 @@ type Client struct {
 	limit       *limiter
 	runtime     map[string]any // the SDK's runtime settings for tea.DoRequest (call)
 }
+
+// API is the dialect the client speaks.
+func (c *Client) API() API { return c.ver }
 
 // AccountID is the account the client calls FC as ("" when an explicit
 // endpoint needed none).
@@ -81,6 +85,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		api:         api,
+		ver:         cfg.API,
 		protocol:    protocol,
 		accountID:   cfg.AccountID,
 		region:      cfg.Region,

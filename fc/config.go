@@ -21,6 +21,8 @@ type Config struct {
 	Endpoint  string
 	Region    string
 	AccountID string
+	// API is the dialect the client speaks: FC2 (the zero value) or FC3.
+	API API
 	// Credential signs every request; nil means the default credential
 	// chain (see ResolveCredential).
 	Credential credentials.Credential

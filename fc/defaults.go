@@ -10,8 +10,8 @@ import "reflect"
 // not tracingConfig: {params: null, type: null}. Leaving a field out is
 // safe: a field absent from a project file is not managed by it, and the
 // live branch keeps the full record. spec itself is not changed.
-func WithoutDefaults(k Kind, spec map[string]any) map[string]any {
-	sc := schemas[k]
+func (a API) WithoutDefaults(k Kind, spec map[string]any) map[string]any {
+	sc := a.schema(k)
 	if sc == nil {
 		return spec
 	}

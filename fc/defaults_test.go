@@ -19,7 +19,7 @@ func TestWithoutDefaults(t *testing.T) {
 		"tracingConfig":{"type":null,"params":null},"newField":0}`), &service); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := WithoutDefaults(KindService, service), map[string]any{"internetAccess": true, "newField": json.Number("0")}; !reflect.DeepEqual(Normalize(got), Normalize(want)) {
+	if got, want := FC2.WithoutDefaults(KindService, service), map[string]any{"internetAccess": true, "newField": json.Number("0")}; !reflect.DeepEqual(Normalize(got), Normalize(want)) {
 		t.Errorf("service: got %v, want %v", got, want)
 	}
 	if err := json.Unmarshal([]byte(`{"description":"","runtime":"python3.10","handler":"index.handler","memorySize":128,"timeout":3,
@@ -28,14 +28,14 @@ func TestWithoutDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{"runtime": "python3.10", "handler": "index.handler", "memorySize": int64(128), "timeout": int64(3), "nasConfig": map[string]any{"userId": int64(-1)}}
-	if got := WithoutDefaults(KindFunction, function); !reflect.DeepEqual(Normalize(got), want) {
+	if got := FC2.WithoutDefaults(KindFunction, function); !reflect.DeepEqual(Normalize(got), want) {
 		t.Errorf("function: got %v, want %v", Normalize(got), want)
 	}
 	set := map[string]any{"nasConfig": map[string]any{"userId": 10003, "groupId": -1, "mountPoints": []any{map[string]any{"serverAddr": "a:/", "mountDir": "/mnt"}}},
 		"tracingConfig": map[string]any{"type": "Jaeger", "params": nil}}
 	want = map[string]any{"nasConfig": map[string]any{"userId": int64(10003), "mountPoints": []any{map[string]any{"serverAddr": "a:/", "mountDir": "/mnt"}}},
 		"tracingConfig": map[string]any{"type": "Jaeger"}}
-	if got := WithoutDefaults(KindService, set); !reflect.DeepEqual(Normalize(got), want) {
+	if got := FC2.WithoutDefaults(KindService, set); !reflect.DeepEqual(Normalize(got), want) {
 		t.Errorf("set values: got %v, want %v", Normalize(got), want)
 	}
 	if _, ok := set["tracingConfig"].(map[string]any)["params"]; !ok {
@@ -48,11 +48,11 @@ func TestWithoutDefaults(t *testing.T) {
 		"LATEST": map[string]any{"target": int64(1), "alwaysAllocateCPU": false, "scheduledActions": []any{}, "targetTrackingPolicies": []any{}},
 	}
 	want = map[string]any{"prod": map[string]any{"target": int64(10)}, "LATEST": map[string]any{"target": int64(1), "alwaysAllocateCPU": false}}
-	if got := WithoutDefaults(KindProvision, prov); !reflect.DeepEqual(Normalize(got), want) {
+	if got := FC2.WithoutDefaults(KindProvision, prov); !reflect.DeepEqual(Normalize(got), want) {
 		t.Errorf("provision: got %v, want %v", Normalize(got), want)
 	}
 	async := map[string]any{"LATEST": map[string]any{"statefulInvocation": nil}}
-	if got := WithoutDefaults(KindAsyncInvoke, async); !reflect.DeepEqual(Normalize(got), map[string]any{"LATEST": map[string]any{}}) {
+	if got := FC2.WithoutDefaults(KindAsyncInvoke, async); !reflect.DeepEqual(Normalize(got), map[string]any{"LATEST": map[string]any{}}) {
 		t.Errorf("async: got %v", Normalize(got))
 	}
 }

@@ -53,7 +53,7 @@ func (id *ID) set(s Slot, name string) {
 // kindTable lists the kinds in apply order: a kind comes after the kind that
 // contains it, and after the kinds it refers to (a custom domain routes to
 // functions). Push creates and updates in this order and deletes in reverse.
-var kindTable = []*Schema{
+var fc2Kinds = []*Schema{
 	{
 		// Layers (fc-api.md 2.8) are account-level code packages that
 		// functions name in their layers; they come first, since a push
@@ -158,19 +158,10 @@ var kindTable = []*Schema{
 	},
 }
 
-var schemas = func() map[Kind]*Schema {
-	m := make(map[Kind]*Schema, len(kindTable))
-	for i, sc := range kindTable {
-		sc.rank = i
-		m[sc.Kind] = sc
-	}
-	return m
-}()
-
-// ChildKinds returns the kinds whose Parent is k, in apply order.
-func ChildKinds(k Kind) []Kind {
+// ChildKinds returns the kinds of a whose Parent is k, in apply order.
+func (a API) ChildKinds(k Kind) []Kind {
 	var out []Kind
-	for _, sc := range kindTable {
+	for _, sc := range a.table().kinds {
 		if sc.Parent == k && k != "" {
 			out = append(out, sc.Kind)
 		}
@@ -180,8 +171,8 @@ func ChildKinds(k Kind) []Kind {
 
 // CodeOwner recognises a path under a resource's code folder
 // ("services/s/functions/f/code/lib/a.py") and returns the resource.
-func CodeOwner(path string) (ID, bool) {
-	for _, sc := range kindTable {
+func (a API) CodeOwner(path string) (ID, bool) {
+	for _, sc := range a.table().kinds {
 		if !sc.HasCode {
 			continue
 		}
@@ -211,9 +202,9 @@ func CodeOwner(path string) (ID, bool) {
 
 // FileLayout lists the project files of every kind, as a user reads them
 // ("services/<service>/service.yaml", ".../code/..."), for messages.
-func FileLayout() []string {
+func (a API) FileLayout() []string {
 	var out []string
-	for _, sc := range kindTable {
+	for _, sc := range a.table().kinds {
 		out = append(out, userPattern(sc.File))
 		if sc.HasCode {
 			out = append(out, userPattern(sc.Dir)+"/code/...")
@@ -226,10 +217,11 @@ func userPattern(p string) string {
 	return strings.NewReplacer("{service}", "<service>", "{function}", "<function>", "{name}", "<name>").Replace(p)
 }
 
-// Kinds returns every kind in apply order.
-func Kinds() []Kind {
-	out := make([]Kind, len(kindTable))
-	for i, sc := range kindTable {
+// Kinds returns every kind of a in apply order.
+func (a API) Kinds() []Kind {
+	kinds := a.table().kinds
+	out := make([]Kind, len(kinds))
+	for i, sc := range kinds {
 		out[i] = sc.Kind
 	}
 	return out
@@ -285,8 +277,8 @@ func domainName(k Kind, name string) error {
 }
 
 // ValidateName checks a name of kind k against FC's rules.
-func ValidateName(k Kind, name string) error {
-	sc := schemas[k]
+func (a API) ValidateName(k Kind, name string) error {
+	sc := a.schema(k)
 	if sc == nil {
 		return fmt.Errorf("unknown resource kind %q", k)
 	}
@@ -335,7 +327,7 @@ func (sc *Schema) matchPattern(pattern, path string) (ID, bool) {
 	if strings.Count(pattern, "/") != strings.Count(path, "/") {
 		return ID{}, false
 	}
-	id := ID{Kind: sc.Kind}
+	id := ID{API: sc.api, Kind: sc.Kind}
 	for pattern != "" {
 		var p, seg string
 		p, pattern, _ = strings.Cut(pattern, "/")
@@ -436,7 +428,7 @@ func locateByFields(item map[string]any) (svc, fn, q string, ok bool) {
 // in the account (its list path names no enclosing resource), while its
 // resources still belong to a parent: the online walk then lists it once
 // rather than once per parent.
-func ListedOnce(k Kind) bool {
-	sc := schemas[k]
+func (a API) ListedOnce(k Kind) bool {
+	sc := a.schema(k)
 	return sc != nil && sc.Parent != "" && !strings.Contains(sc.Collection, "{")
 }

@@ -8,7 +8,7 @@ import (
 // sampleID builds an ID of kind k with a distinct name in each slot.
 func sampleID(k Kind) ID {
 	id := ID{Kind: k}
-	for i, s := range schemas[k].Slots {
+	for i, s := range FC2.schema(k).Slots {
 		id.set(s, []string{"svc", "fn", "t1"}[min(i, 2)]+"_"+string(k))
 	}
 	return id
@@ -21,18 +21,18 @@ func sampleID(k Kind) ID {
 func TestKindTable(t *testing.T) {
 	t.Parallel()
 	seen := map[Kind]int{}
-	for i, k := range Kinds() {
+	for i, k := range FC2.Kinds() {
 		seen[k] = i
-		sc := SchemaOf(k)
+		sc := FC2.SchemaOf(k)
 		id := sampleID(k)
 		if err := id.Validate(); err != nil {
 			t.Errorf("%s: sample %v does not validate: %v", k, id, err)
 		}
-		if got, ok := ParseFile(id.File()); !ok || got != id {
-			t.Errorf("%s: ParseFile(%q) = %v, %v; want %v", k, id.File(), got, ok, id)
+		if got, ok := FC2.ParseFile(id.File()); !ok || got != id {
+			t.Errorf("%s: FC2.ParseFile(%q) = %v, %v; want %v", k, id.File(), got, ok, id)
 		}
-		if got, ok := IDFromPath(k, id.Path()); !ok || got != id {
-			t.Errorf("%s: IDFromPath(%q) = %v, %v; want %v", k, id.Path(), got, ok, id)
+		if got, ok := FC2.IDFromPath(k, id.Path()); !ok || got != id {
+			t.Errorf("%s: FC2.IDFromPath(%q) = %v, %v; want %v", k, id.Path(), got, ok, id)
 		}
 		if want := string(k) + " " + id.Path(); id.String() != want {
 			t.Errorf("%s: String() = %q, want %q", k, id.String(), want)
@@ -69,16 +69,16 @@ func TestKindTable(t *testing.T) {
 		} else if sc.Parent != "" {
 			t.Errorf("%s: Parent() gives none, table says %s", k, sc.Parent)
 		}
-		for _, f := range KeyOrder(k) {
-			if IsServerOwned(k, f) {
+		for _, f := range FC2.KeyOrder(k) {
+			if FC2.IsServerOwned(k, f) {
 				t.Errorf("%s: render order lists server-owned %s", k, f)
 			}
 		}
 	}
 	for _, path := range []string{"services/s/other.yaml", "services/s/functions/f/code/function.yaml",
 		"domains/a/b.yaml", "services/s/functions/f/triggers/t.yml"} {
-		if id, ok := ParseFile(path); ok {
-			t.Errorf("ParseFile(%q) = %v, want no resource", path, id)
+		if id, ok := FC2.ParseFile(path); ok {
+			t.Errorf("FC2.ParseFile(%q) = %v, want no resource", path, id)
 		}
 	}
 }
@@ -100,9 +100,9 @@ func TestCodeOwner(t *testing.T) {
 		"x/s/functions/f/code/index.py":             {},
 		"":                                          {},
 	} {
-		got, ok := CodeOwner(path)
+		got, ok := FC2.CodeOwner(path)
 		if ok != (want != ID{}) || got != want {
-			t.Errorf("CodeOwner(%q) = %v, %v; want %v", path, got, ok, want)
+			t.Errorf("FC2.CodeOwner(%q) = %v, %v; want %v", path, got, ok, want)
 		}
 	}
 }

@@ -47,7 +47,7 @@ func TestQualifierRules(t *testing.T) {
 		{KindAsyncInvoke, "12", true}, {KindAsyncInvoke, "LATEST", true}, {KindAsyncInvoke, "blue-1", true},
 		{KindAsyncInvoke, "1x", false},
 	} {
-		if err := CheckQualifier(tc.k, tc.q); (err == nil) != tc.good {
+		if err := FC2.CheckQualifier(tc.k, tc.q); (err == nil) != tc.good {
 			t.Errorf("%s %q: %v", tc.k, tc.q, err)
 		}
 	}

@@ -14,8 +14,8 @@ import (
 )
 
 // ListAction is the API action that lists resources of kind, for messages.
-func ListAction(kind Kind) string {
-	if sc := schemas[kind]; sc != nil {
+func (a API) ListAction(kind Kind) string {
+	if sc := a.schema(kind); sc != nil {
 		if sc.PerQualifier != nil {
 			return sc.PerQualifier.ListAction
 		}
@@ -54,14 +54,15 @@ func (c *Client) ListDomains(ctx context.Context) ([]*Resource, error) {
 // list reads all pages of the resources of kind under parent. Listed
 // resources carry no ETag: FC sends one only with a single resource.
 func (c *Client) list(ctx context.Context, kind Kind, parent ID, prefix string) ([]*Resource, error) {
-	info := schemas[kind]
+	info := c.ver.schema(kind)
 	if info == nil {
 		return nil, fmt.Errorf("unknown resource kind %q", kind)
 	}
 	if info.PerQualifier != nil {
 		return c.listConfigs(ctx, kind, parent)
 	}
-	req := request{action: ListAction(kind), method: http.MethodGet, path: collectionPath(kind, parent), id: parent}
+	parent.API = c.ver
+	req := request{action: c.ver.ListAction(kind), method: http.MethodGet, path: collectionPath(kind, parent), id: parent}
 	if prefix != "" {
 		req.query = map[string]string{"prefix": prefix}
 	}
@@ -176,13 +177,13 @@ func (c *Client) get(ctx context.Context, id ID) (*Resource, error) {
 // the empty value of those spec leaves out. A versioned kind's create
 // publishes its first version.
 func (c *Client) Create(ctx context.Context, id ID, spec map[string]any, zip []byte) (*Resource, error) {
-	if IsPerQualifier(id.Kind) {
+	if id.API.IsPerQualifier(id.Kind) {
 		return c.writeConfigs(ctx, id, spec, zip, "")
 	}
 	if err := checkKind(id); err != nil {
 		return nil, err
 	}
-	own, attached := splitAttached(id.Kind, spec)
+	own, attached := splitAttached(id, spec)
 	var res *Resource
 	var err error
 	if id.Schema().Versioned {
@@ -256,10 +257,10 @@ func (c *Client) UpdateFrom(ctx context.Context, id ID, before *Resource, fields
 	if err := checkKind(id); err != nil {
 		return nil, err
 	}
-	if IsPerQualifier(id.Kind) {
+	if id.API.IsPerQualifier(id.Kind) {
 		return c.writeConfigs(ctx, id, fields, zip, etag)
 	}
-	own, attached := splitAttached(id.Kind, fields)
+	own, attached := splitAttached(id, fields)
 	var res *Resource
 	var err error
 	switch {
@@ -357,10 +358,10 @@ func writeBody(id ID, fields map[string]any, zip []byte) (map[string]any, error)
 	}
 	body := make(map[string]any, len(fields)+2)
 	for k, v := range fields {
-		if IsServerOwned(id.Kind, k) {
+		if id.API.IsServerOwned(id.Kind, k) {
 			continue
 		}
-		if IsWireJSON(id.Kind, k) {
+		if id.API.IsWireJSON(id.Kind, k) {
 			if _, isString := v.(string); !isString && v != nil {
 				b, err := json.Marshal(v)
 				if err != nil {
@@ -387,11 +388,11 @@ func checkKind(id ID) error {
 // holds reports whether r has every field of an update and its code.
 func holds(r *Resource, fields map[string]any, zip []byte) bool {
 	for k, v := range fields {
-		if IsServerOwned(r.ID.Kind, k) {
+		if r.ID.API.IsServerOwned(r.ID.Kind, k) {
 			continue
 		}
 		want := Normalize(v)
-		if s, ok := want.(string); ok && IsWireJSON(r.ID.Kind, k) {
+		if s, ok := want.(string); ok && r.ID.API.IsWireJSON(r.ID.Kind, k) {
 			var cfg any
 			if json.Unmarshal([]byte(s), &cfg) != nil {
 				return false
@@ -408,7 +409,7 @@ func holds(r *Resource, fields map[string]any, zip []byte) bool {
 // newResource builds a Resource from an API object decoded with UseNumber.
 func newResource(id ID, obj map[string]any, etag string) (*Resource, error) {
 	norm, _ := Normalize(obj).(map[string]any)
-	spec, status, err := Split(id.Kind, norm)
+	spec, status, err := id.API.Split(id.Kind, norm)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
@@ -424,8 +425,8 @@ func newResource(id ID, obj map[string]any, etag string) (*Resource, error) {
 }
 
 // IsWireJSON reports whether field of kind k travels as a JSON string.
-func IsWireJSON(k Kind, field string) bool {
-	if sc := schemas[k]; sc != nil {
+func (a API) IsWireJSON(k Kind, field string) bool {
+	if sc := a.schema(k); sc != nil {
 		if f := sc.field(field); f != nil {
 			return f.WireJSON
 		}
@@ -437,7 +438,7 @@ func IsWireJSON(k Kind, field string) bool {
 func childID(kind Kind, parent ID, name string) ID {
 	id := parent
 	id.Kind = kind
-	slots := schemas[kind].Slots
+	slots := id.Schema().Slots
 	id.set(slots[len(slots)-1], name)
 	return id
 }
@@ -450,7 +451,9 @@ func nameOf(id ID) string {
 
 // collectionPath is the path listing and creating resources of kind; the
 // names of the containing resources are taken from at.
-func collectionPath(kind Kind, at ID) string { return expand(schemas[kind].Collection, at, seg) }
+// names of the containing resources are taken from at, whose API says
+// which table kind is read from.
+func collectionPath(kind Kind, at ID) string { return expand(at.API.schema(kind).Collection, at, seg) }
 
 func resourcePath(id ID) string { return collectionPath(id.Kind, id) + "/" + seg(nameOf(id)) }
 

@@ -23,15 +23,16 @@ import (
 // Its ETag, where FC has ETags, is the qualifiers' ETags as a JSON object:
 // only this file reads it.
 
-// IsPerQualifier reports whether k's resources hold one config per qualifier.
-func IsPerQualifier(k Kind) bool {
-	sc := schemas[k]
+// IsPerQualifier reports whether the resources of kind k of a hold one
+// config per qualifier.
+func (a API) IsPerQualifier(k Kind) bool {
+	sc := a.schema(k)
 	return sc != nil && sc.PerQualifier != nil
 }
 
 // CheckQualifier checks a qualifier of a resource of kind k.
-func CheckQualifier(k Kind, q string) error {
-	sc := schemas[k]
+func (a API) CheckQualifier(k Kind, q string) error {
+	sc := a.schema(k)
 	if sc == nil || sc.PerQualifier == nil {
 		return fmt.Errorf("%s has no qualifiers", k)
 	}
@@ -55,7 +56,8 @@ func addConfig(r *Resource, q string, obj map[string]any) {
 // listConfigs reads every config of kind under parent (the whole account
 // for a kind ListedOnce) and groups them by function, in ID order.
 func (c *Client) listConfigs(ctx context.Context, kind Kind, parent ID) ([]*Resource, error) {
-	sc := schemas[kind]
+	parent.API = c.ver
+	sc := c.ver.schema(kind)
 	byFn := map[ID]*Resource{}
 	req := request{action: sc.PerQualifier.ListAction, method: http.MethodGet, path: collectionPath(kind, parent), id: parent}
 	err := c.pages(ctx, req, sc.ListKey, func(obj map[string]any) error {
@@ -66,7 +68,7 @@ func (c *Client) listConfigs(ctx context.Context, kind Kind, parent ID) ([]*Reso
 		if cleared(sc, obj) {
 			return nil // no config, as FC reads it
 		}
-		id := ID{Kind: kind, Service: svc, Function: fn}
+		id := ID{API: c.ver, Kind: kind, Service: svc, Function: fn}
 		r := byFn[id]
 		if r == nil {
 			r = newConfigs(id)
@@ -96,7 +98,7 @@ func (c *Client) listConfigs(ctx context.Context, kind Kind, parent ID) ([]*Reso
 // qualifier without a config being absent from the answer; other kinds
 // ignore fields and read the whole resource.
 func (c *Client) GetFields(ctx context.Context, id ID, fields []string) (*Resource, error) {
-	if !IsPerQualifier(id.Kind) {
+	if !id.API.IsPerQualifier(id.Kind) {
 		return c.Get(ctx, id)
 	}
 	r := newConfigs(id)

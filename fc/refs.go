@@ -12,8 +12,8 @@ import "strings"
 // version reads back as that version's ARN.
 
 // RefID is the resource a reference names, for a field whose values may
-// be references to kind k; ok is false when v is not such a reference.
-func RefID(k Kind, v any) (ID, bool) {
+// be references to kind k of a; ok is false when v is not such a reference.
+func (a API) RefID(k Kind, v any) (ID, bool) {
 	s, isString := v.(string)
 	if k == "" || !isString {
 		return ID{}, false
@@ -22,11 +22,11 @@ func RefID(k Kind, v any) (ID, bool) {
 	if !ok {
 		return ID{}, false
 	}
-	sc := schemas[k]
+	sc := a.schema(k)
 	if sc == nil || len(sc.Slots) != 1 {
 		return ID{}, false
 	}
-	id := ID{Kind: k}
+	id := ID{API: a, Kind: k}
 	id.set(sc.Slots[0], name)
 	return id, true
 }
@@ -54,8 +54,8 @@ type refField struct {
 	list   bool
 }
 
-func refFields(k Kind) []refField {
-	sc := schemas[k]
+func (a API) refFields(k Kind) []refField {
+	sc := a.schema(k)
 	if sc == nil {
 		return nil
 	}
@@ -79,9 +79,9 @@ type Reference struct {
 }
 
 // Refs lists the references a spec of kind k holds, in field order.
-func Refs(k Kind, spec map[string]any) []Reference {
+func (a API) Refs(k Kind, spec map[string]any) []Reference {
 	var out []Reference
-	mapRefs(k, spec, func(path []any, id ID) (string, bool) {
+	a.mapRefs(k, spec, func(path []any, id ID) (string, bool) {
 		out = append(out, Reference{Path: path, Target: id})
 		return "", false
 	})
@@ -91,20 +91,20 @@ func Refs(k Kind, spec map[string]any) []Reference {
 // ReplaceRefs returns spec with each reference that to maps to a value
 // replaced by that value; references it does not map stay. spec itself is
 // not changed.
-func ReplaceRefs(k Kind, spec map[string]any, to func(ID) (string, bool)) map[string]any {
-	return mapRefs(k, spec, func(_ []any, id ID) (string, bool) { return to(id) })
+func (a API) ReplaceRefs(k Kind, spec map[string]any, to func(ID) (string, bool)) map[string]any {
+	return a.mapRefs(k, spec, func(_ []any, id ID) (string, bool) { return to(id) })
 }
 
 // NameRefs returns spec with each value that is the ARN byARN maps to a
 // resource replaced by that resource's reference: the inverse of
 // ReplaceRefs for the ARNs the resources have now. spec itself is not
 // changed.
-func NameRefs(k Kind, spec map[string]any, byARN map[string]ID) map[string]any {
+func (a API) NameRefs(k Kind, spec map[string]any, byARN map[string]ID) map[string]any {
 	if len(byARN) == 0 {
 		return spec
 	}
 	var out map[string]any
-	for _, rf := range refFields(k) {
+	for _, rf := range a.refFields(k) {
 		v, ok := spec[rf.name]
 		if !ok {
 			continue
@@ -156,7 +156,7 @@ func nameValue(rf refField, v any, byARN map[string]ID) (any, bool) {
 
 // mapRefs calls fn for every reference in spec's reference fields and
 // returns spec with those fn gave a replacement for replaced.
-func mapRefs(k Kind, spec map[string]any, fn func(path []any, id ID) (string, bool)) map[string]any {
+func (a API) mapRefs(k Kind, spec map[string]any, fn func(path []any, id ID) (string, bool)) map[string]any {
 	var out map[string]any
 	set := func(field string, v any) {
 		if out == nil {
@@ -164,13 +164,13 @@ func mapRefs(k Kind, spec map[string]any, fn func(path []any, id ID) (string, bo
 		}
 		out[field] = v
 	}
-	for _, rf := range refFields(k) {
+	for _, rf := range a.refFields(k) {
 		v, ok := spec[rf.name]
 		if !ok {
 			continue
 		}
 		if !rf.list {
-			if id, isRef := RefID(rf.target, v); isRef {
+			if id, isRef := a.RefID(rf.target, v); isRef {
 				if r, ok := fn([]any{rf.name}, id); ok {
 					set(rf.name, r)
 				}
@@ -180,7 +180,7 @@ func mapRefs(k Kind, spec map[string]any, fn func(path []any, id ID) (string, bo
 		l, _ := v.([]any)
 		var nl []any
 		for i, e := range l {
-			id, isRef := RefID(rf.target, e)
+			id, isRef := a.RefID(rf.target, e)
 			if !isRef {
 				continue
 			}
@@ -211,9 +211,9 @@ func copySpec(spec map[string]any) map[string]any {
 
 // RefFields are the names of kind k's fields whose values may name a
 // resource of kind target.
-func RefFields(k, target Kind) []string {
+func (a API) RefFields(k, target Kind) []string {
 	var out []string
-	for _, rf := range refFields(k) {
+	for _, rf := range a.refFields(k) {
 		if rf.target == target {
 			out = append(out, rf.name)
 		}

@@ -38,6 +38,7 @@ const (
 // a service has Service; a function has Service and Function; a trigger has
 // all three; a domain has only Name.
 type ID struct {
+	API      API // FC2, the zero value, or FC3: whose table describes Kind
 	Kind     Kind
 	Service  string
 	Function string
@@ -53,7 +54,7 @@ func TriggerID(svc, fn, name string) ID {
 func DomainID(name string) ID { return ID{Kind: KindDomain, Name: name} }
 
 // Schema is the table entry of id's kind (nil for an unknown kind).
-func (id ID) Schema() *Schema { return schemas[id.Kind] }
+func (id ID) Schema() *Schema { return id.API.schema(id.Kind) }
 
 // names are id's names in the order of its kind's slots.
 func (id ID) names() []string {
@@ -81,10 +82,10 @@ func (id ID) String() string {
 // shows after the kind.
 func (id ID) Path() string { return strings.Join(id.names(), "/") }
 
-// IDFromPath is the inverse of Path for kind k: the names of its slots,
-// slash-separated.
-func IDFromPath(k Kind, path string) (ID, bool) {
-	sc := schemas[k]
+// IDFromPath is the inverse of Path for kind k of a: the names of its
+// slots, slash-separated.
+func (a API) IDFromPath(k Kind, path string) (ID, bool) {
+	sc := a.schema(k)
 	if sc == nil {
 		return ID{}, false
 	}
@@ -92,7 +93,7 @@ func IDFromPath(k Kind, path string) (ID, bool) {
 	if len(parts) != len(sc.Slots) {
 		return ID{}, false
 	}
-	id := ID{Kind: k}
+	id := ID{API: a, Kind: k}
 	for i, s := range sc.Slots {
 		id.set(s, parts[i])
 	}
@@ -139,33 +140,22 @@ func (id ID) Parent() (parent ID, ok bool) {
 	if sc == nil || sc.Parent == "" {
 		return ID{}, false
 	}
-	parent = ID{Kind: sc.Parent}
-	for _, s := range schemas[sc.Parent].Slots {
+	parent = ID{API: id.API, Kind: sc.Parent}
+	for _, s := range id.API.schema(sc.Parent).Slots {
 		parent.set(s, id.value(s))
 	}
 	return parent, true
 }
 
-// Less orders IDs for deterministic output: by kind in apply order
-// (service, function, trigger, domain), then by names.
-func (id ID) Less(o ID) bool {
-	if id.Kind != o.Kind {
-		return rank(id.Kind) < rank(o.Kind)
-	}
-	if id.Service != o.Service {
-		return id.Service < o.Service
-	}
-	if id.Function != o.Function {
-		return id.Function < o.Function
-	}
-	return id.Name < o.Name
-}
+// Less orders IDs for deterministic output: by API, by kind in apply
+// order (service, function, trigger, domain), then by names.
+func (id ID) Less(o ID) bool { return CompareIDs(id, o) < 0 }
 
-func rank(k Kind) int {
-	if sc := schemas[k]; sc != nil {
+func rank(id ID) int {
+	if sc := id.Schema(); sc != nil {
 		return sc.rank
 	}
-	return len(kindTable)
+	return len(id.API.table().kinds)
 }
 
 // SortIDs sorts ids in place with Less.
@@ -174,8 +164,11 @@ func SortIDs(ids []ID) { slices.SortFunc(ids, CompareIDs) }
 // CompareIDs is Less as a three-way comparison: one call per pair of a
 // sort (a state's thousands of IDs are sorted several times a command).
 func CompareIDs(a, b ID) int {
+	if a.API != b.API {
+		return cmp.Compare(a.API, b.API)
+	}
 	if a.Kind != b.Kind {
-		return cmp.Compare(rank(a.Kind), rank(b.Kind))
+		return cmp.Compare(rank(a), rank(b))
 	}
 	if c := strings.Compare(a.Service, b.Service); c != 0 {
 		return c
@@ -187,10 +180,10 @@ func CompareIDs(a, b ID) int {
 }
 
 // ParseFile is the inverse of ID.File: it recognises the configuration file of
-// a resource from its project-relative path. Code files and anything else give
-// ok == false.
-func ParseFile(path string) (id ID, ok bool) {
-	for _, sc := range kindTable {
+// a resource of a from its project-relative path. Code files and anything else
+// give ok == false.
+func (a API) ParseFile(path string) (id ID, ok bool) {
+	for _, sc := range a.table().kinds {
 		if id, ok := sc.match(path); ok {
 			return id, true
 		}
@@ -205,7 +198,7 @@ func (id ID) Validate() error {
 		return fmt.Errorf("unknown resource kind %q", id.Kind)
 	}
 	for _, s := range sc.Slots {
-		if err := ValidateName(slotKind(id.Kind, s), id.value(s)); err != nil {
+		if err := id.API.ValidateName(slotKind(id.Kind, s), id.value(s)); err != nil {
 			return err
 		}
 	}
@@ -253,13 +246,13 @@ func (r *Resource) LastModified() string {
 // fields nested in an object (customContainerConfig.accelerationInfo, which
 // FC computes) go to Status under their dotted path. Set lists come sorted
 // (Canonical).
-func Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
+func (a API) Split(k Kind, obj map[string]any) (spec, status map[string]any, err error) {
 	var fields []Field
-	if sc := schemas[k]; sc != nil && sc.PerQualifier == nil {
+	if sc := a.schema(k); sc != nil && sc.PerQualifier == nil {
 		fields = sc.Fields
 	}
 	spec, status = splitFields(fields, obj)
-	return Canonical(k, spec), status, nil
+	return a.Canonical(k, spec), status, nil
 }
 
 // splitFields is Split by a list of fields: a kind's, or those of one

@@ -122,7 +122,8 @@ type Schema struct {
 	// form FC spells it; a reference (Field.RefKind) resolves to the first.
 	ARNFields []string
 
-	rank int // place in kindTable: the apply order
+	rank int // place in its API's table: the apply order
+	api  API // the API whose table holds the entry
 }
 
 // PerQualifier describes a kind whose resource holds a function's config
@@ -368,8 +369,9 @@ func nonEmpty(f Field) Field {
 	return f
 }
 
-// SchemaOf returns the table entry of kind k, nil for an unknown kind.
-func SchemaOf(k Kind) *Schema { return schemas[k] }
+// SchemaOf returns the entry of kind k in a's table, nil for a kind a
+// does not have.
+func (a API) SchemaOf(k Kind) *Schema { return a.schema(k) }
 
 // field returns the top-level field name of the schema, or nil. The
 // top-level keys of a PerQualifier kind are qualifiers, never fields.
@@ -388,8 +390,8 @@ func (sc *Schema) field(name string) *Field {
 // KeyOrder is the render order of a kind's top-level fields: its writable
 // fields as the table lists them (what the resource is, how it runs, how big
 // it is). Fields outside it come after, alphabetically.
-func KeyOrder(k Kind) []string {
-	sc := schemas[k]
+func (a API) KeyOrder(k Kind) []string {
+	sc := a.schema(k)
 	if sc == nil || sc.PerQualifier != nil {
 		return nil // qualifiers: alphabetical
 	}
@@ -405,8 +407,8 @@ func KeyOrder(k Kind) []string {
 // IsServerOwned reports whether field (a top-level JSON name) of a resource
 // of kind k belongs to the server: it is never written to project files nor
 // sent in a write.
-func IsServerOwned(k Kind, field string) bool {
-	if sc := schemas[k]; sc != nil {
+func (a API) IsServerOwned(k Kind, field string) bool {
+	if sc := a.schema(k); sc != nil {
 		if f := sc.field(field); f != nil {
 			return f.ServerOwned
 		}

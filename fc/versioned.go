@@ -62,7 +62,7 @@ func (c *Client) newest(ctx context.Context, id ID) (*Resource, error) {
 		}
 	}
 	noun := id.Schema().Noun
-	return nil, &Error{Status: http.StatusNotFound, Code: noun + "NotFound", Action: ListAction(id.Kind),
+	return nil, &Error{Status: http.StatusNotFound, Code: noun + "NotFound", Action: id.API.ListAction(id.Kind),
 		Resource: id, Message: fmt.Sprintf("%s has no version", id)}
 }
 

@@ -119,7 +119,7 @@ func sortedKeys(m map[string]bool) []string {
 // is nothing to list), so a local file holding only nulls has nothing to
 // create, and a deploy that deletes the last config deletes the resource.
 func holdsNothing(r *fc.Resource) bool {
-	if r == nil || !fc.IsPerQualifier(r.ID.Kind) {
+	if r == nil || !r.ID.API.IsPerQualifier(r.ID.Kind) {
 		return false
 	}
 	for _, v := range r.Spec {

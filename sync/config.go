@@ -143,14 +143,14 @@ func (c *Config) check(key string) error {
 		}
 	case "services":
 		for _, s := range c.Services {
-			if err := fc.ValidateName(fc.KindService, s); err != nil {
+			if err := fc.FC2.ValidateName(fc.KindService, s); err != nil {
 				return fmt.Errorf("services: %w", err)
 			}
 		}
 	case "extraFields":
 		for _, f := range c.ExtraFields {
 			kind, field, _ := strings.Cut(f, ".")
-			if fc.SchemaOf(fc.Kind(kind)) == nil || field == "" || strings.Contains(field, "..") || strings.HasSuffix(field, ".") {
+			if fc.FC2.SchemaOf(fc.Kind(kind)) == nil || field == "" || strings.Contains(field, "..") || strings.HasSuffix(field, ".") {
 				return fmt.Errorf("extraFields: %q is not KIND.FIELD with KIND one of service, function, trigger, domain (e.g. function.newField)", f)
 			}
 		}

@@ -458,7 +458,7 @@ func ownerOf(p string) (fc.ID, bool) {
 	if id, ok := codeOwner(p); ok {
 		return id, true
 	}
-	return fc.ParseFile(p)
+	return fc.FC2.ParseFile(p)
 }
 
 func uniqueSorted(ss []string) []string {

@@ -43,7 +43,7 @@ func mergeSide(t *testing.T, files map[string]string) (*State, filetree.Tree) {
 	s, tree := NewState(), filetree.Tree{}
 	for p, content := range files {
 		tree[p] = filetree.File{Data: []byte(content)}
-		if id, ok := fc.ParseFile(p); ok {
+		if id, ok := fc.FC2.ParseFile(p); ok {
 			spec, err := yamlValue([]byte(content))
 			if err != nil {
 				t.Fatalf("%s: %v", p, err)

@@ -154,7 +154,7 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 			code[id][strings.TrimPrefix(p, id.CodeDir()+"/")] = t[p]
 			continue
 		}
-		id, ok := fc.ParseFile(p)
+		id, ok := fc.FC2.ParseFile(p)
 		if !ok {
 			if strings.HasPrefix(p, "services/") || strings.HasPrefix(p, "domains/") || strings.HasPrefix(p, "layers/") {
 				// A file fcsync would ignore is a setting the user thinks
@@ -176,12 +176,12 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 			add(err)
 			continue
 		}
-		s.Resources[id] = &fc.Resource{ID: id, Spec: fc.Canonical(id.Kind, spec)}
+		s.Resources[id] = &fc.Resource{ID: id, Spec: id.API.Canonical(id.Kind, spec)}
 		if live {
 			if s.rendered == nil {
 				s.rendered = map[fc.ID]rendering{}
 			}
-			s.rendered[id] = rendering{file: t[p], spec: fc.Canonical(id.Kind, entry.spec), kind: id.Kind, entry: entry}
+			s.rendered[id] = rendering{file: t[p], spec: id.API.Canonical(id.Kind, entry.spec), kind: id.Kind, entry: entry}
 		}
 	}
 	for id, c := range code {
@@ -248,10 +248,10 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 // unknownFileHelp lists the files a project holds under services/,
 // domains/ and layers/, for a file that is none of them.
 var unknownFileHelp = "matches no kind of resource fcsync deploys; the project files are " +
-	strings.Join(fc.FileLayout(), ", ")
+	strings.Join(fc.FC2.FileLayout(), ", ")
 
 // codeOwner recognises a path under a resource's code folder.
-func codeOwner(p string) (fc.ID, bool) { return fc.CodeOwner(p) }
+func codeOwner(p string) (fc.ID, bool) { return fc.FC2.CodeOwner(p) }
 
 // specCache memoises parseSpec by kind and content: one command parses
 // the same files of the live tip, the sync point, HEAD and the work tree,
@@ -316,7 +316,7 @@ func (e *specEntry) isCanonical(kind fc.Kind, f filetree.File) bool {
 		c = -1
 		data, err := f.Bytes()
 		if err == nil {
-			if out, err := encodeSpec(kind, fc.Canonical(kind, e.spec)); err == nil && bytes.Equal(out, data) {
+			if out, err := encodeSpec(kind, fc.FC2.Canonical(kind, e.spec)); err == nil && bytes.Equal(out, data) {
 				c = 1
 			}
 		}
@@ -367,10 +367,10 @@ func parseTop(kind fc.Kind, path string, top *yaml.Node) (map[string]any, error)
 		if k.Kind != yaml.ScalarNode {
 			return nil, &FileError{Path: path, Line: k.Line, Err: errors.New("field names must be plain strings")}
 		}
-		if fc.IsServerOwned(kind, k.Value) {
+		if fc.FC2.IsServerOwned(kind, k.Value) {
 			return nil, &FileError{Path: path, Line: k.Line, Err: fmt.Errorf("%s is set by Function Compute and cannot be written here (the file's path names the %s)", k.Value, kind)}
 		}
-		if fc.IsWireJSON(kind, k.Value) && v.Kind != yaml.MappingNode {
+		if fc.FC2.IsWireJSON(kind, k.Value) && v.Kind != yaml.MappingNode {
 			// Sent as a JSON string, it must be an object here: a string
 			// would be sent as it is and read back as an object.
 			return nil, &FileError{Path: path, Line: v.Line, Err: fmt.Errorf("%s must be a mapping, not %s", k.Value, nodeKindName(v))}
@@ -459,7 +459,7 @@ func readLive(s *State, doc *liveDoc) error {
 		}
 	}
 	for file := range doc.Resources {
-		if id, ok := fc.ParseFile(file); !ok || s.Resources[id] == nil {
+		if id, ok := fc.FC2.ParseFile(file); !ok || s.Resources[id] == nil {
 			return &FileError{Path: LiveFile, Err: fmt.Errorf("entry %q names no resource file of the tree", file)}
 		}
 	}

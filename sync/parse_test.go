@@ -139,7 +139,7 @@ func randomState(r *rand.Rand) *State {
 			m[name] = randomValue(r, 0)
 		}
 		// As fcsync holds every state: sets sorted (fc.Canonical).
-		return fc.Canonical(k, m)
+		return fc.FC2.Canonical(k, m)
 	}
 	status := func() map[string]any {
 		return map[string]any{"codeChecksum": fmt.Sprint(r.Uint64()), "n": randomValue(r, 1)}

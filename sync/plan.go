@@ -155,10 +155,10 @@ func MakePlan(in PlanInput) (*Plan, error) {
 		// it), so that "layer:shared" and the ARN of shared's newest
 		// version are one value. Shown, online's keep the ARN the push
 		// leaves behind (Before).
-		onlineSpec := fc.ReplaceRefs(id.Kind, online.Spec, pinned(pins))
+		onlineSpec := id.API.ReplaceRefs(id.Kind, online.Spec, pinned(pins))
 		op := Op{Action: ActionUpdate, ID: id, Send: map[string]any{}}
-		after := fc.ReplaceRefs(id.Kind, spec, publishedOr(pins, in.Online))
-		for _, field := range topLevel(ManagedDiff(after, fc.ReplaceRefs(id.Kind, online.Spec, in.Online.ARN))) {
+		after := id.API.ReplaceRefs(id.Kind, spec, publishedOr(pins, in.Online))
+		for _, field := range topLevel(ManagedDiff(after, id.API.ReplaceRefs(id.Kind, online.Spec, in.Online.ARN))) {
 			v := spec[field]
 			if om, ok := online.Spec[field].(map[string]any); ok && !wholeMaps[field] {
 				if lm, ok := v.(map[string]any); ok {
@@ -252,7 +252,7 @@ func (p *Plan) Before(online *State) *State {
 // pin replaces, in s, the references to the resources p publishes.
 func (p *Plan) pin(s *State) *State {
 	for id, r := range s.Resources {
-		r.Spec = fc.ReplaceRefs(id.Kind, r.Spec, pinned(p.pins))
+		r.Spec = id.API.ReplaceRefs(id.Kind, r.Spec, pinned(p.pins))
 	}
 	return s
 }
@@ -475,7 +475,7 @@ func (p *Plan) Target(online, local *State) *State {
 // withoutNulls drops the nulls of a PerQualifier resource being created:
 // they delete configs, and it has none yet.
 func withoutNulls(id fc.ID, spec map[string]any) map[string]any {
-	if !fc.IsPerQualifier(id.Kind) {
+	if !id.API.IsPerQualifier(id.Kind) {
 		return spec
 	}
 	out := make(map[string]any, len(spec))

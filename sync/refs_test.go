@@ -80,7 +80,7 @@ func describeOps(p *Plan) []string {
 	var out []string
 	for _, op := range p.Ops {
 		s := string(op.Action) + " " + op.Resource
-		for _, f := range fc.KeyOrder(op.ID.Kind) {
+		for _, f := range op.ID.API.KeyOrder(op.ID.Kind) {
 			if _, ok := op.Send[f]; ok {
 				s += " " + f
 			}

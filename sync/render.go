@@ -177,7 +177,7 @@ func renderFile(id fc.ID, r *fc.Resource, reuse *State, withoutDefaults bool) (r
 	}
 	spec := r.Spec
 	if withoutDefaults {
-		spec = fc.WithoutDefaults(id.Kind, spec)
+		spec = id.API.WithoutDefaults(id.Kind, spec)
 	}
 	data, err := encodeSpec(id.Kind, spec)
 	if err != nil {

@@ -49,7 +49,7 @@ func FuzzRenderParse(f *testing.F) {
 		ids := []fc.ID{fc.ServiceID("svc"), fc.FunctionID("svc", "fn"), fc.TriggerID("svc", "fn", "t"), fc.DomainID("example.com")}
 		id := ids[int(kind)%len(ids)]
 		norm, _ := fc.Normalize(obj).(map[string]any)
-		spec, status, err := fc.Split(id.Kind, norm)
+		spec, status, err := id.API.Split(id.Kind, norm)
 		if err != nil {
 			t.Fatalf("Split: %v", err)
 		}

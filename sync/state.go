@@ -179,7 +179,7 @@ func (s *State) NameRefs() {
 	}
 	for id, r := range s.Resources {
 		c := *r
-		c.Spec = fc.NameRefs(id.Kind, r.Spec, byARN)
+		c.Spec = id.API.NameRefs(id.Kind, r.Spec, byARN)
 		s.Resources[id] = &c
 	}
 }
@@ -191,7 +191,7 @@ func (s *State) NameRefs() {
 func (s *State) ResolveRefs() *State {
 	out := s.Clone()
 	for id, r := range out.Resources {
-		r.Spec = fc.ReplaceRefs(id.Kind, r.Spec, s.ARN)
+		r.Spec = id.API.ReplaceRefs(id.Kind, r.Spec, s.ARN)
 	}
 	return out
 }

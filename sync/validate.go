@@ -42,7 +42,7 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 	httpTriggers := map[fc.ID][]string{}  // function -> files of its HTTP triggers
 	lines := map[string]func([]any) int{} // file -> the line of a path in it
 	for _, p := range t.Paths() {
-		id, ok := fc.ParseFile(p)
+		id, ok := fc.FC2.ParseFile(p)
 		if !ok || broken[p] {
 			continue
 		}
@@ -65,7 +65,7 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 			}
 			return lineOf(top, path)
 		}
-		for _, pr := range fc.Check(id.Kind, spec, extraFor(id.Kind, opt.ExtraFields)) {
+		for _, pr := range id.API.Check(id.Kind, spec, extraFor(id.Kind, opt.ExtraFields)) {
 			fe := &FileError{Path: p, Line: line(pr.Path), Err: errors.New(pr.Msg)}
 			switch {
 			case pr.Warning:
@@ -77,7 +77,7 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 				errs = append(errs, fe)
 			}
 		}
-		for _, ref := range fc.Refs(id.Kind, fc.Normalize(spec).(map[string]any)) {
+		for _, ref := range id.API.Refs(id.Kind, fc.Normalize(spec).(map[string]any)) {
 			if _, ok := t[ref.Target.File()]; !ok && ref.Target.Validate() == nil {
 				errs = append(errs, &FileError{Path: p, Line: line(ref.Path), Err: fmt.Errorf(
 					"%s: %s names %s, which the project does not have (no %s)",

@@ -24,8 +24,8 @@ import (
 // alphabetical at every depth. Lists keep their order: FC gives them meaning.
 var wellKnown = func() map[fc.Kind][]string {
 	m := map[fc.Kind][]string{}
-	for _, k := range fc.Kinds() {
-		m[k] = fc.KeyOrder(k)
+	for _, k := range fc.FC2.Kinds() {
+		m[k] = fc.FC2.KeyOrder(k)
 	}
 	return m
 }()

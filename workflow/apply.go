@@ -47,8 +47,8 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 			}
 			// References go out as the ARNs they stand for now, a layer
 			// published by an earlier level of this push included.
-			send := fc.ReplaceRefs(op.ID.Kind, op.Send, arns)
-			if refs := fc.Refs(op.ID.Kind, send); len(refs) > 0 {
+			send := op.ID.API.ReplaceRefs(op.ID.Kind, op.Send, arns)
+			if refs := op.ID.API.Refs(op.ID.Kind, send); len(refs) > 0 {
 				return fmt.Errorf("%s: %s: %s is not online", op.ID, fc.PathString(refs[0].Path), refs[0].Target)
 			}
 			var result *fc.Resource
@@ -150,7 +150,7 @@ func withARN(arns func(fc.ID) (string, bool), id fc.ID, arn string) func(fc.ID) 
 // parallel: one group per kind for creates and updates, in the apply order
 // of the table of kinds, then deletions in reverse order.
 func levels(plan *fsync.Plan) [][]fsync.Op {
-	order := fc.Kinds()
+	order := fc.FC2.Kinds()
 	var out [][]fsync.Op
 	for _, k := range order {
 		var g []fsync.Op
@@ -209,7 +209,7 @@ func applyResults(before, local *fsync.State, applied []appliedOp) *fsync.State 
 		case fsync.ActionUpdate:
 			after.Resources[id] = sentFields(after.Resources[id], withWrittenKey(a.result, a.op), a.op)
 		}
-		if r := after.Resources[id]; r != nil && fc.IsPerQualifier(id.Kind) && len(r.Spec) == 0 {
+		if r := after.Resources[id]; r != nil && id.API.IsPerQualifier(id.Kind) && len(r.Spec) == 0 {
 			// Its last config deleted: FC lists nothing for the function.
 			delete(after.Resources, id)
 			continue
@@ -381,7 +381,7 @@ func writesItself(op fsync.Op) bool {
 		return true
 	}
 	for field := range op.Send {
-		if !fc.IsAttached(op.ID.Kind, field) {
+		if !op.ID.API.IsAttached(op.ID.Kind, field) {
 			return true
 		}
 	}

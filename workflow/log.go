@@ -144,7 +144,7 @@ func summaryID(line string) (fc.ID, bool) {
 		return fc.ID{}, false
 	}
 	name, _, _ := strings.Cut(rest, ":")
-	return fc.IDFromPath(fc.Kind(kind), name)
+	return fc.FC2.IDFromPath(fc.Kind(kind), name)
 }
 
 // subjectFor rewrites a commit subject ("online change: a, b, c") to name

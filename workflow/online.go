@@ -218,8 +218,8 @@ func (rd *onlineRead) attached(rs []*fc.Resource) {
 		byKind[r.ID.Kind] = append(byKind[r.ID.Kind], r)
 	}
 	for kind, of := range byKind {
-		for _, field := range fc.AttachedFields(kind) {
-			if fc.UsesListing(kind, field, len(of)) {
+		for _, field := range fc.FC2.AttachedFields(kind) {
+			if fc.FC2.UsesListing(kind, field, len(of)) {
 				ids := make([]fc.ID, len(of))
 				for i, r := range of {
 					ids[i] = r.ID
@@ -269,12 +269,12 @@ func (rd *onlineRead) children(parent *fc.Resource, fromList bool) {
 		}
 	}
 	rd.mu.Unlock()
-	for _, kind := range fc.ChildKinds(parent.ID.Kind) {
-		if fc.ListedOnce(kind) {
+	for _, kind := range parent.ID.API.ChildKinds(parent.ID.Kind) {
+		if fc.FC2.ListedOnce(kind) {
 			continue // handed over by wait
 		}
 		prio := leaves
-		if len(fc.ChildKinds(kind)) > 0 {
+		if len(fc.FC2.ChildKinds(kind)) > 0 {
 			prio = lists
 		}
 		rd.q.add(prio, func(ctx context.Context) error {
@@ -297,7 +297,7 @@ func (rd *onlineRead) children(parent *fc.Resource, fromList bool) {
 			// kind (wait), and are neither told nor read down before.
 			var now []*fc.Resource
 			for _, c := range children {
-				if len(fc.AttachedFields(c.ID.Kind)) == 0 {
+				if len(c.ID.API.AttachedFields(c.ID.Kind)) == 0 {
 					now = append(now, c)
 				}
 			}
@@ -402,7 +402,7 @@ func (rd *onlineRead) wait(scope readOptions) (*fsync.State, error) {
 		for _, id := range rd.st.IDs() {
 			if r := rd.st.Resources[id]; !rd.read[id] {
 				todo = append(todo, r)
-				if len(fc.AttachedFields(id.Kind)) > 0 {
+				if len(id.API.AttachedFields(id.Kind)) > 0 {
 					withAttached = append(withAttached, r)
 				}
 			}
@@ -498,7 +498,7 @@ func (rd *onlineRead) addDomains(services []string, tracked map[string]bool) {
 // layerValues are the values of r's fields that may name a layer.
 func layerValues(id fc.ID, r *fc.Resource) []string {
 	var out []string
-	for _, f := range fc.RefFields(id.Kind, fc.KindLayer) {
+	for _, f := range id.API.RefFields(id.Kind, fc.KindLayer) {
 		switch v := r.Spec[f].(type) {
 		case string:
 			out = append(out, v)
@@ -516,8 +516,8 @@ func layerValues(id fc.ID, r *fc.Resource) []string {
 // onceListed lists the kinds FC lists for the whole account at once.
 func onceListed() []fc.Kind {
 	var out []fc.Kind
-	for _, k := range fc.Kinds() {
-		if fc.ListedOnce(k) {
+	for _, k := range fc.FC2.Kinds() {
+		if fc.FC2.ListedOnce(k) {
 			out = append(out, k)
 		}
 	}
@@ -586,7 +586,7 @@ func inconsistent(id fc.ID, notFound error) error {
 		action = e.Action
 	}
 	return fmt.Errorf("%s: %s answered %s, but %s lists it: FC's answers disagree, so nothing is recorded; try again",
-		id, action, answer, fc.ListAction(id.Kind))
+		id, action, answer, id.API.ListAction(id.Kind))
 }
 
 // readCode fills st.Code for a zip function or a layer, reusing the previous live

@@ -335,7 +335,7 @@ func pushFailure(err error) error {
 // pushScope turns --service and --function into a predicate.
 func pushScope(services, functions []string) (func(fc.ID) bool, error) {
 	for _, s := range services {
-		if err := fc.ValidateName(fc.KindService, s); err != nil {
+		if err := fc.FC2.ValidateName(fc.KindService, s); err != nil {
 			return nil, withCode(ExitUsage, fmt.Errorf("--service: %w", err))
 		}
 	}

@@ -158,9 +158,9 @@ func (p *Project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope, sett
 func filesByResource(t filetree.Tree) map[fc.ID]filetree.Tree {
 	out := map[fc.ID]filetree.Tree{}
 	for p, f := range t {
-		id, ok := fc.ParseFile(p)
+		id, ok := fc.FC2.ParseFile(p)
 		if !ok {
-			id, ok = fc.CodeOwner(p)
+			id, ok = fc.FC2.CodeOwner(p)
 		}
 		if !ok {
 			continue

@@ -25,7 +25,7 @@ func (p *Project) Validate(ctx context.Context) error {
 	}
 	n := 0
 	for _, path := range files.Paths() {
-		if _, ok := fc.ParseFile(path); ok {
+		if _, ok := fc.FC2.ParseFile(path); ok {
 			n++
 		}
 	}

@@ -1,0 +1,76 @@
+package fc
+
+import (
+	"fmt"
+	"strings"
+)
+
+// API is the dialect of Function Compute a resource lives in, part of its
+// identity: FC 2.0 (API 2021-04-06, services holding functions) or FC 3.0
+// (API 2023-03-30, functions at the top). Each has its own table of kinds;
+// a Kind keeps its natural name in both (a function is KindFunction), so
+// what a Kind means is always read through an API. The zero value is FC
+// 2.0, which every ID and call meant before FC 3.0 was known.
+type API uint8
+
+const (
+	FC2 API = iota // 2021-04-06
+	FC3            // 2023-03-30
+)
+
+var apiNames = [...]string{FC2: "fc2", FC3: "fc3"}
+
+// String is the name fcsync.yaml and the command line give the API.
+func (a API) String() string {
+	if int(a) < len(apiNames) {
+		return apiNames[a]
+	}
+	return fmt.Sprintf("api(%d)", uint8(a))
+}
+
+// ParseAPI reads an API's name ("fc2", "fc3").
+func ParseAPI(s string) (API, error) {
+	for i, n := range apiNames {
+		if s == n {
+			return API(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown api %q (want %s)", s, strings.Join(apiNames[:], " or "))
+}
+
+// table is one API's table of kinds: the entries in apply order, and by
+// kind.
+type table struct {
+	kinds  []*Schema
+	byKind map[Kind]*Schema
+}
+
+func newTable(a API, kinds []*Schema) *table {
+	t := &table{kinds: kinds, byKind: make(map[Kind]*Schema, len(kinds))}
+	for i, sc := range kinds {
+		sc.rank, sc.api = i, a
+		t.byKind[sc.Kind] = sc
+	}
+	return t
+}
+
+var tables = [...]*table{FC2: newTable(FC2, fc2Kinds), FC3: newTable(FC3, fc3Kinds)}
+
+// table is a's table of kinds; an unknown API has an empty one.
+func (a API) table() *table {
+	if int(a) < len(tables) {
+		return tables[a]
+	}
+	return &table{}
+}
+
+// schema is the entry of kind k in a's table, nil when a has no such kind.
+func (a API) schema(k Kind) *Schema { return a.table().byKind[k] }
+
+// Version is the API's version string, as paths and signatures carry it.
+func (a API) Version() string {
+	if a == FC3 {
+		return "2023-03-30"
+	}
+	return "2021-04-06"
+}
