@@ -17,8 +17,6 @@ import (
 	"github.com/fcsync/fcsync/internal/budget"
 )
 
-const apiVersion = "2021-04-06"
-
 // defaultPageSize is FC's maximum list limit: the fewer pages, the fewer
 // calls against the API's rate limits.
 const defaultPageSize = 100
@@ -157,11 +155,12 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if r.method == http.MethodDelete || r.noBody {
 		bodyType = "none"
 	}
+	version := c.ver.Version()
 	params := &openapi.Params{
 		Action:      tea.String(r.action),
-		Version:     tea.String(apiVersion),
+		Version:     tea.String(version),
 		Protocol:    tea.String(c.protocol),
-		Pathname:    tea.String("/" + apiVersion + r.path),
+		Pathname:    tea.String("/" + version + r.path),
 		Method:      tea.String(r.method),
 		AuthType:    tea.String("AK"),
 		Style:       tea.String("ROA"),
@@ -172,10 +171,12 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	for k, v := range r.query {
 		req.Query[k] = tea.String(v)
 	}
-	if r.etag != "" {
+	// FC 3.0 knows neither If-Match nor the account header (fc3-api.md
+	// 0.2, 0.14): its account comes from the signature's key.
+	if r.etag != "" && c.ver == FC2 {
 		req.Headers["If-Match"] = tea.String(r.etag)
 	}
-	if c.accountID != "" {
+	if c.accountID != "" && c.ver == FC2 {
 		req.Headers["X-Fc-Account-Id"] = tea.String(c.accountID)
 	}
 	size := 0

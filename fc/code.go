@@ -29,8 +29,7 @@ func Checksum(zip []byte) string {
 // and a checksum; the bytes fetched from the URL must match the checksum,
 // else the error matches ErrChecksumMismatch. Each attempt asks for a fresh
 // URL, since FC's URLs expire.
-func (c *Client) GetCode(ctx context.Context, service, function string) ([]byte, error) {
-	id := FunctionID(service, function)
+func (c *Client) GetCode(ctx context.Context, id ID) ([]byte, error) {
 	const action = "GetFunctionCode"
 	req := request{action: action, method: http.MethodGet, path: resourcePath(id) + "/code", id: id}
 	var zip []byte

@@ -87,7 +87,7 @@ func TestFunctionWithCode(t *testing.T) {
 	if created.Status["codeSize"] != int64(len(code)) {
 		t.Errorf("codeSize %v, want %d", created.Status["codeSize"], len(code))
 	}
-	got, err := c.GetCode(ctx, "svc", "fn")
+	got, err := c.GetCode(ctx, fc.FunctionID("svc", "fn"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestFunctionWithCode(t *testing.T) {
 	if updated.CodeChecksum() != fc.Checksum(code2) {
 		t.Errorf("codeChecksum after update %q, want %q", updated.CodeChecksum(), fc.Checksum(code2))
 	}
-	if got, err := c.GetCode(ctx, "svc", "fn"); err != nil || string(got) != string(code2) {
+	if got, err := c.GetCode(ctx, fc.FunctionID("svc", "fn")); err != nil || string(got) != string(code2) {
 		t.Errorf("GetCode after update: %d bytes, %v", len(got), err)
 	}
 
@@ -131,7 +131,7 @@ func TestFunctionWithCode(t *testing.T) {
 	if err := c.Delete(ctx, id, kept.ETag); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetCode(ctx, "svc", "fn"); !errors.Is(err, fc.ErrNotFound) {
+	if _, err := c.GetCode(ctx, fc.FunctionID("svc", "fn")); !errors.Is(err, fc.ErrNotFound) {
 		t.Errorf("GetCode after delete: %v", err)
 	}
 }

@@ -62,6 +62,9 @@ func (c *Client) list(ctx context.Context, kind Kind, parent ID, prefix string) 
 		return c.listConfigs(ctx, kind, parent)
 	}
 	parent.API = c.ver
+	if info.Single != nil {
+		return c.listSingles(ctx, info, parent)
+	}
 	req := request{action: c.ver.ListAction(kind), method: http.MethodGet, path: collectionPath(kind, parent), id: parent}
 	if prefix != "" {
 		req.query = map[string]string{"prefix": prefix}
@@ -208,8 +211,13 @@ func (c *Client) create(ctx context.Context, id ID, spec map[string]any, zip []b
 		return nil, err
 	}
 	info := id.Schema()
-	body[info.NameField] = nameOf(id)
 	req := request{action: "Create" + info.Noun, method: http.MethodPost, path: collectionPath(id.Kind, id), body: body, zip: zip, id: id}
+	if info.Single != nil {
+		// One per parent, at its own path: PUT creates it.
+		req.action, req.method, req.path = "Put"+info.Noun, http.MethodPut, resourcePath(id)
+	} else {
+		body[info.NameField] = nameOf(id)
+	}
 	var res *Resource
 	err = c.retry(ctx, func(maybeApplied bool) error {
 		resp, err := c.do(ctx, req)
@@ -296,7 +304,7 @@ func (c *Client) update(ctx context.Context, id ID, fields map[string]any, zip [
 	if !id.Schema().ETag {
 		etag = "" // custom domains have no ETag (fc-api.md 1.8)
 	}
-	req := request{action: "Update" + id.Schema().Noun, method: http.MethodPut, path: resourcePath(id), body: body, zip: zip, etag: etag, id: id}
+	req := request{action: writeVerb(id.Schema(), "Update") + id.Schema().Noun, method: http.MethodPut, path: resourcePath(id), body: body, zip: zip, etag: etag, id: id}
 	var res *Resource
 	err = c.retry(ctx, func(maybeApplied bool) error {
 		resp, err := c.do(ctx, req)
@@ -455,7 +463,40 @@ func nameOf(id ID) string {
 // which table kind is read from.
 func collectionPath(kind Kind, at ID) string { return expand(at.API.schema(kind).Collection, at, seg) }
 
-func resourcePath(id ID) string { return collectionPath(id.Kind, id) + "/" + seg(nameOf(id)) }
+func resourcePath(id ID) string {
+	if s := id.Schema().Single; s != nil {
+		return expand(s.Path, id, seg)
+	}
+	return collectionPath(id.Kind, id) + "/" + seg(nameOf(id))
+}
+
+// writeVerb is the verb of a write's action: a Single kind has one, Put.
+func writeVerb(sc *Schema, verb string) string {
+	if sc.Single != nil {
+		return "Put"
+	}
+	return verb
+}
+
+// listSingles reads every resource of a Single kind in the account and
+// places each under its function.
+func (c *Client) listSingles(ctx context.Context, sc *Schema, parent ID) ([]*Resource, error) {
+	req := request{action: sc.Single.ListAction, method: http.MethodGet, path: collectionPath(sc.Kind, parent), id: parent}
+	var out []*Resource
+	err := c.pages(ctx, req, sc.ListKey, func(obj map[string]any) error {
+		fn, ok := sc.Single.Locate(obj)
+		if !ok {
+			return errors.New("a listed config names no function")
+		}
+		r, err := newResource(ID{API: c.ver, Kind: sc.Kind, Function: fn}, obj, "")
+		if err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
 
 // seg encodes a path segment as the SDK does (fc-api.md 1.2), so that the
 // signature the SDK computes over the path matches what the server sees.

@@ -32,6 +32,8 @@ const (
 	KindProvision   Kind = "provision"
 	KindOnDemand    Kind = "on-demand"
 	KindAsyncInvoke Kind = "async-invoke"
+	// FC 3.0's reserved concurrency: one config per function.
+	KindConcurrency Kind = "concurrency"
 )
 
 // ID identifies one FC resource. Which names are set depends on the kind:
@@ -269,6 +271,8 @@ func splitFields(fields []Field, obj map[string]any) (spec, status map[string]an
 		switch {
 		case f != nil && f.ServerOwned:
 			status[key] = v
+		case f != nil && f.Answer != nil:
+			spec[key] = f.Answer(v)
 		case f != nil && f.WireJSON:
 			if d, keep := decodeWireJSON(v); keep {
 				spec[key] = d

@@ -79,6 +79,11 @@ type Field struct {
 	// kept sorted, so that no order reads as a change, and a value listed
 	// twice is an error.
 	Set bool
+	// Answer, when set, turns the form FC answers the field in into the
+	// form a write takes (FC 3.0 answers a function's layers as {arn,
+	// size} objects and takes ARNs): files, comparisons and writes then
+	// see one form.
+	Answer func(any) any
 	// RefKind lets a string name a resource of the project as
 	// "<kind>:<name>" (a function's layers: "layer:shared"): the reference
 	// stands for the ARN of that resource as it is now (refs.go).
@@ -111,6 +116,9 @@ type Schema struct {
 	// PerQualifier is set for a kind whose resource is one function's
 	// configs, one per qualifier (see PerQualifier).
 	PerQualifier *PerQualifier
+	// Single is set for a kind with one resource per parent and no name of
+	// its own (see Single).
+	Single *Single
 	// Versioned kinds (layers) are published in immutable numbered
 	// versions: a create or an update publishes a new version with every
 	// field and the code, a read sees the newest version, a delete deletes
@@ -148,6 +156,17 @@ type PerQualifier struct {
 	Clear  map[string]any
 	// Qualifier checks a qualifier of the file against the kind's rule.
 	Qualifier func(Kind, string) error
+}
+
+// Single describes a kind of which a parent has at most one resource,
+// with no name of its own (FC 3.0's concurrency config): it lives at Path,
+// which PUT creates and updates, GET reads and DELETE removes; the
+// Schema's Collection lists every one in the account, each item located
+// by Locate.
+type Single struct {
+	Path       string
+	ListAction string
+	Locate     func(item map[string]any) (fn string, ok bool)
 }
 
 var str = Field{Type: TString}

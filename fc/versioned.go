@@ -131,7 +131,7 @@ func (c *Client) versions(ctx context.Context, id ID) ([]string, error) {
 // gave. The bytes must match the codeChecksum FC announced.
 func (c *Client) Code(ctx context.Context, r *Resource) ([]byte, error) {
 	if !r.ID.Schema().Versioned {
-		return c.GetCode(ctx, r.ID.Service, r.ID.Function)
+		return c.GetCode(ctx, r.ID)
 	}
 	if r.codeURL == "" {
 		return nil, fmt.Errorf("%s: the answer gives no code location", r.ID)

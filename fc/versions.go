@@ -24,11 +24,10 @@ type Version struct {
 // changed since the last one.
 var ErrNothingToPublish = errors.New("nothing changed since the last version")
 
-// ListVersions returns every published version of service, oldest first,
-// reading all pages.
-func (c *Client) ListVersions(ctx context.Context, service string) ([]Version, error) {
-	id := ServiceID(service)
-	req := request{action: "ListServiceVersions", method: http.MethodGet, path: resourcePath(id) + "/versions", id: id}
+// ListVersions returns every published version of root (an FC 2.0
+// service, an FC 3.0 function), oldest first, reading all pages.
+func (c *Client) ListVersions(ctx context.Context, id ID) ([]Version, error) {
+	req := request{action: "List" + id.Schema().Noun + "Versions", method: http.MethodGet, path: resourcePath(id) + "/versions", id: id}
 	var out []Version
 	err := c.pages(ctx, req, "versions", func(obj map[string]any) error {
 		v := Version{}
@@ -58,21 +57,22 @@ func versionLess(a, b string) bool {
 	return a < b
 }
 
-// PublishVersion publishes a version of service with description. A
-// non-empty etag (the service's) is sent as If-Match. FC's refusal when
+// PublishVersion publishes a version of root (an FC 2.0 service, an FC
+// 3.0 function) with description. A non-empty etag (the service's) is sent
+// as If-Match. FC's refusal when
 // nothing changed since the last version gives ErrNothingToPublish. It is
 // not retried after an attempt that may have been applied: a second
 // publish would be refused as "nothing changed", or make a second version.
-func (c *Client) PublishVersion(ctx context.Context, service, description, etag string) (Version, error) {
-	id := ServiceID(service)
-	req := request{action: "PublishServiceVersion", method: http.MethodPost, path: resourcePath(id) + "/versions",
+func (c *Client) PublishVersion(ctx context.Context, id ID, description, etag string) (Version, error) {
+	action := "Publish" + id.Schema().Noun + "Version"
+	req := request{action: action, method: http.MethodPost, path: resourcePath(id) + "/versions",
 		body: map[string]any{"description": description}, etag: etag, id: id}
 	var resp *response
 	var last error
 	err := c.retry(ctx, func(maybeApplied bool) (err error) {
 		if maybeApplied {
 			// Not an error retries can fix: a retry could publish twice.
-			return fmt.Errorf("%s: PublishServiceVersion: the answer was lost (%v); FC may have published the version: the next fetch lists the versions", id, last)
+			return fmt.Errorf("%s: %s: the answer was lost (%v); FC may have published the version: the next fetch lists the versions", id, action, last)
 		}
 		resp, err = c.do(ctx, req)
 		last = err
@@ -90,7 +90,7 @@ func (c *Client) PublishVersion(ctx context.Context, service, description, etag 
 	v.Description, _ = resp.body["description"].(string)
 	v.CreatedTime, _ = resp.body["createdTime"].(string)
 	if v.ID == "" {
-		return Version{}, fmt.Errorf("%s: PublishServiceVersion: the answer has no versionId", id)
+		return Version{}, fmt.Errorf("%s: %s: the answer has no versionId", id, action)
 	}
 	return v, nil
 }

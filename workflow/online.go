@@ -193,7 +193,7 @@ func (rd *onlineRead) services(svcs []*fc.Resource, fromList bool) {
 	// (DESIGN section 2), kept in each service's Status.
 	for _, svc := range svcs {
 		rd.q.add(lists, func(ctx context.Context) error {
-			versions, err := rd.client.ListVersions(ctx, svc.ID.Service)
+			versions, err := rd.client.ListVersions(ctx, svc.ID)
 			if err != nil {
 				return err
 			}

@@ -102,7 +102,7 @@ func (s *publishStep) describe() string {
 // run publishes the version and moves the alias, and adds both to after,
 // the online state the deploy commit records.
 func (s *publishStep) run(ctx context.Context, client *fc.Client, after *fsync.State) error {
-	v, err := client.PublishVersion(ctx, s.service, s.description, "")
+	v, err := client.PublishVersion(ctx, fc.ServiceID(s.service), s.description, "")
 	if errors.Is(err, fc.ErrNothingToPublish) {
 		return fmt.Errorf("push --publish: service %s has not changed since its last version, and FC publishes a version only of something new: deploy a change first (%w)", s.service, err)
 	}
