@@ -74,3 +74,22 @@ func (a API) Version() string {
 	}
 	return "2021-04-06"
 }
+
+// RootKind is the kind a project tracks by name (fcsync.yaml's services
+// or functions): the top of the tree everything else of a deployment
+// hangs from, and what custom domains route to.
+func (a API) RootKind() Kind {
+	if a == FC3 {
+		return KindFunction
+	}
+	return KindService
+}
+
+// RouteField is the field of a custom domain's route that names the root
+// it routes to (fc3-api.md 2.7: FC 3.0 routes to functionName only).
+func (a API) RouteField() string {
+	if a == FC3 {
+		return "functionName"
+	}
+	return "serviceName"
+}

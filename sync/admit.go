@@ -139,11 +139,11 @@ func recordable(id fc.ID, r *fc.Resource, code filetree.Tree) error {
 	if err := id.Validate(); err != nil {
 		return err
 	}
-	data, err := encodeSpec(id.Kind, r.Spec)
+	data, err := encodeSpec(id, r.Spec)
 	if err != nil {
 		return fmt.Errorf("its configuration cannot be written as YAML: %v", err)
 	}
-	back, err := parseSpec(id.Kind, id.File(), data)
+	back, err := parseSpec(id, id.File(), data)
 	if err != nil {
 		var fe *FileError
 		if errors.As(err, &fe) {

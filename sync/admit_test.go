@@ -83,10 +83,10 @@ func TestParseRecordedLeavesOutWhatDoesNotReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	tree["services/svc/functions/fn/triggers/t.yaml"] = filetree.File{Data: []byte("triggerType: http\ntriggerConfig: [1, 2]\n")}
-	if _, err := Parse(tree); err == nil {
+	if _, err := Parse(fc.FC2, tree); err == nil {
 		t.Fatal("Parse accepts the broken tree; the test proves nothing")
 	}
-	s, problems := ParseRecorded(tree)
+	s, problems := ParseRecorded(fc.FC2, tree)
 	if len(problems) != 1 || !strings.Contains(problems[0].Error(), "t.yaml:2: triggerConfig must be a mapping, not a list") {
 		t.Errorf("problems %v", problems)
 	}
@@ -116,12 +116,12 @@ func FuzzParseRecorded(f *testing.F) {
 		}
 		tree["services/svc/functions/fn/triggers/t.yaml"] = filetree.File{Data: trigger}
 		tree["services/svc/functions/fn/function.yaml"] = filetree.File{Data: function}
-		s, _ := ParseRecorded(tree)
+		s, _ := ParseRecorded(fc.FC2, tree)
 		again, err := Render(s, RenderOptions{Live: true})
 		if err != nil {
 			return // a value Render refuses (NaN) is not recorded, not lost
 		}
-		if _, err := Parse(again); err != nil {
+		if _, err := Parse(fc.FC2, again); err != nil {
 			t.Fatalf("ParseRecorded's state does not parse again: %v", err)
 		}
 	})

@@ -47,7 +47,7 @@ func BenchmarkRenderParse(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Parse(files); err != nil {
+		if _, err := Parse(fc.FC2, files); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -65,7 +65,7 @@ func Diff(old, new *State) []ResourceChange {
 
 func resourceFields(a, b *fc.Resource) []FieldChange {
 	keys := keysOfBoth(a.Spec, b.Spec)
-	sort.Slice(keys, func(i, j int) bool { return keyLess(a.ID.Kind, "", keys[i], keys[j]) })
+	sort.Slice(keys, func(i, j int) bool { return keyLess(a.ID, "", keys[i], keys[j]) })
 	var out []FieldChange
 	for _, k := range keys {
 		out = appendFieldChanges(out, k, a.Spec[k], b.Spec[k])

@@ -21,8 +21,16 @@ const ConfigFile = "fcsync.yaml"
 type Config struct {
 	Region    string
 	AccountID string // empty: ALIBABA_CLOUD_ACCOUNT_ID
-	// Services are the tracked services; empty means those under services/.
-	Services   []string
+	// API is the Function Compute the project deploys to: fc2 (the
+	// default) or fc3. It chooses the table of kinds, the file layout and
+	// the client's dialect.
+	API fc.API
+	// Services are the tracked services (FC 2.0); empty means those under
+	// services/.
+	Services []string
+	// Functions are the tracked functions (FC 3.0); empty means those
+	// under functions/.
+	Functions  []string
 	LiveBranch string
 	// LiveRemote is the git remote the live branch is shared through: fetched
 	// from before FC is read and pushed to after every live commit, so that
@@ -74,6 +82,19 @@ func LoadConfig(path string, data []byte) (*Config, error) {
 	}
 	seen := map[string]bool{}
 	var patternsSet bool
+	// The API first, wherever the file sets it: the other settings
+	// (services or functions, extraFields) are read by its table.
+	for i := 0; top != nil && i+1 < len(top.Content); i += 2 {
+		if k, v := top.Content[i], top.Content[i+1]; k.Value == "api" {
+			s, err := scalarString(v)
+			if err == nil {
+				c.API, err = fc.ParseAPI(s)
+			}
+			if err != nil {
+				return nil, ferr(v, "api: %w", err)
+			}
+		}
+	}
 	for i := 0; top != nil && i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if seen[k.Value] {
@@ -90,8 +111,12 @@ func LoadConfig(path string, data []byte) (*Config, error) {
 			c.LiveBranch, err = scalarString(v)
 		case "liveRemote":
 			c.LiveRemote, err = scalarString(v)
+		case "api":
+			// Read above.
 		case "services":
 			c.Services, err = stringList(v)
+		case "functions":
+			c.Functions, err = stringList(v)
 		case "extraFields":
 			c.ExtraFields, err = stringList(v)
 		case "secretPatterns":
@@ -101,7 +126,7 @@ func LoadConfig(path string, data []byte) (*Config, error) {
 			}
 			patternsSet = true
 		default:
-			return nil, ferr(k, "unknown key %q (known: region, accountId, services, liveBranch, liveRemote, secretPatterns, extraFields)", k.Value)
+			return nil, ferr(k, "unknown key %q (known: region, accountId, api, %s, liveBranch, liveRemote, secretPatterns, extraFields)", k.Value, c.rootsKey())
 		}
 		if err != nil {
 			return nil, ferr(v, "%s: %w", k.Value, err)
@@ -141,16 +166,19 @@ func (c *Config) check(key string) error {
 		if !remoteNameRE.MatchString(c.LiveRemote) || strings.Contains(c.LiveRemote, "..") {
 			return fmt.Errorf("invalid liveRemote %q: the name of a git remote, such as origin", c.LiveRemote)
 		}
-	case "services":
-		for _, s := range c.Services {
-			if err := fc.FC2.ValidateName(fc.KindService, s); err != nil {
-				return fmt.Errorf("services: %w", err)
+	case "services", "functions":
+		if key != c.rootsKey() {
+			return fmt.Errorf("%s: an api: %s project tracks %s", key, c.API, c.rootsKey())
+		}
+		for _, s := range c.Roots() {
+			if err := c.API.ValidateName(c.API.RootKind(), s); err != nil {
+				return fmt.Errorf("%s: %w", key, err)
 			}
 		}
 	case "extraFields":
 		for _, f := range c.ExtraFields {
 			kind, field, _ := strings.Cut(f, ".")
-			if fc.FC2.SchemaOf(fc.Kind(kind)) == nil || field == "" || strings.Contains(field, "..") || strings.HasSuffix(field, ".") {
+			if c.API.SchemaOf(fc.Kind(kind)) == nil || field == "" || strings.Contains(field, "..") || strings.HasSuffix(field, ".") {
 				return fmt.Errorf("extraFields: %q is not KIND.FIELD with KIND one of service, function, trigger, domain (e.g. function.newField)", f)
 			}
 		}
@@ -162,6 +190,23 @@ func (c *Config) check(key string) error {
 		}
 	}
 	return nil
+}
+
+// Roots are the names of the tracked resources of the API's root kind
+// (services, functions); empty: every one the project holds.
+func (c *Config) Roots() []string {
+	if c.API == fc.FC3 {
+		return c.Functions
+	}
+	return c.Services
+}
+
+// rootsKey is the key that lists the tracked roots.
+func (c *Config) rootsKey() string {
+	if c.API == fc.FC3 {
+		return "functions"
+	}
+	return "services"
 }
 
 // validBranch accepts the branch names git accepts, less the exotic ones.

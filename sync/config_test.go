@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/fcsync/fcsync/fc"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -103,5 +105,30 @@ func TestFormatValueCutsRunes(t *testing.T) {
 	got := FormatValue(strings.Repeat("函", 80))
 	if !utf8.ValidString(got) || !strings.HasSuffix(got, "...") {
 		t.Fatalf("FormatValue = %q", got)
+	}
+}
+
+// TestConfigAPI pins the api setting: fc2 by default, fc3 tracking
+// functions instead of services, anything else refused naming its line.
+func TestConfigAPI(t *testing.T) {
+	t.Parallel()
+	c, err := LoadConfig("fcsync.yaml", []byte("region: cn-hangzhou\nfunctions: [web, svc$fn]\napi: fc3\n"))
+	if err != nil || c.API != fc.FC3 || len(c.Roots()) != 2 {
+		t.Fatalf("fc3 config = %+v, %v", c, err)
+	}
+	if c, err := LoadConfig("fcsync.yaml", []byte("region: cn-hangzhou\n")); err != nil || c.API != fc.FC2 {
+		t.Fatalf("default api = %+v, %v", c, err)
+	}
+	for data, want := range map[string]string{
+		"region: cn-hangzhou\napi: fc4\n":                           `fcsync.yaml:2: api: unknown api "fc4" (want fc2 or fc3)`,
+		"region: cn-hangzhou\napi: fc3\nservices: [s]\n":            "fcsync.yaml:3: services: an api: fc3 project tracks functions",
+		"region: cn-hangzhou\nfunctions: [f]\n":                     "fcsync.yaml:2: functions: an api: fc2 project tracks services",
+		"region: cn-hangzhou\napi: fc3\nfunctions: [9bad]\n":        "fcsync.yaml:3: functions: invalid function name",
+		"region: cn-hangzhou\napi: fc3\nextraFields: [service.x]\n": "fcsync.yaml:3: extraFields",
+	} {
+		_, err := LoadConfig("fcsync.yaml", []byte(data))
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrInvalidProject) {
+			t.Errorf("LoadConfig(%q) = %v, want %q", data, err, want)
+		}
 	}
 }

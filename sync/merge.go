@@ -190,7 +190,7 @@ func (m *pullMerge) subtreeConflict(id fc.ID, reason string, keep, online func(f
 	c := Conflict{ID: id, Path: id.File(), Reason: reason}
 	for _, t := range []filetree.Tree{m.in.LocalFiles, m.in.OnlineFiles, m.in.BaseFiles} {
 		for _, p := range t.Paths() {
-			if owner, ok := ownerOf(p); ok && (owner == id || isBelow(owner, id)) {
+			if owner, ok := ownerOf(id.API, p); ok && (owner == id || isBelow(owner, id)) {
 				c.Paths = append(c.Paths, p)
 			}
 		}
@@ -454,11 +454,11 @@ func codePath(id fc.ID, p string) string { return id.CodeDir() + "/" + p }
 
 // ownerOf names the resource a project file belongs to: its configuration
 // file or a file of its code.
-func ownerOf(p string) (fc.ID, bool) {
-	if id, ok := codeOwner(p); ok {
+func ownerOf(api fc.API, p string) (fc.ID, bool) {
+	if id, ok := api.CodeOwner(p); ok {
 		return id, true
 	}
-	return fc.FC2.ParseFile(p)
+	return api.ParseFile(p)
 }
 
 func uniqueSorted(ss []string) []string {

@@ -64,7 +64,7 @@ func (g propGen) mutate(m map[string]any, depth int) map[string]any {
 // file renders spec as a user might keep it: canonical layout plus
 // comments on random keys and values.
 func (g propGen) file(spec map[string]any) []byte {
-	n := specNode(fc.KindFunction, spec)
+	n := specNode(fc.ID{Kind: fc.KindFunction}, spec)
 	var comment func(n *yaml.Node)
 	comment = func(n *yaml.Node) {
 		for i, c := range n.Content {

@@ -54,7 +54,7 @@ func TestMergeRenderedProject(t *testing.T) {
 	localFiles[localCode] = filetree.File{Data: []byte(strings.Replace(code, "# end", "# the end", 1))}
 
 	parse := func(tree filetree.Tree) *State {
-		s, err := Parse(tree)
+		s, err := Parse(fc.FC2, tree)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -105,8 +105,8 @@ func yamlFileError(path string, err error) error {
 // errors.Join, sorted by path and line: YAML errors, documents that are not
 // a mapping, server-owned fields, invalid names, a function or trigger
 // whose parent has no file, code without function.yaml, a broken LiveFile.
-func Parse(t filetree.Tree) (*State, error) {
-	s, err := ParsePartial(t)
+func Parse(api fc.API, t filetree.Tree) (*State, error) {
+	s, err := ParsePartial(api, t)
 	if err != nil {
 		return nil, err
 	}
@@ -119,8 +119,10 @@ func Parse(t filetree.Tree) (*State, error) {
 // returns the same error as Parse, and with it the state of everything
 // that parsed: a resource whose file is broken, or whose parent is missing
 // or broken, is left out together with everything below it.
-func ParsePartial(t filetree.Tree) (*State, error) {
+func ParsePartial(api fc.API, t filetree.Tree) (*State, error) {
 	s := NewState()
+	s.API = api
+	roots := layoutRoots(api)
 	var errs []*FileError
 	add := func(err error) {
 		var fe *FileError
@@ -146,7 +148,7 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 		}()
 	}
 	for _, p := range t.Paths() {
-		if id, ok := codeOwner(p); ok {
+		if id, ok := api.CodeOwner(p); ok {
 			if code[id] == nil {
 				code[id] = filetree.Tree{}
 				codeFile[id] = p
@@ -154,12 +156,12 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 			code[id][strings.TrimPrefix(p, id.CodeDir()+"/")] = t[p]
 			continue
 		}
-		id, ok := fc.FC2.ParseFile(p)
+		id, ok := api.ParseFile(p)
 		if !ok {
-			if strings.HasPrefix(p, "services/") || strings.HasPrefix(p, "domains/") || strings.HasPrefix(p, "layers/") {
+			if top, _, _ := strings.Cut(p, "/"); roots[top] {
 				// A file fcsync would ignore is a setting the user thinks
 				// is deployed (a guessed aliases/prod.yaml): say so.
-				add(&FileError{Path: p, Err: errors.New(unknownFileHelp)})
+				add(&FileError{Path: p, Err: errors.New(unknownFileHelp(api))})
 			}
 			continue
 		}
@@ -171,7 +173,7 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 			add(&FileError{Path: p, Err: errors.New("must be a regular file, not a symlink")})
 			continue
 		}
-		spec, entry, err := parseFile(id.Kind, p, t[p])
+		spec, entry, err := parseFile(id, p, t[p])
 		if err != nil {
 			add(err)
 			continue
@@ -181,7 +183,7 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 			if s.rendered == nil {
 				s.rendered = map[fc.ID]rendering{}
 			}
-			s.rendered[id] = rendering{file: t[p], spec: id.API.Canonical(id.Kind, entry.spec), kind: id.Kind, entry: entry}
+			s.rendered[id] = rendering{file: t[p], spec: id.API.Canonical(id.Kind, entry.spec), id: id, entry: entry}
 		}
 	}
 	for id, c := range code {
@@ -245,13 +247,24 @@ func ParsePartial(t filetree.Tree) (*State, error) {
 	return s, nil
 }
 
-// unknownFileHelp lists the files a project holds under services/,
-// domains/ and layers/, for a file that is none of them.
-var unknownFileHelp = "matches no kind of resource fcsync deploys; the project files are " +
-	strings.Join(fc.FC2.FileLayout(), ", ")
+// unknownFileHelp lists the files a project of api holds under its
+// layout's folders, for a file that is none of them.
+func unknownFileHelp(api fc.API) string {
+	return "matches no kind of resource fcsync deploys; the project files are " +
+		strings.Join(api.FileLayout(), ", ")
+}
 
-// codeOwner recognises a path under a resource's code folder.
-func codeOwner(p string) (fc.ID, bool) { return fc.FC2.CodeOwner(p) }
+// layoutRoots are the top folders of api's project files ("services",
+// "domains", "layers" for FC 2.0; "functions" instead of "services" for
+// FC 3.0): a file under one that no kind matches is a mistake.
+func layoutRoots(api fc.API) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range api.FileLayout() {
+		top, _, _ := strings.Cut(p, "/")
+		out[top] = true
+	}
+	return out
+}
 
 // specCache memoises parseSpec by kind and content: one command parses
 // the same files of the live tip, the sync point, HEAD and the work tree,
@@ -264,7 +277,7 @@ var specCache struct {
 }
 
 type specKey struct {
-	kind fc.Kind
+	kind fc.ID // API and kind only
 	hash filetree.Hash
 }
 
@@ -277,8 +290,8 @@ type specEntry struct {
 }
 
 // parseFile is parseSpec of a file, by way of specCache.
-func parseFile(kind fc.Kind, path string, f filetree.File) (map[string]any, *specEntry, error) {
-	key := specKey{kind, f.Hash()}
+func parseFile(id fc.ID, path string, f filetree.File) (map[string]any, *specEntry, error) {
+	key := specKey{kindKey(id), f.Hash()}
 	specCache.Lock()
 	e, ok := specCache.specs[key]
 	specCache.Unlock()
@@ -289,7 +302,7 @@ func parseFile(kind fc.Kind, path string, f filetree.File) (map[string]any, *spe
 	if err != nil {
 		return nil, nil, &FileError{Path: path, Err: err}
 	}
-	spec, empty, err := parseDoc(kind, path, data)
+	spec, empty, err := parseDoc(id, path, data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -308,7 +321,7 @@ func parseFile(kind fc.Kind, path string, f filetree.File) (map[string]any, *spe
 }
 
 // isCanonical reports whether Render writes e's spec as f, byte for byte.
-func (e *specEntry) isCanonical(kind fc.Kind, f filetree.File) bool {
+func (e *specEntry) isCanonical(id fc.ID, f filetree.File) bool {
 	specCache.Lock()
 	c := e.canonical
 	specCache.Unlock()
@@ -316,7 +329,7 @@ func (e *specEntry) isCanonical(kind fc.Kind, f filetree.File) bool {
 		c = -1
 		data, err := f.Bytes()
 		if err == nil {
-			if out, err := encodeSpec(kind, fc.FC2.Canonical(kind, e.spec)); err == nil && bytes.Equal(out, data) {
+			if out, err := encodeSpec(id, id.API.Canonical(id.Kind, e.spec)); err == nil && bytes.Equal(out, data) {
 				c = 1
 			}
 		}
@@ -329,14 +342,14 @@ func (e *specEntry) isCanonical(kind fc.Kind, f filetree.File) bool {
 
 // parseSpec decodes one resource file. An empty or comment-only file is an
 // empty Spec.
-func parseSpec(kind fc.Kind, path string, data []byte) (map[string]any, error) {
-	spec, _, err := parseDoc(kind, path, data)
+func parseSpec(id fc.ID, path string, data []byte) (map[string]any, error) {
+	spec, _, err := parseDoc(id, path, data)
 	return spec, err
 }
 
 // parseDoc is parseSpec, also telling whether the file holds no document
 // (empty, or comments only).
-func parseDoc(kind fc.Kind, path string, data []byte) (spec map[string]any, empty bool, err error) {
+func parseDoc(id fc.ID, path string, data []byte) (spec map[string]any, empty bool, err error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err == io.EOF {
@@ -353,12 +366,13 @@ func parseDoc(kind fc.Kind, path string, data []byte) (spec map[string]any, empt
 	if len(doc.Content) == 0 {
 		return map[string]any{}, true, nil
 	}
-	spec, err = parseTop(kind, path, doc.Content[0])
+	spec, err = parseTop(id, path, doc.Content[0])
 	return spec, false, err
 }
 
 // parseTop is parseSpec of a document's top node.
-func parseTop(kind fc.Kind, path string, top *yaml.Node) (map[string]any, error) {
+func parseTop(id fc.ID, path string, top *yaml.Node) (map[string]any, error) {
+	kind := id.Kind
 	if top.Kind != yaml.MappingNode {
 		return nil, &FileError{Path: path, Line: top.Line, Err: fmt.Errorf("must be a mapping of %s fields, not %s", kind, nodeKindName(top))}
 	}
@@ -367,10 +381,10 @@ func parseTop(kind fc.Kind, path string, top *yaml.Node) (map[string]any, error)
 		if k.Kind != yaml.ScalarNode {
 			return nil, &FileError{Path: path, Line: k.Line, Err: errors.New("field names must be plain strings")}
 		}
-		if fc.FC2.IsServerOwned(kind, k.Value) {
+		if id.API.IsServerOwned(kind, k.Value) {
 			return nil, &FileError{Path: path, Line: k.Line, Err: fmt.Errorf("%s is set by Function Compute and cannot be written here (the file's path names the %s)", k.Value, kind)}
 		}
-		if fc.FC2.IsWireJSON(kind, k.Value) && v.Kind != yaml.MappingNode {
+		if id.API.IsWireJSON(kind, k.Value) && v.Kind != yaml.MappingNode {
 			// Sent as a JSON string, it must be an object here: a string
 			// would be sent as it is and read back as an object.
 			return nil, &FileError{Path: path, Line: v.Line, Err: fmt.Errorf("%s must be a mapping, not %s", k.Value, nodeKindName(v))}
@@ -459,7 +473,7 @@ func readLive(s *State, doc *liveDoc) error {
 		}
 	}
 	for file := range doc.Resources {
-		if id, ok := fc.FC2.ParseFile(file); !ok || s.Resources[id] == nil {
+		if id, ok := s.API.ParseFile(file); !ok || s.Resources[id] == nil {
 			return &FileError{Path: LiveFile, Err: fmt.Errorf("entry %q names no resource file of the tree", file)}
 		}
 	}

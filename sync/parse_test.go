@@ -24,7 +24,7 @@ func TestParseRoundTripFixture(t *testing.T) {
 		tree["fcsync.yaml"] = filetree.File{Data: []byte("region: x\n")}
 		tree["README.md"] = filetree.File{Data: []byte("# demo\n")}
 		tree["docs/notes.txt"] = filetree.File{Data: []byte("[")}
-		got, err := Parse(tree)
+		got, err := Parse(fc.FC2, tree)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func assertStatesEqual(t *testing.T, got, want *State) {
 	}
 }
 
-// TestParseRoundTripRandom is the property Parse(Render(s)) == s over
+// TestParseRoundTripRandom is the property Parse(fc.FC2, Render(s)) == s over
 // random states with awkward values.
 func TestParseRoundTripRandom(t *testing.T) {
 	t.Parallel()
@@ -82,7 +82,7 @@ func TestParseRoundTripRandom(t *testing.T) {
 		if err != nil {
 			t.Fatalf("state %d: %v", i, err)
 		}
-		got, err := Parse(tree)
+		got, err := Parse(fc.FC2, tree)
 		if err != nil {
 			t.Fatalf("state %d: %v", i, err)
 		}
@@ -129,7 +129,7 @@ func randomState(r *rand.Rand) *State {
 	s := NewState()
 	spec := func(k fc.Kind) map[string]any {
 		m := map[string]any{}
-		names := append(append([]string(nil), wellKnown[k]...), "zNew", "aNew")
+		names := append(append([]string(nil), wellKnown[fc.ID{Kind: k}]...), "zNew", "aNew")
 		for range r.IntN(6) {
 			name := names[r.IntN(len(names))]
 			if k == fc.KindTrigger && name == "triggerConfig" {
@@ -210,7 +210,7 @@ func TestParseFileErrors(t *testing.T) {
 				file.Mode = filetree.Symlink
 			}
 			tree[tt.path] = file
-			_, err := Parse(tree)
+			_, err := Parse(fc.FC2, tree)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -234,7 +234,7 @@ func TestParseReportsEveryFile(t *testing.T) {
 		"services/b/service.yaml": {Data: []byte("- x\n")},
 		"services/a/service.yaml": {Data: []byte("a: [\n")},
 	}
-	_, err := Parse(tree)
+	_, err := Parse(fc.FC2, tree)
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -250,7 +250,7 @@ func TestParseEmptyAndCommentOnlyFiles(t *testing.T) {
 		"services/a/service.yaml": {Data: nil},
 		"services/b/service.yaml": {Data: []byte("# managed elsewhere\n")},
 	}
-	s, err := Parse(tree)
+	s, err := Parse(fc.FC2, tree)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestParseCodeIgnore(t *testing.T) {
 		"services/svc/functions/ignored-only/function.yaml":      {Data: []byte("{}")},
 		"services/svc/functions/ignored-only/code/" + IgnoreFile: {Data: []byte("*\n")},
 	}
-	s, err := Parse(tree)
+	s, err := Parse(fc.FC2, tree)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func FuzzParse(f *testing.F) {
 		tr["services/svc/functions/http-fn/function.yaml"] = filetree.File{Data: spec}
 		tr[LiveFile] = filetree.File{Data: live}
 		tr["services/svc/functions/http-fn/code/"+IgnoreFile] = filetree.File{Data: ignore}
-		s, err := Parse(tr)
+		s, err := Parse(fc.FC2, tr)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidProject) {
 				t.Fatalf("error %v is not ErrInvalidProject", err)
@@ -317,7 +317,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return // values JSON cannot hold (NaN) are refused, not lost
 		}
-		s2, err := Parse(again)
+		s2, err := Parse(fc.FC2, again)
 		if err != nil {
 			t.Fatalf("re-parse: %v", err)
 		}
@@ -343,9 +343,38 @@ func TestParseRefusesUnknownProjectFiles(t *testing.T) {
 			bad[k] = v
 		}
 		bad[p] = filetree.File{Data: []byte("versionId: \"1\"\n")}
-		_, err := Parse(bad)
+		_, err := Parse(fc.FC2, bad)
 		if err == nil || !strings.Contains(err.Error(), p+": matches no kind of resource") {
 			t.Errorf("%s: %v", p, err)
 		}
+	}
+}
+
+// TestParseFC3 reads an FC 3.0 project by FC 3.0's table: functions at
+// the top, code under them, a $ name of an FC 2.0 function accepted, and
+// a file of FC 2.0's layout refused with FC 3.0's layout in the message.
+func TestParseFC3(t *testing.T) {
+	t.Parallel()
+	f := func(s string) filetree.File { return filetree.File{Data: []byte(s)} }
+	s, err := Parse(fc.FC3, filetree.Tree{
+		"functions/web/function.yaml":      f("runtime: python3.10\nhandler: index.handler\n"),
+		"functions/web/code/index.py":      f("print(1)\n"),
+		"functions/web/triggers/tick.yaml": f("triggerType: timer\ntriggerConfig: {cronExpression: '@every 5m'}\n"),
+		"functions/web/concurrency.yaml":   f("reservedConcurrency: 3\n"),
+		"functions/svc$fn/function.yaml":   f("memorySize: 1024\n"),
+		"domains/example.com.yaml":         f("protocol: HTTP\n"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := fc.ID{API: fc.FC3, Kind: fc.KindFunction, Function: "web"}
+	if s.API != fc.FC3 || s.Resources[web] == nil || s.Code[web]["index.py"].Data == nil || len(s.Resources) != 5 {
+		t.Fatalf("parsed %v, code %v", s.IDs(), s.Code)
+	}
+	_, err = Parse(fc.FC3, filetree.Tree{"services/s/service.yaml": f("description: x\n"),
+		"functions/web/function.yaml": f("runtime: python3.10\n"), "functions/web/provision.yml": f("x: 1\n")})
+	if err == nil || !strings.Contains(err.Error(), "functions/web/provision.yml: matches no kind") ||
+		!strings.Contains(err.Error(), "functions/<function>/concurrency.yaml") || strings.Contains(err.Error(), "services/s/service.yaml") {
+		t.Errorf("FC 3.0 unknown files: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package sync
 import (
 	"errors"
 
+	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 )
 
@@ -14,8 +15,8 @@ import (
 // it, with the problems as a list: LiveFile's complaints are left out when
 // a resource file is broken, since they only say that LiveFile names that
 // resource.
-func ParseRecorded(t filetree.Tree) (*State, []error) {
-	s, err := ParsePartial(t)
+func ParseRecorded(api fc.API, t filetree.Tree) (*State, []error) {
+	s, err := ParsePartial(api, t)
 	return s, RecordedProblems(err)
 }
 

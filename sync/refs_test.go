@@ -122,7 +122,7 @@ func TestNameRefs(t *testing.T) {
 // vpcBindings is a set: a project file may list it in any order.
 func TestParseSortsSets(t *testing.T) {
 	t.Parallel()
-	got, err := Parse(filetree.Tree{"services/s/service.yaml": {Data: []byte("vpcBindings: [vpc-b, vpc-a]\n")}})
+	got, err := Parse(fc.FC2, filetree.Tree{"services/s/service.yaml": {Data: []byte("vpcBindings: [vpc-b, vpc-a]\n")}})
 	if err != nil {
 		t.Fatal(err)
 	}

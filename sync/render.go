@@ -179,7 +179,7 @@ func renderFile(id fc.ID, r *fc.Resource, reuse *State, withoutDefaults bool) (r
 	if withoutDefaults {
 		spec = id.API.WithoutDefaults(id.Kind, spec)
 	}
-	data, err := encodeSpec(id.Kind, spec)
+	data, err := encodeSpec(id, spec)
 	if err != nil {
 		return rendering{}, fmt.Errorf("render %s: %w", id, err)
 	}
@@ -188,11 +188,11 @@ func renderFile(id fc.ID, r *fc.Resource, reuse *State, withoutDefaults bool) (r
 }
 
 // encodeSpec is the content of a resource file.
-func encodeSpec(kind fc.Kind, spec map[string]any) ([]byte, error) {
+func encodeSpec(id fc.ID, spec map[string]any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(specNode(kind, spec)); err != nil {
+	if err := enc.Encode(specNode(id, spec)); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {

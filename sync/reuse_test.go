@@ -20,7 +20,7 @@ func TestRenderReusesTheLiveTip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tip, err := Parse(files)
+	tip, err := Parse(fc.FC2, files)
 	if err != nil {
 		t.Fatal(err)
 	}

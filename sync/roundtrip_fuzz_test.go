@@ -74,7 +74,7 @@ func FuzzRenderParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("admitted but Render fails: %v", err)
 		}
-		back, err := Parse(tree)
+		back, err := Parse(fc.FC2, tree)
 		if err != nil {
 			t.Fatalf("admitted but Parse fails: %v\n%s", err, tree[id.File()].Data)
 		}

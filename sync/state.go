@@ -26,6 +26,9 @@ import (
 // Refused holds, for a state read from FC, the resources that cannot be
 // recorded as they are (State.Refuse, Admit).
 type State struct {
+	// API is the dialect whose table of kinds the state's files are read
+	// and written by; every ID of Resources carries it.
+	API       fc.API
 	Resources map[fc.ID]*fc.Resource
 	Code      map[fc.ID]filetree.Tree
 	Refused   map[fc.ID]error
@@ -46,13 +49,13 @@ type State struct {
 type rendering struct {
 	file  filetree.File
 	spec  map[string]any
-	kind  fc.Kind
+	id    fc.ID // its API and kind
 	entry *specEntry
 }
 
 // written reports whether Render writes rd.spec as rd.file.
 func (rd rendering) written() bool {
-	return rd.entry == nil || rd.entry.isCanonical(rd.kind, rd.file)
+	return rd.entry == nil || rd.entry.isCanonical(rd.id, rd.file)
 }
 
 // PrepareRendering works out, for a state parsed from a live-branch tree,
@@ -103,6 +106,7 @@ func (s *State) IDs() []fc.ID {
 // the copy freely.
 func (s *State) Clone() *State {
 	out := NewState()
+	out.API = s.API
 	for id, r := range s.Resources {
 		c := *r
 		c.Spec, _ = fc.Normalize(r.Spec).(map[string]any)
@@ -122,7 +126,7 @@ func (s *State) Clone() *State {
 // for a state parsed once and read by several, none of which changes a
 // resource.
 func (s *State) ShallowCopy() *State {
-	out := &State{Resources: make(map[fc.ID]*fc.Resource, len(s.Resources)), Code: make(map[fc.ID]filetree.Tree, len(s.Code))}
+	out := &State{API: s.API, Resources: make(map[fc.ID]*fc.Resource, len(s.Resources)), Code: make(map[fc.ID]filetree.Tree, len(s.Code))}
 	for id, r := range s.Resources {
 		out.Resources[id] = r
 	}

@@ -27,7 +27,7 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 	broken := map[string]bool{}
 	parsed, perr := opt.Parsed, opt.ParseErr
 	if parsed == nil {
-		parsed, perr = ParsePartial(t)
+		parsed, perr = ParsePartial(opt.API, t)
 	}
 	if perr != nil {
 		for _, e := range unjoin(perr) {
@@ -42,13 +42,13 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 	httpTriggers := map[fc.ID][]string{}  // function -> files of its HTTP triggers
 	lines := map[string]func([]any) int{} // file -> the line of a path in it
 	for _, p := range t.Paths() {
-		id, ok := fc.FC2.ParseFile(p)
+		id, ok := parsed.API.ParseFile(p)
 		if !ok || broken[p] {
 			continue
 		}
 		// The spec Parse read (memoised): the file's YAML nodes are read
 		// again only to tell the line of a problem.
-		spec, entry, err := parseFile(id.Kind, p, t[p])
+		spec, entry, err := parseFile(id, p, t[p])
 		if err != nil || entry.empty {
 			continue // Parse reported it, or the file is empty
 		}
@@ -116,6 +116,8 @@ func Validate(t filetree.Tree, opt ValidateOptions) (warnings []*FileError, err 
 
 // ValidateOptions tune Validate.
 type ValidateOptions struct {
+	// API is the project's: its table of kinds reads the files.
+	API fc.API
 	// ExtraFields are the extraFields of fcsync.yaml ("function.newField"):
 	// let through unchecked.
 	ExtraFields []string

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 )
 
@@ -63,7 +64,7 @@ func TestValidateKeepsWhatFCReturned(t *testing.T) {
 		"services/s/service.yaml":              {Data: []byte("")},
 		"services/s/functions/f/function.yaml": {Data: []byte("runtime: nodejs22\nnewFCField: {a: 1}\n")},
 	}
-	online, err := Parse(live)
+	online, err := Parse(fc.FC2, live)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,16 +22,21 @@ import (
 // alphabetically, so that fields FC adds later still land in a fixed place.
 // Nested mappings (environmentVariables, triggerConfig, vpcConfig, ...) are
 // alphabetical at every depth. Lists keep their order: FC gives them meaning.
-var wellKnown = func() map[fc.Kind][]string {
-	m := map[fc.Kind][]string{}
-	for _, k := range fc.FC2.Kinds() {
-		m[k] = fc.FC2.KeyOrder(k)
+var wellKnown = func() map[fc.ID][]string {
+	m := map[fc.ID][]string{}
+	for _, a := range []fc.API{fc.FC2, fc.FC3} {
+		for _, k := range a.Kinds() {
+			m[kindKey(fc.ID{API: a, Kind: k})] = a.KeyOrder(k)
+		}
 	}
 	return m
 }()
 
-var wellKnownRank = func() map[fc.Kind]map[string]int {
-	r := map[fc.Kind]map[string]int{}
+// kindKey is id less its names: the key of its API's kind.
+func kindKey(id fc.ID) fc.ID { return fc.ID{API: id.API, Kind: id.Kind} }
+
+var wellKnownRank = func() map[fc.ID]map[string]int {
+	r := map[fc.ID]map[string]int{}
 	for k, names := range wellKnown {
 		r[k] = map[string]int{}
 		for i, n := range names {
@@ -44,10 +49,10 @@ var wellKnownRank = func() map[fc.Kind]map[string]int {
 // keyLess orders two keys of the mapping at path (dotted field path of the
 // mapping, "" for the top level of a resource file) of a resource of the
 // given kind, in the documented render order.
-func keyLess(kind fc.Kind, path string, a, b string) bool {
+func keyLess(id fc.ID, path string, a, b string) bool {
 	if path == "" {
-		ra, oka := wellKnownRank[kind][a]
-		rb, okb := wellKnownRank[kind][b]
+		ra, oka := wellKnownRank[kindKey(id)][a]
+		rb, okb := wellKnownRank[kindKey(id)][b]
 		switch {
 		case oka && okb:
 			return ra < rb
@@ -60,12 +65,12 @@ func keyLess(kind fc.Kind, path string, a, b string) bool {
 
 // specNode renders a resource's Spec as the top-level mapping node of its
 // file, keys in keyLess order.
-func specNode(kind fc.Kind, spec map[string]any) *yaml.Node {
+func specNode(id fc.ID, spec map[string]any) *yaml.Node {
 	keys := make([]string, 0, len(spec))
 	for k := range spec {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keyLess(kind, "", keys[i], keys[j]) })
+	sort.Slice(keys, func(i, j int) bool { return keyLess(id, "", keys[i], keys[j]) })
 	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for _, k := range keys {
 		n.Content = append(n.Content, strNode(k), valueNode(spec[k]))

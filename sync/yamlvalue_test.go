@@ -87,7 +87,7 @@ func orderKeys(kind fc.Kind, path string, keys []string) []string {
 	out := append([]string(nil), keys...)
 	for i := range out {
 		for j := i + 1; j < len(out); j++ {
-			if keyLess(kind, path, out[j], out[i]) {
+			if keyLess(fc.ID{Kind: kind}, path, out[j], out[i]) {
 				out[i], out[j] = out[j], out[i]
 			}
 		}

@@ -189,6 +189,7 @@ func (p *Project) client() (*fc.Client, error) {
 	if p.debug {
 		cfg.Trace = func(call fc.Call) { fmt.Fprintf(p.st.Err, "debug: %s\n", call) }
 	}
+	cfg.API = p.cfg.API
 	cfg.Concurrency = p.concurrency
 	cfg.Budget = p.budget
 	cfg.Notify = func(line string) { fmt.Fprintf(p.st.Err, "fcsync: %s\n", line) }
@@ -337,7 +338,7 @@ func (p *Project) parseCommit(h gitstate.Hash) (*parsedCommit, error) {
 		return nil, err
 	}
 	files := p.fromRepo(t)
-	s, perr := fsync.ParsePartial(files)
+	s, perr := fsync.ParsePartial(p.cfg.API, files)
 	if _, live := files[fsync.LiveFile]; live {
 		// A live commit made before fcsync read a field FC keeps apart
 		// (a service's tags) recorded it empty, not unknown: read so, the
@@ -432,7 +433,7 @@ func (p *Project) readWorktree() (*fsync.State, filetree.Tree, error) {
 	files := p.fromRepo(t)
 	s, ok := p.asHead(files)
 	if !ok {
-		if s, err = fsync.Parse(files); err != nil {
+		if s, err = fsync.Parse(p.cfg.API, files); err != nil {
 			return nil, nil, p.locateError(err)
 		}
 	}
