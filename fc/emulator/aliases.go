@@ -118,7 +118,7 @@ func (e *Emulator) createAlias(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.conformed(aliasShape)
+	obj, aerr := req.conformed(shapeFor(req, aliasShape, createAliasShape3))
 	if aerr != nil {
 		return reply{}, aerr
 	}
@@ -149,7 +149,7 @@ func (e *Emulator) createAlias(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(a.Attrs), a.ETag)
+	return ok(renderAlias(req, a), a.ETag)
 }
 
 func (e *Emulator) getAlias(req *request) (reply, *apiError) {
@@ -157,7 +157,7 @@ func (e *Emulator) getAlias(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(a.Attrs), a.ETag)
+	return ok(renderAlias(req, a), a.ETag)
 }
 
 func (e *Emulator) updateAlias(req *request) (reply, *apiError) {
@@ -168,7 +168,7 @@ func (e *Emulator) updateAlias(req *request) (reply, *apiError) {
 	if aerr := req.checkIfMatch(a.ETag); aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.conformed(aliasShape)
+	obj, aerr := req.conformed(shapeFor(req, aliasShape, updateAliasShape3))
 	if aerr != nil {
 		return reply{}, aerr
 	}
@@ -183,7 +183,7 @@ func (e *Emulator) updateAlias(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(a.Attrs), a.ETag)
+	return ok(renderAlias(req, a), a.ETag)
 }
 
 func (e *Emulator) deleteAlias(req *request) (reply, *apiError) {
@@ -216,7 +216,19 @@ func (e *Emulator) listAliases(req *request) (reply, *apiError) {
 	}
 	items := make([]map[string]any, 0, len(page))
 	for _, name := range page {
-		items = append(items, clone(svc.Aliases[name].Attrs))
+		items = append(items, renderAlias(req, svc.Aliases[name]))
 	}
 	return listReply("aliases", items, next)
+}
+
+// renderAlias is an alias as the request's dialect shows it: FC 3.0's have
+// no resolvePolicy or routePolicy (fc3-api.md 2.6), and an FC 2.0
+// service's aliases read through it lose them.
+func renderAlias(req *request, a *alias) map[string]any {
+	out := clone(a.Attrs)
+	if req.dialect == dialect2023 {
+		delete(out, "resolvePolicy")
+		delete(out, "routePolicy")
+	}
+	return out
 }

@@ -34,6 +34,9 @@ var destinationProducts = []string{"fc", "mns", "eventbridge"}
 // the FC 3.0 reference). Guess: the two parts are service/function and
 // qualifier.
 func asyncConfigNotExists(svc, q, fn string) *apiError {
+	if svc == "" {
+		return errorf(http.StatusNotFound, "AsyncConfigNotExists", "AsyncConfig for %s:%s does not exist.", fn, q)
+	}
 	return errorf(http.StatusNotFound, "AsyncConfigNotExists", "AsyncConfig for %s/%s:%s does not exist.", svc, fn, q)
 }
 
@@ -84,12 +87,15 @@ func (e *Emulator) putAsyncInvokeConfig(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.conformed(asyncConfigShape)
+	obj, aerr := req.conformed(shapeFor(req, asyncConfigShape, asyncConfigShape3))
 	if aerr != nil {
 		return reply{}, aerr
 	}
 	attrs := map[string]any{}
 	apply(attrs, obj)
+	if req.dialect == dialect2023 {
+		complete(attrs, asyncConfigDefaults3())
+	}
 	complete(attrs, asyncConfigDefaults())
 	if aerr := checkAsyncConfigRules(attrs); aerr != nil {
 		return reply{}, aerr
@@ -104,7 +110,7 @@ func (e *Emulator) putAsyncInvokeConfig(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(attrs), "")
+	return ok(e.renderConfig(req, attrs, q), "")
 }
 
 func (e *Emulator) getAsyncInvokeConfig(req *request) (reply, *apiError) {
@@ -116,7 +122,7 @@ func (e *Emulator) getAsyncInvokeConfig(req *request) (reply, *apiError) {
 	if c == nil {
 		return reply{}, asyncConfigNotExists(req.svc, q, req.fn)
 	}
-	return ok(clone(c.Attrs), "")
+	return ok(e.renderConfig(req, c.Attrs, q), "")
 }
 
 // deleteAsyncInvokeConfig: Guess: deleting a config that does not exist is

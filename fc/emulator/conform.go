@@ -12,6 +12,16 @@ import (
 // FC does not know dropped, and values of the wrong type refused with 400
 // InvalidArgument. name is the value's dotted path, for messages.
 func conform(v any, sh *shape, name string) (any, *apiError) {
+	return conformWith(v, sh, name, false)
+}
+
+// conformWith is conform, or with strict the 2023-03-30 dialect's reading:
+// keys must be spelled exactly as the SDK models name them (fc3-api.md
+// Appendix B) and a key the shape lacks is refused with 400
+// InvalidArgument. Guess: the reference does not say what FC 3.0 does with
+// an unknown key; refusing it makes a client's misspelt or read-only field
+// (functionArn, tags on update) fail loudly instead of vanishing.
+func conformWith(v any, sh *shape, name string, strict bool) (any, *apiError) {
 	if v == nil || sh.kind == kRaw {
 		return v, nil
 	}
@@ -24,10 +34,16 @@ func conform(v any, sh *shape, name string) (any, *apiError) {
 		out := make(map[string]any, len(m))
 		for key, val := range m {
 			canon, sub := lookupField(sh, key)
+			if strict && canon != key {
+				sub = nil
+			}
+			if sub == nil && strict {
+				return nil, invalidArgument("%s is not a field FC accepts here", capitalise(join(name, key)))
+			}
 			if sub == nil {
 				continue // FC drops what it does not know
 			}
-			c, aerr := conform(val, sub, join(name, canon))
+			c, aerr := conformWith(val, sub, join(name, canon), strict)
 			if aerr != nil {
 				return nil, aerr
 			}
@@ -41,7 +57,7 @@ func conform(v any, sh *shape, name string) (any, *apiError) {
 		}
 		out := make(map[string]any, len(m))
 		for key, val := range m {
-			c, aerr := conform(val, sh.elem, join(name, key))
+			c, aerr := conformWith(val, sh.elem, join(name, key), strict)
 			if aerr != nil {
 				return nil, aerr
 			}
@@ -55,7 +71,7 @@ func conform(v any, sh *shape, name string) (any, *apiError) {
 		}
 		out := make([]any, len(l))
 		for i, e := range l {
-			c, aerr := conform(e, sh.elem, fmt.Sprintf("%s[%d]", name, i))
+			c, aerr := conformWith(e, sh.elem, fmt.Sprintf("%s[%d]", name, i), strict)
 			if aerr != nil {
 				return nil, aerr
 			}

@@ -27,7 +27,7 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, requestI
 	case path == "/faults" && r.Method == http.MethodPut:
 		var f Faults
 		if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
-			writeError(w, requestID, invalidArgument("faults: %v", err))
+			writeError(w, r, requestID, invalidArgument("faults: %v", err))
 			return
 		}
 		e.SetFaults(f)
@@ -40,7 +40,7 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, requestI
 		e.serveCode(w, r, requestID, strings.TrimPrefix(path, "/code/"))
 	default:
 		if !e.serveKindsControl(w, r, requestID, path) {
-			writeError(w, requestID, pathNotSupported(r))
+			writeError(w, r, requestID, pathNotSupported(r))
 		}
 	}
 }
@@ -56,7 +56,7 @@ func (e *Emulator) serveCode(w http.ResponseWriter, r *http.Request, requestID, 
 	}
 	parts := strings.Split(rest, "/")
 	if len(parts) != 3 {
-		writeError(w, requestID, pathNotSupported(r))
+		writeError(w, r, requestID, pathNotSupported(r))
 		return
 	}
 	e.mu.Lock()
@@ -64,7 +64,7 @@ func (e *Emulator) serveCode(w http.ResponseWriter, r *http.Request, requestID, 
 	e.mu.Unlock()
 	if zip == nil {
 		// OSS answers a missing object with 404 NoSuchKey.
-		writeError(w, requestID, errorf(http.StatusNotFound, "NoSuchKey", "the code package %s does not exist", rest))
+		writeError(w, r, requestID, errorf(http.StatusNotFound, "NoSuchKey", "the code package %s does not exist", rest))
 		return
 	}
 	w.Header().Set("Content-Type", "application/zip")

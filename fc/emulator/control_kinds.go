@@ -37,7 +37,7 @@ func (e *Emulator) serveLayerCode(w http.ResponseWriter, r *http.Request, reques
 	}
 	parts := strings.Split(rest, "/")
 	if len(parts) != 3 {
-		writeError(w, requestID, pathNotSupported(r))
+		writeError(w, r, requestID, pathNotSupported(r))
 		return
 	}
 	e.mu.Lock()
@@ -49,7 +49,7 @@ func (e *Emulator) serveLayerCode(w http.ResponseWriter, r *http.Request, reques
 	}
 	e.mu.Unlock()
 	if zip == nil {
-		writeError(w, requestID, errorf(http.StatusNotFound, "NoSuchKey", "the code package %s does not exist", rest))
+		writeError(w, r, requestID, errorf(http.StatusNotFound, "NoSuchKey", "the code package %s does not exist", rest))
 		return
 	}
 	w.Header().Set("Content-Type", "application/zip")

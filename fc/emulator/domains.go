@@ -46,8 +46,63 @@ func renderDomain(d *domain) map[string]any {
 	return out
 }
 
+// renderDomain3 is a custom domain as the 2023-03-30 API answers it: a
+// route of FC 2.0 ({serviceName, functionName}) names the function
+// "svc$fn" (fc3-api.md 3.2, UNCONFIRMED).
+func renderDomain3(req *request, d *domain) map[string]any {
+	out := renderDomain(d)
+	if req.dialect != dialect2023 {
+		return out
+	}
+	rc, _ := out["routeConfig"].(map[string]any)
+	routes, _ := rc["routes"].([]any)
+	if len(routes) == 0 {
+		return out
+	}
+	mapped := make([]any, len(routes))
+	for i, r := range routes {
+		route := clone(r.(map[string]any))
+		if svc := stringField(route, "serviceName"); svc != "" {
+			route["functionName"] = name3(svc, stringField(route, "functionName"))
+		}
+		delete(route, "serviceName")
+		mapped[i] = route
+	}
+	rc = clone(rc)
+	rc["routes"] = mapped
+	out["routeConfig"] = rc
+	return out
+}
+
+// checkRoutes3: FC 3.0's routes require a path and a function
+// (fc3-api.md B.5 PathConfig).
+func checkRoutes3(attrs map[string]any) *apiError {
+	rc, _ := attrs["routeConfig"].(map[string]any)
+	routes, _ := rc["routes"].([]any)
+	for i, r := range routes {
+		route, _ := r.(map[string]any)
+		for _, key := range []string{"path", "functionName"} {
+			if stringField(route, key) == "" {
+				return invalidArgument("RouteConfig.Routes[%d].%s is required", i, capitalise(key))
+			}
+		}
+	}
+	return nil
+}
+
+// checkDomainWrite checks a domain after a write is merged in.
+func checkDomainWrite(req *request, attrs map[string]any) *apiError {
+	if aerr := checkDomainRules(attrs); aerr != nil {
+		return aerr
+	}
+	if req.dialect == dialect2023 {
+		return checkRoutes3(attrs)
+	}
+	return nil
+}
+
 func (e *Emulator) createCustomDomain(req *request) (reply, *apiError) {
-	obj, aerr := req.conformed(domainShape)
+	obj, aerr := req.conformed(shapeFor(req, domainShape, createDomainShape3))
 	if aerr != nil {
 		return reply{}, aerr
 	}
@@ -61,12 +116,17 @@ func (e *Emulator) createCustomDomain(req *request) (reply, *apiError) {
 	attrs := map[string]any{}
 	apply(attrs, obj, domainOwned...)
 	complete(attrs, domainDefaults())
-	if aerr := checkDomainRules(attrs); aerr != nil {
+	if aerr := checkDomainWrite(req, attrs); aerr != nil {
 		return reply{}, aerr
 	}
 	attrs["domainName"] = name
 	attrs["accountId"] = req.account
+	// Domains made through FC 2.0 report 2016-08-15 whichever dialect
+	// made them; FC 3.0's report 2023-03-30 (fc3-api.md 3.2).
 	attrs["apiVersion"] = dialect2016
+	if req.dialect == dialect2023 {
+		attrs["apiVersion"] = dialect2023
+	}
 	attrs["createdTime"] = e.st.stamp(req.now)
 	attrs["lastModifiedTime"] = attrs["createdTime"]
 	d := &domain{Attrs: attrs}
@@ -74,7 +134,7 @@ func (e *Emulator) createCustomDomain(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(renderDomain(d), "")
+	return ok(renderDomain3(req, d), "")
 }
 
 func (e *Emulator) getCustomDomain(req *request) (reply, *apiError) {
@@ -82,7 +142,7 @@ func (e *Emulator) getCustomDomain(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(renderDomain(d), "")
+	return ok(renderDomain3(req, d), "")
 }
 
 // updateCustomDomain has no If-Match: FC has no ETag on custom domains.
@@ -91,13 +151,13 @@ func (e *Emulator) updateCustomDomain(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.conformed(domainShape)
+	obj, aerr := req.conformed(shapeFor(req, domainShape, updateDomainShape3))
 	if aerr != nil {
 		return reply{}, aerr
 	}
 	updated := clone(d.Attrs)
 	apply(updated, obj, domainOwned...)
-	if aerr := checkDomainRules(updated); aerr != nil {
+	if aerr := checkDomainWrite(req, updated); aerr != nil {
 		return reply{}, aerr
 	}
 	d.Attrs = updated
@@ -105,7 +165,7 @@ func (e *Emulator) updateCustomDomain(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(renderDomain(d), "")
+	return ok(renderDomain3(req, d), "")
 }
 
 func (e *Emulator) deleteCustomDomain(req *request) (reply, *apiError) {
@@ -126,7 +186,7 @@ func (e *Emulator) listCustomDomains(req *request) (reply, *apiError) {
 	}
 	items := make([]map[string]any, 0, len(page))
 	for _, name := range page {
-		items = append(items, renderDomain(e.st.Domains[name]))
+		items = append(items, renderDomain3(req, e.st.Domains[name]))
 	}
 	return listReply("customDomains", items, next)
 }

@@ -130,7 +130,8 @@ func (e *Emulator) ResetStats() { e.stats.reset() }
 func (e *Emulator) Close() error { return nil }
 
 // ServeHTTP answers one request: control endpoints under /_emulator/, the
-// web console under /console, API calls under /2021-04-06/ and /2016-08-15/.
+// web console under /console, API calls under /2021-04-06/, /2016-08-15/
+// and /2023-03-30/.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newUUID()
 	w.Header().Set("X-Fc-Request-Id", requestID)
@@ -144,7 +145,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req, aerr := parseRequest(r)
 	if aerr != nil {
-		writeError(w, requestID, aerr)
+		writeError(w, r, requestID, aerr)
 		return
 	}
 	e.stats.begin(req.action)
@@ -155,26 +156,27 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, e.maxBody()+1))
 	if err != nil {
-		writeError(w, requestID, invalidArgument("read request body: %v", err))
+		writeError(w, r, requestID, invalidArgument("read request body: %v", err))
 		return
 	}
 	if int64(len(body)) > e.maxBody() {
-		writeError(w, requestID, entityTooLarge(e.opts.MaxCodeSize))
+		writeError(w, r, requestID, entityTooLarge(e.opts.MaxCodeSize))
 		return
 	}
 	if aerr := e.verifySignature(r, body); aerr != nil {
-		writeError(w, requestID, aerr)
+		writeError(w, r, requestID, aerr)
 		return
 	}
 	// Guess: a key pair belongs to one account, so FC would refuse a request
 	// addressed to another one.
 	if acct := e.accountID(r); e.opts.AccountID != "" && acct != e.opts.AccountID {
-		writeError(w, requestID, errorf(http.StatusForbidden, "AccessDenied",
+		writeError(w, r, requestID, errorf(http.StatusForbidden, "AccessDenied",
 			"the caller is not authorized to access account '%s'", acct))
 		return
 	}
 	req.body = body
 	req.account = e.opts.AccountID
+	req.region = e.opts.Region
 	req.requestID = requestID
 	req.now = e.opts.Now()
 	rep, aerr := e.serve(req, r, in.editBefore)
@@ -182,10 +184,12 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if aerr != nil {
-		writeError(w, requestID, aerr)
+		writeError(w, r, requestID, aerr)
 		return
 	}
-	if rep.etag != "" {
+	// FC 3.0 has no ETag (fc3-api.md 1.6): its clients compare
+	// lastModifiedTime instead.
+	if rep.etag != "" && req.dialect != dialect2023 {
 		w.Header().Set("ETag", rep.etag)
 	}
 	for k, v := range rep.header {
@@ -225,7 +229,11 @@ func (e *Emulator) serve(req *request, r *http.Request, editBefore bool) (reply,
 			return reply{}, aerr
 		}
 	}
-	h, ok := handlers[req.action]
+	table := handlers
+	if req.dialect == dialect2023 {
+		table = handlers3
+	}
+	h, ok := table[req.action]
 	if !ok {
 		return reply{}, pathNotSupported(r)
 	}
@@ -242,12 +250,16 @@ func pathNotSupported(r *http.Request) *apiError {
 func (e *Emulator) editConcurrently(req *request) *apiError {
 	var attrs map[string]any
 	var etag *string
-	if svc := e.st.Services[req.svc]; svc != nil {
+	svc := e.st.Services[req.svc]
+	if req.dialect == dialect2023 {
+		svc, _ = e.holder(req)
+	}
+	if svc != nil {
 		attrs, etag = svc.Attrs, &svc.ETag
 		if a := svc.Aliases[req.alias]; a != nil {
 			attrs, etag = a.Attrs, &a.ETag
 		}
-		if c := svc.OnDemand.get(req.fn, req.qualifier); c != nil && strings.Contains(req.action, "OnDemand") {
+		if c := svc.OnDemand.get(req.fn, req.qualifier); c != nil && strings.Contains(req.action, "OnDemand") && req.dialect != dialect2023 {
 			n, _ := asInt(c.Attrs["maximumInstanceCount"])
 			c.Attrs["maximumInstanceCount"] = n + 1
 			c.ETag = e.st.freshETag(c.Attrs, e.opts.Now())

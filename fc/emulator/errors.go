@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // apiError is an FC error answer: an HTTP status and FC's error code and
@@ -37,11 +38,19 @@ func serviceNotFound(svc string) *apiError {
 	return errorf(http.StatusNotFound, "ServiceNotFound", "service '%s' does not exist", svc)
 }
 
+// functionNotFound names the service of an FC 2.0 function; svc is empty
+// for a function born in FC 3.0, which has none.
 func functionNotFound(svc, fn string) *apiError {
+	if svc == "" {
+		return errorf(http.StatusNotFound, "FunctionNotFound", "function '%s' does not exist", fn)
+	}
 	return errorf(http.StatusNotFound, "FunctionNotFound", "function '%s' does not exist in service '%s'", fn, svc)
 }
 
 func triggerNotFound(svc, fn, t string) *apiError {
+	if svc == "" {
+		return errorf(http.StatusNotFound, "TriggerNotFound", "trigger '%s' does not exist in function '%s'", t, fn)
+	}
 	return errorf(http.StatusNotFound, "TriggerNotFound",
 		"trigger '%s' does not exist in service '%s' and function '%s'", t, svc, fn)
 }
@@ -50,17 +59,16 @@ func domainNotFound(d string) *apiError {
 	return errorf(http.StatusNotFound, "DomainNameNotFound", "domain name '%s' does not exist", d)
 }
 
-// writeError sends the error body both SDK families understand: the
-// ErrorCode/ErrorMessage keys FC itself sends (read by the Node SDK) and the
-// Code/Message/RequestId keys the Go SDK reads (fc-api.md 1.9).
-func writeError(w http.ResponseWriter, requestID string, e *apiError) {
-	writeJSON(w, e.status, map[string]any{
-		"ErrorCode":    e.code,
-		"ErrorMessage": e.message,
-		"Code":         e.code,
-		"Message":      e.message,
-		"RequestId":    requestID,
-	})
+// writeError sends FC's error body for the dialect r speaks. FC 2.0 sends
+// ErrorCode/ErrorMessage (read by the Node SDK @alicloud/fc2) and the Go SDK
+// reads Code/Message/RequestId, so both are sent there (fc-api.md 1.9). The
+// 2023-03-30 API sends only the PascalCase three (fc3-api.md 1.5).
+func writeError(w http.ResponseWriter, r *http.Request, requestID string, e *apiError) {
+	body := map[string]any{"Code": e.code, "Message": e.message, "RequestId": requestID}
+	if !strings.HasPrefix(r.URL.Path, "/"+dialect2023+"/") {
+		body["ErrorCode"], body["ErrorMessage"] = e.code, e.message
+	}
+	writeJSON(w, e.status, body)
 }
 
 // writeJSON sends v as a JSON body. The request id header is set by the

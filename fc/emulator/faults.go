@@ -235,7 +235,7 @@ func (fs *faultState) inject(w http.ResponseWriter, r *http.Request, action, req
 		// Guess: FC documents no Retry-After; one second is when the
 		// bucket has refilled.
 		w.Header().Set("Retry-After", "1")
-		writeError(w, requestID, errorf(http.StatusTooManyRequests, "ResourceExhausted",
+		writeError(w, r, requestID, errorf(http.StatusTooManyRequests, "ResourceExhausted",
 			"the request rate exceeds the limit of %d per second", v.rps))
 		return in, true
 	case v.answer != nil:
@@ -244,14 +244,14 @@ func (fs *faultState) inject(w http.ResponseWriter, r *http.Request, action, req
 	case v.drop && dropConnection(w):
 		return in, true
 	case v.fail && v.status == http.StatusServiceUnavailable:
-		writeError(w, requestID, errorf(http.StatusServiceUnavailable, "ServiceUnavailable", "the service is temporarily unavailable"))
+		writeError(w, r, requestID, errorf(http.StatusServiceUnavailable, "ServiceUnavailable", "the service is temporarily unavailable"))
 		return in, true
 	case v.fail:
-		writeError(w, requestID, internalError())
+		writeError(w, r, requestID, internalError())
 		return in, true
 	case v.echo:
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
-		writeError(w, requestID, invalidArgument("the request is set to an invalid value: %s", body))
+		writeError(w, r, requestID, invalidArgument("the request is set to an invalid value: %s", body))
 		return in, true
 	}
 	return injected{editBefore: v.editBefore, lose: v.lose}, false

@@ -22,6 +22,10 @@ const (
 	// anyQualifier: LATEST (the default), a version or an alias, as the
 	// SDK documents the async invocation config's qualifier.
 	anyQualifier
+	// aliasOrLatestDefault: an alias or LATEST, LATEST when none is sent.
+	// FC 3.0's provision config documents its qualifier as "the function
+	// alias"; Guess: absent means LATEST (fc3-api.md 2.9).
+	aliasOrLatestDefault
 )
 
 // lookupConfigTarget finds the live function of a configuration request and
@@ -45,6 +49,13 @@ func (e *Emulator) lookupConfigTarget(req *request, rule qualifierRule) (*servic
 	case anyQualifier:
 		if q == "" {
 			q = "LATEST"
+		}
+	case aliasOrLatestDefault:
+		if q == "" {
+			q = "LATEST"
+		}
+		if isVersionID(q) {
+			return nil, "", invalidValue("qualifier", "an alias | LATEST", q)
 		}
 	}
 	if aerr := qualifierExists(svc, req.svc, q); aerr != nil {
@@ -79,6 +90,7 @@ func forgetFunctionConfigs(svc *service, fn string) {
 	delete(svc.Provision, fn)
 	delete(svc.OnDemand, fn)
 	delete(svc.AsyncInvoke, fn)
+	delete(svc.Concurrency, fn)
 }
 
 // forgetQualifierConfigs drops the configurations of a deleted alias or

@@ -238,6 +238,11 @@ func (e *Emulator) getFunctionCode(req *request) (reply, *apiError) {
 	return ok(map[string]any{"url": codeURL(req.baseURL, req.svc, req.fn, sum), "checksum": sum}, "")
 }
 
+// codeURL is where the emulator serves a function's code; svc is empty
+// for a function born in FC 3.0 (fc3Space in the URL).
 func codeURL(base, svc, fn, checksum string) string {
+	if svc == "" {
+		svc = fc3Space
+	}
 	return base + "/_emulator/code/" + url.PathEscape(svc) + "/" + url.PathEscape(fn) + "/" + checksum
 }

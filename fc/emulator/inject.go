@@ -64,11 +64,11 @@ func (e *Emulator) Inject(path string, attrs []byte) error {
 func (e *Emulator) serveInject(w http.ResponseWriter, r *http.Request, requestID, path string) {
 	var body bytes.Buffer
 	if _, err := body.ReadFrom(http.MaxBytesReader(w, r.Body, 1<<20)); err != nil {
-		writeError(w, requestID, invalidArgument("inject: %v", err))
+		writeError(w, r, requestID, invalidArgument("inject: %v", err))
 		return
 	}
 	if err := e.Inject(path, body.Bytes()); err != nil {
-		writeError(w, requestID, invalidArgument("%v", err))
+		writeError(w, r, requestID, invalidArgument("%v", err))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

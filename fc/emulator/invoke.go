@@ -164,7 +164,7 @@ func (e *Emulator) recordInvocation(in Invocation) {
 func (e *Emulator) serveInvokeResponse(w http.ResponseWriter, r *http.Request, requestID, rest string) {
 	svc, fn, ok := strings.Cut(rest, "/")
 	if !ok || svc == "" || fn == "" {
-		writeError(w, requestID, pathNotSupported(r))
+		writeError(w, r, requestID, pathNotSupported(r))
 		return
 	}
 	if r.Method == http.MethodDelete {
@@ -174,7 +174,7 @@ func (e *Emulator) serveInvokeResponse(w http.ResponseWriter, r *http.Request, r
 	}
 	var resp InvokeResponse
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSyncPayload)).Decode(&resp); err != nil {
-		writeError(w, requestID, invalidArgument("invoke response: %v", err))
+		writeError(w, r, requestID, invalidArgument("invoke response: %v", err))
 		return
 	}
 	e.SetInvokeResponse(svc, fn, &resp)

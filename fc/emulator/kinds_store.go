@@ -16,9 +16,12 @@ type serviceKinds struct {
 	LastVersion int               `json:"lastVersion,omitempty"`
 	Aliases     map[string]*alias `json:"aliases,omitempty"`
 	// Per function, then per qualifier.
-	Provision   configSet         `json:"provisionConfigs,omitempty"`
-	OnDemand    configSet         `json:"onDemandConfigs,omitempty"`
-	AsyncInvoke configSet         `json:"asyncInvokeConfigs,omitempty"`
+	Provision   configSet `json:"provisionConfigs,omitempty"`
+	OnDemand    configSet `json:"onDemandConfigs,omitempty"`
+	AsyncInvoke configSet `json:"asyncInvokeConfigs,omitempty"`
+	// Concurrency is FC 3.0's reserved concurrency, per function under
+	// the qualifier "" (it is not per qualifier).
+	Concurrency configSet         `json:"concurrencyConfigs,omitempty"`
 	Tags        map[string]string `json:"tags,omitempty"`
 	VpcBindings []string          `json:"vpcBindings,omitempty"`
 }
@@ -103,7 +106,7 @@ type blobRef struct {
 // holds: functions, the functions of published versions, layer versions and
 // OSS objects. persist writes them and load reads them through it.
 func (s *store) eachBlob(f func(name *string, data *[]byte)) {
-	for _, svc := range s.Services {
+	for _, svc := range s.holders() {
 		for _, fn := range svc.Functions {
 			f(&fn.CodeBlob, &fn.code)
 		}
@@ -172,4 +175,17 @@ func sortedStrings(s []string) []string {
 	c := append([]string(nil), s...)
 	sort.Strings(c)
 	return c
+}
+
+// holders are the FC 2.0 services and the FC 3.0 functions' holders
+// (functions3.go), for what walks every function whichever API made it.
+func (s *store) holders() []*service {
+	out := make([]*service, 0, len(s.Services)+len(s.Functions3))
+	for _, svc := range s.Services {
+		out = append(out, svc)
+	}
+	for _, h := range s.Functions3 {
+		out = append(out, h)
+	}
+	return out
 }

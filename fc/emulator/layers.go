@@ -122,6 +122,14 @@ func renderLayer(req *request, lv *layerVersion) map[string]any {
 		"location": req.baseURL + "/_emulator/layer-code/" + url.PathEscape(stringField(out, "layerName")) + "/" +
 			strconv.FormatInt(v, 10) + "/" + stringField(out, "codeChecksum"),
 	}
+	if req.dialect == dialect2023 {
+		// FC 3.0's Layer names the ARN layerVersionArn and types acl as a
+		// string (fc3-api.md 2.11).
+		out["layerVersionArn"] = out["arnV2"]
+		out["acl"] = display(out["acl"])
+		delete(out, "arn")
+		delete(out, "arnV2")
+	}
 	return out
 }
 
@@ -131,7 +139,7 @@ func (e *Emulator) createLayerVersion(req *request) (reply, *apiError) {
 	if aerr := checkName("layer", req.layer, 128); aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.conformed(layerShape)
+	obj, aerr := req.conformed(shapeFor(req, layerShape, layerShape3))
 	if aerr != nil {
 		return reply{}, aerr
 	}
@@ -165,7 +173,7 @@ func (e *Emulator) createLayerVersion(req *request) (reply, *apiError) {
 	attrs := map[string]any{
 		"layerName": req.layer, "version": n, "description": stringField(obj, "description"),
 		"compatibleRuntime": rts, "codeSize": len(zip), "codeChecksum": Checksum(zip),
-		"createTime": e.st.stamp(req.now), "acl": 0, "license": "",
+		"createTime": e.st.stamp(req.now), "acl": 0, "license": stringField(obj, "license"),
 		"arn": legacyLayerARN(req.account, req.layer, n), "arnV2": e.layerARNV2(req.account, req.layer, n),
 	}
 	sum := sha256.Sum256(zip)
@@ -177,7 +185,9 @@ func (e *Emulator) createLayerVersion(req *request) (reply, *apiError) {
 	out := renderLayer(req, lv)
 	// The SDK's CreateLayerVersionResponseBody spells the size "codesize";
 	// Guess: FC's answer is the Layer, so both spellings are sent.
-	out["codesize"] = out["codeSize"]
+	if req.dialect != dialect2023 {
+		out["codesize"] = out["codeSize"]
+	}
 	return ok(out, etagOf(attrs))
 }
 

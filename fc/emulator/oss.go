@@ -40,7 +40,7 @@ func (e *Emulator) serveOSSPut(w http.ResponseWriter, r *http.Request, requestID
 		err = e.PutOSSObject(bucket, object, data)
 	}
 	if err != nil {
-		writeError(w, requestID, invalidArgument("%v", err))
+		writeError(w, r, requestID, invalidArgument("%v", err))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -83,7 +83,11 @@ func (e *Emulator) codePackage(req *request, code map[string]any, field string) 
 	if aerr := checkZip(zip); aerr != nil {
 		return nil, aerr
 	}
-	// Guess: the code for a checksum mismatch is not documented.
+	// Guess: the code for a checksum mismatch is not documented. FC 3.0
+	// takes the checksum in the body, code.checksum (fc3-api.md 0.15).
+	if want := stringField(code, "checksum"); want != "" && want != Checksum(zip) {
+		return nil, invalidArgument("%s.checksum %s does not match the code's checksum %s", field, want, Checksum(zip))
+	}
 	if want := req.header.Get("X-Fc-Code-Checksum"); want != "" && want != Checksum(zip) {
 		return nil, invalidArgument("X-Fc-Code-Checksum %s does not match the code's checksum %s", want, Checksum(zip))
 	}

@@ -71,7 +71,10 @@ func (e *Emulator) decodeState(b []byte) (*store, error) {
 	if st.OSS == nil {
 		st.OSS = map[string]*blobRef{}
 	}
-	for _, svc := range st.Services {
+	if st.Functions3 == nil {
+		st.Functions3 = map[string]*service{}
+	}
+	for _, svc := range st.holders() {
 		if svc.Functions == nil {
 			svc.Functions = map[string]*function{}
 		}

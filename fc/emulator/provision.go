@@ -54,6 +54,9 @@ func checkProvisionRules(attrs map[string]any) *apiError {
 	if aerr := intIn(attrs, "target", 0, maxProvisionTarget, 0); aerr != nil {
 		return aerr
 	}
+	if aerr := intIn(attrs, "defaultTarget", 0, maxProvisionTarget, 0); aerr != nil {
+		return aerr
+	}
 	actions, _ := attrs["scheduledActions"].([]any)
 	for i, a := range actions {
 		act, _ := a.(map[string]any)
@@ -97,13 +100,16 @@ func checkProvisionRules(attrs map[string]any) *apiError {
 // target of 0 without policies is no config at all, as the official Node
 // SDK's tests clean up by setting the target to 0.
 func (e *Emulator) putProvisionConfig(req *request) (reply, *apiError) {
-	svc, q, aerr := e.lookupConfigTarget(req, aliasOrLatest)
+	svc, q, aerr := e.lookupConfigTarget(req, provisionQualifier(req))
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.conformed(provisionShape)
+	obj, aerr := req.conformed(shapeFor(req, provisionShape, provisionShape3))
 	if aerr != nil {
 		return reply{}, aerr
+	}
+	if req.dialect == dialect2023 {
+		mirrorTarget(obj)
 	}
 	if obj["target"] == nil {
 		return reply{}, invalidArgument("Target is required")
@@ -126,25 +132,25 @@ func (e *Emulator) putProvisionConfig(req *request) (reply, *apiError) {
 	if aerr := e.commit(); aerr != nil {
 		return reply{}, aerr
 	}
-	return ok(clone(attrs), "")
+	return ok(e.renderConfig(req, attrs, q), "")
 }
 
 // getProvisionConfig answers 200 with a target of 0 when nothing is
 // provisioned: the FC 3.0 reference infers it from terraform, which reads
 // target 0 as "no config".
 func (e *Emulator) getProvisionConfig(req *request) (reply, *apiError) {
-	svc, q, aerr := e.lookupConfigTarget(req, aliasOrLatest)
+	svc, q, aerr := e.lookupConfigTarget(req, provisionQualifier(req))
 	if aerr != nil {
 		return reply{}, aerr
 	}
 	if c := svc.Provision.get(req.fn, q); c != nil {
-		return ok(clone(c.Attrs), "")
+		return ok(e.renderConfig(req, c.Attrs, q), "")
 	}
 	attrs := provisionDefaults()
 	attrs["resource"] = provisionResource(req.account, req.svc, q, req.fn)
 	attrs["current"] = int64(0)
 	attrs["currentError"] = ""
-	return ok(attrs, "")
+	return ok(e.renderConfig(req, attrs, q), "")
 }
 
 // listProvisionConfigs lists the account's configs, filtered by serviceName

@@ -9,10 +9,12 @@ import (
 	"time"
 )
 
-// The two API dialects (fc-api.md 0.1).
+// The API dialects: FC 2.0's two (fc-api.md 0.1) and FC 3.0's
+// (fc3-api.md), which has no services.
 const (
 	dialect2021 = "2021-04-06" // Go SDK: ACS3 signature, triggerConfig as a string
 	dialect2016 = "2016-08-15" // Node SDK: FC signature, triggerConfig as an object
+	dialect2023 = "2023-03-30" // FC 3.0, both SDKs: ACS3, triggerConfig as a string
 )
 
 // request is one parsed API call.
@@ -24,19 +26,23 @@ type request struct {
 	// pathQualified is set when the qualifier came in the path ("svc.prod").
 	pathQualified bool
 	fn            string
-	trigger       string
-	domain        string
-	alias         string
-	version       string // a service version (DeleteServiceVersion) or layer version
-	layer         string
-	vpcID         string
-	query         url.Values
-	header        http.Header
-	body          []byte
-	baseURL       string
-	account       string
-	requestID     string
-	now           time.Time
+	// fn3 is the function as the 2023-03-30 API names it: fn for a
+	// function born in FC 3.0 (svc empty), "svc$fn" for one of FC 2.0.
+	fn3       string
+	trigger   string
+	domain    string
+	alias     string
+	version   string // a service version (DeleteServiceVersion) or layer version
+	layer     string
+	vpcID     string
+	query     url.Values
+	header    http.Header
+	body      []byte
+	baseURL   string
+	account   string
+	region    string
+	requestID string
+	now       time.Time
 }
 
 // parseRequest finds the dialect, action and names of an API call from its
@@ -49,6 +55,8 @@ func parseRequest(r *http.Request) (*request, *apiError) {
 		req.dialect = dialect2021
 	case strings.HasPrefix(path, "/"+dialect2016+"/"):
 		req.dialect = dialect2016
+	case strings.HasPrefix(path, "/"+dialect2023+"/"):
+		req.dialect = dialect2023
 	default:
 		return nil, pathNotSupported(r)
 	}
@@ -63,7 +71,11 @@ func parseRequest(r *http.Request) (*request, *apiError) {
 	if len(segs) > 0 && segs[len(segs)-1] == "" {
 		segs = segs[:len(segs)-1]
 	}
-	req.action = route(r.Method, segs, req)
+	if req.dialect == dialect2023 {
+		req.action = route3(r.Method, segs, req)
+	} else {
+		req.action = route(r.Method, segs, req)
+	}
 	if req.action == "" {
 		return nil, pathNotSupported(r)
 	}
@@ -203,13 +215,14 @@ func (req *request) object() (map[string]any, *apiError) {
 }
 
 // conformed decodes the body and reads it against a shape as FC does
-// (conform): keys in any case, unknown keys dropped, wrong types refused.
+// (conform): FC 2.0 takes keys in any case and drops unknown ones; the
+// 2023-03-30 dialect is strict (conformStrict).
 func (req *request) conformed(sh *shape) (map[string]any, *apiError) {
 	obj, aerr := req.object()
 	if aerr != nil {
 		return nil, aerr
 	}
-	v, aerr := conform(obj, sh, "")
+	v, aerr := conformWith(obj, sh, "", req.dialect == dialect2023)
 	if aerr != nil {
 		return nil, aerr
 	}

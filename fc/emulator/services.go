@@ -73,7 +73,12 @@ var handlers = map[string]func(*Emulator, *request) (reply, *apiError){
 
 var serviceOwned = []string{"serviceName", "serviceId", "createdTime", "lastModifiedTime", "useSLRAuthentication"}
 
+// lookupService finds the service of an FC 2.0 request, or what holds the
+// function of a 2023-03-30 one (holder).
 func (e *Emulator) lookupService(req *request) (*service, *apiError) {
+	if req.dialect == dialect2023 {
+		return e.holder(req)
+	}
 	if svc := e.st.Services[req.svc]; svc != nil {
 		return svc, nil
 	}

@@ -23,6 +23,8 @@ type store struct {
 	// code can be read from (oss.go).
 	Layers map[string]*layer   `json:"layers,omitempty"`
 	OSS    map[string]*blobRef `json:"oss,omitempty"`
+	// Functions3 are the functions born in FC 3.0, by name (functions3.go).
+	Functions3 map[string]*service `json:"functions3,omitempty"`
 }
 
 type service struct {
@@ -53,7 +55,7 @@ type domain struct {
 
 func newStore() *store {
 	return &store{Services: map[string]*service{}, Domains: map[string]*domain{},
-		Layers: map[string]*layer{}, OSS: map[string]*blobRef{}}
+		Layers: map[string]*layer{}, OSS: map[string]*blobRef{}, Functions3: map[string]*service{}}
 }
 
 // timeLayout is RFC 3339 in UTC with a fixed millisecond part, so that

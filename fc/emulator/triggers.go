@@ -23,9 +23,10 @@ func (e *Emulator) lookupTrigger(req *request) (*function, *trigger, *apiError) 
 }
 
 // parseTriggerConfig stores triggerConfig decoded whatever the form it came
-// in: a JSON string (/2021-04-06) or an object (/2016-08-15), then read
-// against the shape of the trigger's type (typ) where the emulator knows it.
-func parseTriggerConfig(obj map[string]any, typ string) *apiError {
+// in: a JSON string (/2021-04-06, /2023-03-30) or an object (/2016-08-15),
+// then read against the shape of the trigger's type (typ) where the
+// emulator knows it, strictly in the 2023-03-30 dialect.
+func parseTriggerConfig(req *request, obj map[string]any, typ string) *apiError {
 	raw, present := obj["triggerConfig"]
 	if !present || raw == nil {
 		return nil
@@ -40,9 +41,10 @@ func parseTriggerConfig(obj map[string]any, typ string) *apiError {
 	if _, isObject := raw.(map[string]any); !isObject {
 		return invalidValue("triggerConfig", "an object", raw)
 	}
-	if sh := triggerConfigShapes[typ]; sh != nil {
+	fc3 := req.dialect == dialect2023
+	if sh := map[bool]map[string]*shape{false: triggerConfigShapes, true: triggerConfigShapes3}[fc3][typ]; sh != nil {
 		var aerr *apiError
-		if raw, aerr = conform(raw, sh, "triggerConfig"); aerr != nil {
+		if raw, aerr = conformWith(raw, sh, "triggerConfig", fc3); aerr != nil {
 			return aerr
 		}
 	}
@@ -64,6 +66,9 @@ func httpTrigger(fn *function, except string) string {
 // types triggerConfig as a string and fails on an object (fc-api.md 0.3).
 func renderTrigger(req *request, t *trigger) map[string]any {
 	out := clone(t.Attrs)
+	if req.dialect == dialect2023 {
+		return renderTrigger3(req, out)
+	}
 	if req.dialect == dialect2021 {
 		b, _ := json.Marshal(out["triggerConfig"])
 		out["triggerConfig"] = string(b)
@@ -84,7 +89,7 @@ func (e *Emulator) createTrigger(req *request) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.conformed(triggerShape)
+	obj, aerr := req.conformed(shapeFor(req, triggerShape, createTriggerShape3))
 	if aerr != nil {
 		return reply{}, aerr
 	}
@@ -96,6 +101,13 @@ func (e *Emulator) createTrigger(req *request) (reply, *apiError) {
 	if typ == "" {
 		return reply{}, invalidArgument("TriggerType is required")
 	}
+	// FC 3.0's SDK marks triggerConfig required (fc3-api.md B.2).
+	if _, sent := obj["triggerConfig"]; !sent && req.dialect == dialect2023 {
+		return reply{}, invalidArgument("TriggerConfig is required")
+	}
+	if aerr := triggerLimit(req, fn); aerr != nil {
+		return reply{}, aerr
+	}
 	if fn.Triggers[name] != nil {
 		return reply{}, errorf(http.StatusConflict, "TriggerAlreadyExists",
 			"trigger '%s' already exists in service '%s' and function '%s'", name, req.svc, req.fn)
@@ -106,7 +118,7 @@ func (e *Emulator) createTrigger(req *request) (reply, *apiError) {
 		return reply{}, invalidArgument("function '%s' of service '%s' already has the HTTP trigger '%s'; a function can have only one",
 			req.fn, req.svc, other)
 	}
-	if aerr := parseTriggerConfig(obj, typ); aerr != nil {
+	if aerr := parseTriggerConfig(req, obj, typ); aerr != nil {
 		return reply{}, aerr
 	}
 	attrs := map[string]any{}
@@ -143,11 +155,11 @@ func (e *Emulator) updateTrigger(req *request) (reply, *apiError) {
 	if aerr := req.checkIfMatch(t.ETag); aerr != nil {
 		return reply{}, aerr
 	}
-	obj, aerr := req.conformed(triggerShape)
+	obj, aerr := req.conformed(shapeFor(req, triggerShape, updateTriggerShape3))
 	if aerr != nil {
 		return reply{}, aerr
 	}
-	if aerr := parseTriggerConfig(obj, stringField(t.Attrs, "triggerType")); aerr != nil {
+	if aerr := parseTriggerConfig(req, obj, stringField(t.Attrs, "triggerType")); aerr != nil {
 		return reply{}, aerr
 	}
 	// A trigger's type is fixed at creation.
@@ -193,4 +205,28 @@ func (e *Emulator) listTriggers(req *request) (reply, *apiError) {
 		items = append(items, renderTrigger(req, fn.Triggers[name]))
 	}
 	return listReply("triggers", items, next)
+}
+
+// renderTrigger3 is a trigger as the 2023-03-30 API answers it
+// (fc3-api.md 2.4): triggerConfig a JSON string, the HTTP URLs nested in
+// httpTrigger, the function's ARN as targetArn, LATEST for no qualifier.
+// Guess: status is always OK.
+func renderTrigger3(req *request, out map[string]any) map[string]any {
+	b, _ := json.Marshal(out["triggerConfig"])
+	out["triggerConfig"] = string(b)
+	delete(out, "domainName")
+	delete(out, "urlInternet")
+	delete(out, "urlIntranet")
+	if stringField(out, "qualifier") == "" {
+		out["qualifier"] = "LATEST"
+	}
+	out["status"] = "OK"
+	out["targetArn"] = "acs:fc:" + req.region + ":" + req.account + ":functions/" + req.fn3
+	if stringField(out, "triggerType") == "http" {
+		// Guess: FC's URL is https://<name>-<rand>.<region>.fcapp.run; one
+		// on the emulator says where the trigger belongs.
+		u := req.baseURL + "/" + dialect2023 + "/http/" + url.PathEscape(req.fn3) + "/"
+		out["httpTrigger"] = map[string]any{"urlInternet": u, "urlIntranet": u}
+	}
+	return out
 }

@@ -270,6 +270,9 @@ func checkServiceEmpty(svc *service, name string) *apiError {
 // qualifier serves that version's code.
 func (s *store) codeOf(svcName, fnName, checksum string) []byte {
 	svc := s.Services[svcName]
+	if svcName == fc3Space {
+		svc = s.Functions3[fnName]
+	}
 	if svc == nil {
 		return nil
 	}
