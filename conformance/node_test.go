@@ -41,8 +41,15 @@ const (
 	funcraftAsync     = "funcraft-async"
 	funcraftAsyncFunc = "worker"
 
-	// fc2Version is the SDK release the reference was captured from.
+	// fc2Version and fc3Version are the SDK releases the references were
+	// captured from.
 	fc2Version = "2.6.6"
+	fc3Version = "4.7.6"
+
+	// fc3.test.js reads this FC 2.0 function as "go-made-2$legacy" and
+	// updates its description through FC 3.0.
+	fc2ForFC3Service  = "go-made-2"
+	fc2ForFC3Function = "legacy"
 )
 
 // Throwaway credentials: the emulator is in process and listens on loopback.
@@ -80,7 +87,7 @@ func TestNodeSDK(t *testing.T) {
 		t.Fatalf("go sdk: create service %s: %v", goMadeService, err)
 	}
 
-	runNodeTest(t, node, []string{
+	runNodeTest(t, node, nodeTestFiles, []string{
 		"FC_ENDPOINT=" + srv.URL,
 		"FC_ACCOUNT_ID=" + testAccount.AccountID,
 		"FC_ACCESS_KEY_ID=" + testAccount.AccessKeyID,
@@ -113,16 +120,18 @@ func requireNode(t *testing.T) string {
 	if err != nil {
 		unavailable("node sdk conformance: node not found on PATH")
 	}
-	manifest, err := os.ReadFile(filepath.Join("node", "node_modules", "@alicloud", "fc2", "package.json"))
-	if err != nil {
-		unavailable("node sdk conformance: @alicloud/fc2 not installed, run: npm ci --prefix conformance/node")
-	}
-	var pkg struct{ Version string }
-	if err := json.Unmarshal(manifest, &pkg); err != nil {
-		t.Fatalf("node sdk conformance: read @alicloud/fc2 package.json: %v", err)
-	}
-	if pkg.Version != fc2Version {
-		t.Fatalf("node sdk conformance: @alicloud/fc2 is %s, want %s; run: npm ci --prefix conformance/node", pkg.Version, fc2Version)
+	for pkg, version := range map[string]string{"fc2": fc2Version, "fc20230330": fc3Version} {
+		manifest, err := os.ReadFile(filepath.Join("node", "node_modules", "@alicloud", pkg, "package.json"))
+		if err != nil {
+			unavailable("node sdk conformance: @alicloud/%s not installed, run: npm ci --prefix conformance/node", pkg)
+		}
+		var got struct{ Version string }
+		if err := json.Unmarshal(manifest, &got); err != nil {
+			t.Fatalf("node sdk conformance: read @alicloud/%s package.json: %v", pkg, err)
+		}
+		if got.Version != version {
+			t.Fatalf("node sdk conformance: @alicloud/%s is %s, want %s; run: npm ci --prefix conformance/node", pkg, got.Version, version)
+		}
 	}
 	return node
 }
@@ -152,13 +161,13 @@ func newGoClient(t *testing.T, serverURL string) *fcopen.Client {
 // off them (versions, aliases, configs, tags, layers, bindings, invocations).
 var nodeTestFiles = []string{"fc2.test.js", "kinds.test.js"}
 
-// runNodeTest runs nodeTestFiles with node's own test runner and requires
-// them to pass; node's report goes to the test log line by line.
-func runNodeTest(t *testing.T, node string, env []string) {
+// runNodeTest runs files with node's own test runner and requires them to
+// pass; node's report goes to the test log line by line.
+func runNodeTest(t *testing.T, node string, files, env []string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-reporter=spec"}, nodeTestFiles...)...)
+	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-reporter=spec"}, files...)...)
 	cmd.Dir = "node"
 	cmd.Env = append(os.Environ(), env...) // later entries win over inherited FC_* values
 	log := &lineLogger{t: t, prefix: "node: "}
@@ -169,7 +178,7 @@ func runNodeTest(t *testing.T, node string, env []string) {
 	err := cmd.Run()
 	log.flush()
 	if err != nil {
-		t.Fatalf("node --test %s: %v (its report is in the log above)", strings.Join(nodeTestFiles, " "), err)
+		t.Fatalf("node --test %s: %v (its report is in the log above)", strings.Join(files, " "), err)
 	}
 }
 
