@@ -85,7 +85,8 @@ func TestScripts(t *testing.T) {
 		Condition:           scriptCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fcconsole":   cmdConsole,
-			"nodeconsole": cmdNodeConsole,
+			"nodeconsole":  cmdNodeConsole,
+			"nodeconsole3": cmdNodeConsole3,
 			"mkzip":       cmdMkzip,
 			"grepall":     cmdGrepAll,
 			"grepfc":      cmdGrepFC,
@@ -283,26 +284,36 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 // fcconsole, by an independent client. make deps installs Node and the SDK;
 // without them the scenario fails, never skips, so CI cannot pass unseen.
 func cmdNodeConsole(ts *testscript.TestScript, neg bool, args []string) {
+	runNodeConsole(ts, neg, "nodeconsole", "console.js", "fc2", args)
+}
+
+// cmdNodeConsole3 makes an FC 3.0 console edit through the official FC 3.0
+// Node.js SDK (conformance/node/console3.js, @alicloud/fc20230330).
+func cmdNodeConsole3(ts *testscript.TestScript, neg bool, args []string) {
+	runNodeConsole(ts, neg, "nodeconsole3", "console3.js", "fc20230330", args)
+}
+
+func runNodeConsole(ts *testscript.TestScript, neg bool, name, file, sdk string, args []string) {
 	node, err := exec.LookPath("node")
 	if err != nil {
-		ts.Fatalf("nodeconsole: node is not installed (make deps installs it)")
+		ts.Fatalf("%s: node is not installed (make deps installs it)", name)
 	}
-	script, err := filepath.Abs(filepath.Join("..", "conformance", "node", "console.js"))
+	script, err := filepath.Abs(filepath.Join("..", "conformance", "node", file))
 	if err != nil {
-		ts.Fatalf("nodeconsole: %v", err)
+		ts.Fatalf("%s: %v", name, err)
 	}
-	if _, err := os.Stat(filepath.Join(filepath.Dir(script), "node_modules", "@alicloud", "fc2")); err != nil {
-		ts.Fatalf("nodeconsole: @alicloud/fc2 is not installed (make deps installs it: npm ci --prefix conformance/node)")
+	if _, err := os.Stat(filepath.Join(filepath.Dir(script), "node_modules", "@alicloud", sdk)); err != nil {
+		ts.Fatalf("%s: @alicloud/%s is not installed (make deps installs it: npm ci --prefix conformance/node)", name, sdk)
 	}
 	ts.Setenv("FC_ACCOUNT_ID", ts.Getenv("ALIBABA_CLOUD_ACCOUNT_ID"))
 	ts.Setenv("FC_ACCESS_KEY_ID", ts.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"))
 	ts.Setenv("FC_ACCESS_KEY_SECRET", ts.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"))
 	err = ts.Exec(node, append([]string{script}, args...)...)
 	if err != nil && !neg {
-		ts.Fatalf("nodeconsole %s: %v\n%s", strings.Join(args, " "), err, ts.ReadFile("stderr"))
+		ts.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, ts.ReadFile("stderr"))
 	}
 	if err == nil && neg {
-		ts.Fatalf("nodeconsole %s: unexpected success", strings.Join(args, " "))
+		ts.Fatalf("%s %s: unexpected success", name, strings.Join(args, " "))
 	}
 }
 

@@ -3,8 +3,9 @@ package emulator
 import "encoding/json"
 
 // StoredJSON is what the emulator holds for every service (its functions,
-// triggers, versions, aliases and configurations), every layer, and every
-// custom domain less its private key, as JSON: all that
+// triggers, versions, aliases and configurations), every function born in
+// FC 3.0 (with the same), every layer, and every custom domain less its
+// private key, as JSON: all that
 // a console user of the account could read. Tests search it to prove that
 // a value never reached FC where it was not sent on purpose.
 func (e *Emulator) StoredJSON() []byte {
@@ -14,7 +15,8 @@ func (e *Emulator) StoredJSON() []byte {
 	for name, d := range e.st.Domains {
 		domains[name] = renderDomain(d)
 	}
-	b, err := json.Marshal(map[string]any{"services": e.st.Services, "domains": domains, "layers": e.st.Layers})
+	b, err := json.Marshal(map[string]any{"services": e.st.Services, "domains": domains, "layers": e.st.Layers,
+		"functions3": e.st.Functions3})
 	if err != nil {
 		panic("emulator: encoding the store: " + err.Error())
 	}
