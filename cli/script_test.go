@@ -84,13 +84,13 @@ func TestScripts(t *testing.T) {
 		Setup:               setupScript,
 		Condition:           scriptCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fcconsole":   cmdConsole,
+			"fcconsole":    cmdConsole,
 			"nodeconsole":  cmdNodeConsole,
 			"nodeconsole3": cmdNodeConsole3,
-			"mkzip":       cmdMkzip,
-			"grepall":     cmdGrepAll,
-			"grepfc":      cmdGrepFC,
-			"exits":       cmdExits,
+			"mkzip":        cmdMkzip,
+			"grepall":      cmdGrepAll,
+			"grepfc":       cmdGrepFC,
+			"exits":        cmdExits,
 		},
 	})
 }

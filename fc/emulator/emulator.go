@@ -1,15 +1,18 @@
 // Package emulator is a local stand-in for Alibaba Cloud Function Compute
-// 2.0: an http.Handler with an in-memory (optionally persisted) store that
-// speaks the FC API the way the official SDKs expect it — the /2021-04-06
-// dialect signed ACS3-HMAC-SHA256 for the Go SDK and the /2016-08-15 dialect
-// signed "FC <id>:<sig>" for the Node SDK, both over one store. It is as
+// 2.0 and 3.0: an http.Handler with an in-memory (optionally persisted)
+// store that speaks the FC API the way the official SDKs expect it — the
+// /2021-04-06 dialect signed ACS3-HMAC-SHA256 for the Go SDK, the
+// /2016-08-15 dialect signed "FC <id>:<sig>" for the Node SDK, and FC 3.0's
+// /2023-03-30 (ACS3, no services, PascalCase errors, no ETag; routes3.go,
+// functions3.go), all over one store. It is as
 // strict as FC, from its own reading of the reference (shapes.go, rules.go,
 // defaults.go): keys in any case, answers in camelCase with every field,
 // unknown fields dropped, invalid values refused. It injects latency,
 // throttling and failures on demand and counts calls per action.
 //
-// The wire behaviour follows shared/reference/fc-api.md; where FC's behaviour
-// is unconfirmed there, the code says "Guess:".
+// The wire behaviour follows shared/reference/fc-api.md and, for FC 3.0,
+// fc3-api.md; where FC's behaviour is unconfirmed there, the code says
+// "Guess:".
 package emulator
 
 import (

@@ -14,7 +14,8 @@ import (
 // wrote and the console would not let through (a triggerConfig that is a
 // string or a list, a number beyond float64, an integer of 30 digits): the
 // hostile-input tests use it to prove that no answer wedges a repository.
-// path is "SVC", "SVC/FN" or "SVC/FN/TRIGGER"; attrs is a JSON object, its
+// path is "SVC", "SVC/FN" or "SVC/FN/TRIGGER", or "/FN[/TRIGGER]" for a
+// function born in FC 3.0 (no service); attrs is a JSON object, its
 // numbers kept as written; a null value removes the attribute.
 func (e *Emulator) Inject(path string, attrs []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(attrs))
@@ -27,6 +28,9 @@ func (e *Emulator) Inject(path string, attrs []byte) error {
 	defer e.mu.Unlock()
 	parts := strings.Split(path, "/")
 	svc := e.st.Services[parts[0]]
+	if parts[0] == "" && len(parts) > 1 {
+		svc = e.st.Functions3[parts[1]]
+	}
 	if svc == nil {
 		return fmt.Errorf("inject %s: no such service", path)
 	}
