@@ -261,8 +261,14 @@ func (c *Config) Marshal() []byte {
 	if c.AccountID != "" {
 		add("accountId", strNode(c.AccountID))
 	}
+	if c.API != fc.FC2 {
+		add("api", strNode(c.API.String()))
+	}
 	if len(c.Services) > 0 {
 		add("services", flowList(c.Services))
+	}
+	if len(c.Functions) > 0 {
+		add("functions", flowList(c.Functions))
 	}
 	if c.LiveBranch != "" && c.LiveBranch != DefaultLiveBranch(c.Region) {
 		add("liveBranch", strNode(c.LiveBranch))
