@@ -111,6 +111,9 @@ var carryEdits = map[fc.Kind]func(top *yaml.Node){
 				continue
 			}
 			fn.Value, fn.Style = MigratedName(svc.Value, fn.Value), 0
+			if fn.LineComment == "" {
+				fn.LineComment = svc.LineComment // what was said of the route's target
+			}
 			for i := 0; i+1 < len(r.Content); i += 2 {
 				if r.Content[i].Value == "serviceName" {
 					r.Content = append(r.Content[:i:i], r.Content[i+2:]...)
