@@ -37,9 +37,9 @@ initializer: index.init
 initializationTimeout: 10
 layers: [layer:shared]
 `,
-	"services/shop/functions/web/code/index.py":        "def handler(e, c): return 'hi'\n",
-	"services/shop/functions/web/code/.fcignore":       "*.log\n",
-	"services/shop/functions/web/code/debug.log":       "ignored\n",
+	"services/shop/functions/web/code/index.py":  "def handler(e, c): return 'hi'\n",
+	"services/shop/functions/web/code/.fcignore": "*.log\n",
+	"services/shop/functions/web/code/debug.log": "ignored\n",
 	"services/shop/functions/web/triggers/http.yaml": `# the public entry
 triggerType: http
 triggerConfig:
@@ -83,7 +83,7 @@ routeConfig:
       functionName: nightly
       qualifier: LATEST
 `,
-	"layers/shared/layer.yaml":      "compatibleRuntime: [python3.10]\n",
+	"layers/shared/layer.yaml":       "compatibleRuntime: [python3.10]\n",
 	"layers/shared/code/lib/util.py": "X = 1\n",
 }
 
@@ -211,7 +211,7 @@ func TestMigrateTree(t *testing.T) {
 func TestMigrateTreeRefusesInvalidResult(t *testing.T) {
 	t.Parallel()
 	files := map[string]string{
-		"services/s/service.yaml":             "{}\n",
+		"services/s/service.yaml":              "{}\n",
 		"services/s/functions/f/function.yaml": "runtime: python3.6\nhandler: index.handler\nmemorySize: 64\n",
 	}
 	_, _, err := MigrateTree(treeOf(files))
