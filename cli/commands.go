@@ -230,6 +230,20 @@ func importCommand(st Streams) *cli.Command {
 	}
 }
 
+func migrateCommand(st Streams) *cli.Command {
+	return &cli.Command{
+		Name:  "migrate",
+		Usage: "turn the FC 2.0 project at HEAD into FC 3.0's layout, as one commit to review (nothing is pushed)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "to", Usage: "the API to migrate to: fc3"},
+		},
+		OnUsageError: onUsageError,
+		Action: onProject(st, workflow.WritesRepo, func(c *cli.Context, p *workflow.Project) error {
+			return p.Migrate(c.Context, workflow.MigrateOptions{To: c.String("to")})
+		}),
+	}
+}
+
 func exportCommand(st Streams) *cli.Command {
 	return &cli.Command{
 		Name:      "export",

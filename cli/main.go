@@ -120,6 +120,7 @@ func newApp(st Streams) *cli.App {
 			validateCommand(st),
 			importCommand(st),
 			exportCommand(st),
+			migrateCommand(st),
 			exitCodesCommand(st),
 			completionCommand(st),
 		},
