@@ -11,6 +11,9 @@
 // has no FC value of its own (the "auto" values that Serverless Devs
 // resolves by creating resources, OSS code locations, async invocation
 // config, which fcsync does not model yet) is left out and listed.
+//
+// Serverless Devs 3.x projects of the fc3 component (FC 3.0) are read by
+// Import3 (fc3.go) into an FC 3.0 state, with the same helpers.
 package sdevs
 
 import (
@@ -63,13 +66,13 @@ func Import(data []byte, code CodeReader) (*Result, error) {
 	for _, key := range keys {
 		entry := d.Services[key]
 		if c := strings.SplitN(entry.Component, "@", 2)[0]; c != "devsapp/fc" && c != "fc" {
-			res.note(key, "component", fmt.Sprintf("%q is not devsapp/fc (FC 2.0); left out", entry.Component))
+			res.note("services."+key, "component", fmt.Sprintf("%q is not devsapp/fc (FC 2.0); left out", entry.Component))
 			continue
 		}
-		im := &importer{res: res, key: key, vars: d.Vars}
+		im := &importer{res: res, key: "services." + key, vars: d.Vars}
 		props, _ := im.resolve("props", entry.Props).(map[string]any)
 		if err := im.entry(props, code); err != nil {
-			return nil, fmt.Errorf("s.yaml: services.%s: %w", key, err)
+			return nil, fmt.Errorf("s.yaml: %s: %w", im.key, err)
 		}
 	}
 	if len(res.State.Resources) == 0 {
@@ -78,19 +81,22 @@ func Import(data []byte, code CodeReader) (*Result, error) {
 	return res, nil
 }
 
+// note lists what was not converted: key is the entry's path in the
+// s.yaml ("services.x", "resources.x").
 func (r *Result) note(key, field, what string) {
-	r.Notes = append(r.Notes, fmt.Sprintf("services.%s.%s: %s", key, field, what))
+	r.Notes = append(r.Notes, fmt.Sprintf("%s.%s: %s", key, field, what))
 }
 
 type importer struct {
 	res  *Result
-	key  string
+	key  string // the entry's path in the s.yaml: services.<key> or resources.<key>
 	vars map[string]any
 }
 
 var (
 	varsRE = regexp.MustCompile(`\$\{vars\.([A-Za-z0-9_.-]+)\}`)
-	envRE  = regexp.MustCompile(`\$\{env\(([A-Za-z_][A-Za-z0-9_]*)\)\}`)
+	// envRE is ${env(X)}, or ${env('X')} as Serverless Devs 3.x writes it.
+	envRE = regexp.MustCompile(`\$\{env\(\s*(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|([A-Za-z_][A-Za-z0-9_]*))\s*\)\}`)
 	// anyRef is any other ${...} of Serverless Devs (outputs of other
 	// services, the access alias): nothing fcsync can resolve.
 	anyRef = regexp.MustCompile(`\$\{[^}]*\}`)
@@ -145,15 +151,8 @@ func lookupVar(vars map[string]any, dotted string) (any, bool) {
 
 // entry imports the props of one services entry.
 func (im *importer) entry(props map[string]any, code CodeReader) error {
-	region, _ := props["region"].(string)
-	switch {
-	case region == "":
-		return fmt.Errorf("props.region is missing")
-	case im.res.Region == "":
-		im.res.Region = region
-	case im.res.Region != region:
-		im.res.note(im.key, "props.region", fmt.Sprintf("%s, not %s like the entries before it: an fcsync project is one region; left out", region, im.res.Region))
-		return nil
+	if ok, err := im.region(props); !ok {
+		return err
 	}
 	svcProps, _ := props["service"].(map[string]any)
 	svcName, _ := svcProps["name"].(string)
@@ -253,6 +252,22 @@ func (im *importer) entry(props map[string]any, code CodeReader) error {
 	return nil
 }
 
+// region checks an entry's region: the first entry's is the project's,
+// and an entry of another is left out (ok false, err nil).
+func (im *importer) region(props map[string]any) (ok bool, err error) {
+	region, _ := props["region"].(string)
+	switch {
+	case region == "":
+		return false, fmt.Errorf("props.region is missing")
+	case im.res.Region == "":
+		im.res.Region = region
+	case im.res.Region != region:
+		im.res.note(im.key, "props.region", fmt.Sprintf("%s, not %s like the entries before it: an fcsync project is one region; left out", region, im.res.Region))
+		return false, nil
+	}
+	return true, nil
+}
+
 // fields copies a props mapping into an FC spec: skip names the caller
 // handles, drops "auto" values and references that cannot be resolved,
 // and turns ${env(X)} in environment variables into fcsync's ${env:X}.
@@ -279,7 +294,7 @@ func (im *importer) fields(path string, m map[string]any, skip ...string) map[st
 						// The same meaning: push reads the value from its
 						// environment (for a secret; fcsync validate says
 						// when the name is none).
-						env[name] = fsync.SecretRef(m[1])
+						env[name] = fsync.SecretRef(m[1] + m[2] + m[3])
 						continue
 					}
 					if anyRef.MatchString(s) {
