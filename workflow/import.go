@@ -43,11 +43,19 @@ func (p *Project) Import(ctx context.Context, file string) error {
 			return withCode(ExitUsage, fmt.Errorf("%s: %w", file, err))
 		}
 		res = &sdevs.Result{Region: p.cfg.Region, State: tpl.State, Notes: tpl.Notes}
+	} else if sdevs.IsFC3(data) {
+		if res, err = sdevs.Import3(data, readCode); err != nil {
+			return withCode(ExitUsage, fmt.Errorf("%s: %w", file, err))
+		}
 	} else if res, err = sdevs.Import(data, readCode); err != nil {
 		return withCode(ExitUsage, fmt.Errorf("%s: %w", file, err))
 	}
 	if res.Region != p.cfg.Region {
 		return usagef("import: %s deploys to %s, this project to %s (%s)", file, res.Region, p.cfg.Region, configFile)
+	}
+	newConfig, err := p.importAPI(file, res.State.API)
+	if err != nil {
+		return err
 	}
 	files, err := fsync.Render(res.State, fsync.RenderOptions{})
 	if err != nil {
@@ -61,6 +69,12 @@ func (p *Project) Import(ctx context.Context, file string) error {
 	}
 	if len(exists) > 0 {
 		return usagef("import: these files exist already, nothing was written (fcsync pull merges online changes; import only starts a project):\n  %s", strings.Join(exists, "\n  "))
+	}
+	if newConfig != nil {
+		if err := os.WriteFile(filepath.Join(p.dir, configFile), newConfig, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(p.st.Out, "Set api: %s in %s: the project is now an FC 3.0 one.\n", res.State.API, configFile)
 	}
 	for _, rel := range files.Paths() {
 		f := files[rel]
@@ -85,6 +99,37 @@ func (p *Project) Import(ctx context.Context, file string) error {
 	}
 	fmt.Fprintln(p.st.Out, "Next: fcsync validate, git add and commit, then fcsync push.")
 	return nil
+}
+
+// importAPI checks that a project of api can be imported into this one:
+// an FC 3.0 s.yaml makes an empty FC 2.0 project (fcsync init's) an FC
+// 3.0 one, whose fcsync.yaml it returns; FC 2.0 files and FC 3.0 files
+// never mix.
+func (p *Project) importAPI(file string, api fc.API) (newConfig []byte, err error) {
+	if api == p.cfg.API {
+		return nil, nil
+	}
+	if api == fc.FC2 {
+		return nil, usagef("import: %s is an FC 2.0 project and this one is api: %s (%s): import it into an FC 2.0 project, then run fcsync migrate --to fc3", file, p.cfg.API, configFile)
+	}
+	t, err := p.worktree()
+	if err != nil {
+		return nil, err
+	}
+	for _, rel := range p.fromRepo(t).Paths() {
+		if top, _, _ := strings.Cut(rel, "/"); top == "services" {
+			return nil, usagef("import: %s is an FC 3.0 project and this one holds FC 2.0 files (%s): run fcsync migrate --to fc3 first, or import into a new project", file, rel)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(p.dir, configFile))
+	if err != nil {
+		return nil, err
+	}
+	out, _, err := fsync.MigrateConfig(data, nil)
+	if err != nil {
+		return nil, withCode(ExitUsage, err)
+	}
+	return out, nil
 }
 
 // readCodeURI reads a codeUri: a folder of regular files, a zip, or (as
