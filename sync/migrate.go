@@ -63,9 +63,9 @@ func Migrate(old *State) *Migration {
 			}
 			m.add(id, fc.ID{Kind: fc.KindAsyncInvoke, Function: MigratedName(id.Service, id.Function)}, spec)
 		case fc.KindOnDemand:
-			m.note(file, "", "not carried over: FC 3.0 has no on-demand configs; its concurrency.yaml (reservedConcurrency) limits the function's instances differently, set it by hand")
+			m.note(file, "", "FC 3.0 has no on-demand configs; its concurrency.yaml (reservedConcurrency) limits the function's instances differently, set it by hand")
 		case fc.KindAlias:
-			m.note(file, "", "not carried over: FC 2.0 aliases and versions belong to the service, and how FC 3.0 shows them per function is not confirmed")
+			m.note(file, "", "FC 2.0 aliases and versions belong to the service, and how FC 3.0 shows them per function is not confirmed")
 		case fc.KindDomain:
 			m.add(id, fc.ID{Kind: fc.KindDomain, Name: id.Name}, m.domain(file, r.Spec))
 		case fc.KindLayer:
@@ -74,7 +74,7 @@ func Migrate(old *State) *Migration {
 				m.State.Code[nid] = c
 			}
 		default:
-			m.note(file, "", fmt.Sprintf("not carried over: FC 3.0 has no %s", id.Kind))
+			m.note(file, "", fmt.Sprintf("FC 3.0 has no %s", id.Kind))
 		}
 	}
 	for svc := range m.Functions {
@@ -105,13 +105,13 @@ func (m *Migration) service(file string, spec map[string]any) {
 		switch {
 		case contains(serviceToFunction, k):
 		case k == "description":
-			m.note(file, k, "not carried over: FC 3.0 has no services (the functions keep their own descriptions)")
+			m.note(file, k, "FC 3.0 has no services (the functions keep their own descriptions)")
 		case k == "tags":
-			m.note(file, k, "not carried over: FC 3.0 tags functions, and fcsync does not manage FC 3.0 tags yet")
+			m.note(file, k, "FC 3.0 tags functions, and fcsync does not manage FC 3.0 tags yet")
 		case k == "vpcBindings":
-			m.note(file, k, "not carried over: FC 3.0 binds VPCs per function, which fcsync does not manage yet")
+			m.note(file, k, "FC 3.0 binds VPCs per function, which fcsync does not manage yet")
 		default:
-			m.note(file, k, "not carried over: FC 3.0 functions have no such field")
+			m.note(file, k, "FC 3.0 functions have no such field")
 		}
 	}
 }
@@ -155,12 +155,12 @@ func (m *Migration) function(id fc.ID, own map[string]any, svc *fc.Resource, cod
 		delete(spec, "initializationTimeout")
 	} else if _, ok := spec["initializationTimeout"]; ok {
 		delete(spec, "initializationTimeout")
-		m.note(file, "initializationTimeout", "not carried over: without an initializer it has no FC 3.0 place")
+		m.note(file, "initializationTimeout", "without an initializer it has no FC 3.0 place")
 	}
 	if lc, ok := spec["instanceLifecycleConfig"].(map[string]any); ok {
 		if _, ok := lc["preFreeze"]; ok {
 			delete(lc, "preFreeze")
-			m.note(file, "instanceLifecycleConfig.preFreeze", "not carried over: FC 3.0 has no PreFreeze hook")
+			m.note(file, "instanceLifecycleConfig.preFreeze", "FC 3.0 has no PreFreeze hook")
 		}
 	}
 	// caPort and the health check belong to the custom runtime's or the
@@ -179,7 +179,7 @@ func (m *Migration) function(id fc.ID, own map[string]any, svc *fc.Resource, cod
 		}
 		delete(spec, from)
 		if custom == "" {
-			m.note(file, from, "not carried over: FC 3.0 has it only for custom runtimes and containers")
+			m.note(file, from, "FC 3.0 has it only for custom runtimes and containers")
 			continue
 		}
 		cc, _ := spec[custom].(map[string]any)
@@ -194,7 +194,7 @@ func (m *Migration) function(id fc.ID, own map[string]any, svc *fc.Resource, cod
 		for _, k := range []string{"command", "args", "accelerationType", "webServerMode"} {
 			if _, ok := cc[k]; ok {
 				delete(cc, k)
-				m.note(file, "customContainerConfig."+k, "not carried over: FC 3.0's container config has entrypoint and command lists instead; set them by hand")
+				m.note(file, "customContainerConfig."+k, "FC 3.0's container config has entrypoint and command lists instead; set them by hand")
 			}
 		}
 	}
@@ -202,7 +202,7 @@ func (m *Migration) function(id fc.ID, own map[string]any, svc *fc.Resource, cod
 	// instanceSoftConcurrency, ...) is left out, each named.
 	for _, pr := range fc.FC3.Check(fc.KindFunction, spec, nil) {
 		if !pr.Warning && strings.HasPrefix(pr.Msg, "unknown field") && deleteAt(spec, pr.Path) {
-			m.note(file, fc.PathString(pr.Path), "not carried over: FC 3.0 functions have no such field")
+			m.note(file, fc.PathString(pr.Path), "FC 3.0 functions have no such field")
 		}
 	}
 	name := MigratedName(id.Service, id.Function)
@@ -229,7 +229,7 @@ func (m *Migration) domain(file string, spec map[string]any) map[string]any {
 		svc, _ := route["serviceName"].(string)
 		fn, _ := route["functionName"].(string)
 		if svc == "" || fn == "" {
-			m.note(file, fmt.Sprintf("routeConfig.routes[%d]", i), "not carried over: an FC 3.0 route names a function, and this one names no service and function")
+			m.note(file, fmt.Sprintf("routeConfig.routes[%d]", i), "an FC 3.0 route names a function, and this one names no service and function")
 			continue
 		}
 		delete(route, "serviceName")

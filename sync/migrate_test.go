@@ -159,13 +159,13 @@ routeConfig:
 }
 
 var fc3MigrationNotes = []string{
-	"services/jobs/service.yaml: description: not carried over: FC 3.0 has no services (the functions keep their own descriptions)",
-	"services/jobs/service.yaml: vpcBindings: not carried over: FC 3.0 binds VPCs per function, which fcsync does not manage yet",
-	"services/shop/aliases/prod.yaml: not carried over: FC 2.0 aliases and versions belong to the service, and how FC 3.0 shows them per function is not confirmed",
-	"services/shop/functions/web/function.yaml: instanceType: not carried over: FC 3.0 functions have no such field",
-	"services/shop/functions/web/on-demand.yaml: not carried over: FC 3.0 has no on-demand configs; its concurrency.yaml (reservedConcurrency) limits the function's instances differently, set it by hand",
-	"services/shop/service.yaml: description: not carried over: FC 3.0 has no services (the functions keep their own descriptions)",
-	"services/shop/service.yaml: tags: not carried over: FC 3.0 tags functions, and fcsync does not manage FC 3.0 tags yet",
+	"services/jobs/service.yaml: description: FC 3.0 has no services (the functions keep their own descriptions)",
+	"services/jobs/service.yaml: vpcBindings: FC 3.0 binds VPCs per function, which fcsync does not manage yet",
+	"services/shop/aliases/prod.yaml: FC 2.0 aliases and versions belong to the service, and how FC 3.0 shows them per function is not confirmed",
+	"services/shop/functions/web/function.yaml: instanceType: FC 3.0 functions have no such field",
+	"services/shop/functions/web/on-demand.yaml: FC 3.0 has no on-demand configs; its concurrency.yaml (reservedConcurrency) limits the function's instances differently, set it by hand",
+	"services/shop/service.yaml: description: FC 3.0 has no services (the functions keep their own descriptions)",
+	"services/shop/service.yaml: tags: FC 3.0 tags functions, and fcsync does not manage FC 3.0 tags yet",
 }
 
 func treeOf(files map[string]string) filetree.Tree {
