@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/fcsync/fcsync/fc"
 	fsync "github.com/fcsync/fcsync/sync"
 	"github.com/fcsync/fcsync/workflow"
 )
@@ -42,9 +43,14 @@ func initCommand(st Streams) *cli.Command {
 			&cli.StringFlag{Name: "region", Usage: "FC region, e.g. cn-hangzhou", EnvVars: []string{"ALIBABA_CLOUD_REGION_ID"}},
 			&cli.StringFlag{Name: "account-id", Usage: "Alibaba Cloud account id (else ALIBABA_CLOUD_ACCOUNT_ID at run time)"},
 			&cli.StringSliceFlag{Name: "service", Usage: "track this service (repeatable; default: the folders under services/)"},
+			&cli.StringFlag{Name: "api", Value: "fc2", Usage: "the Function Compute API the project deploys to: fc2 or fc3"},
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
+			api, err := fc.ParseAPI(c.String("api"))
+			if err != nil {
+				return usagef("init: --api: %v", err)
+			}
 			dir := c.Args().First()
 			if dir == "" {
 				dir = c.String("dir")
@@ -52,7 +58,7 @@ func initCommand(st Streams) *cli.Command {
 			if dir == "" {
 				dir = "."
 			}
-			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service")}
+			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), API: api, Services: c.StringSlice("service")}
 			if cfg.Region == "" {
 				return usagef("init: --region is required")
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
 )
@@ -38,6 +39,10 @@ func Init(st Streams, dir string, cfg *fsync.Config) error {
 	if err := writeGitignore(dir); err != nil {
 		return err
 	}
-	fmt.Fprintf(st.Out, "Wrote %s (region %s). Next: add services/<service>/... and run fcsync push, or fcsync pull to import what is online.\n", path, cfg.Region)
+	layout := "services/<service>/..."
+	if cfg.API == fc.FC3 {
+		layout = "functions/<function>/..."
+	}
+	fmt.Fprintf(st.Out, "Wrote %s (region %s). Next: add %s and run fcsync push, or fcsync pull to import what is online.\n", path, cfg.Region, layout)
 	return nil
 }
