@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 )
 
@@ -246,5 +247,60 @@ extraFields: [function.newKey]
 	cfg, err := LoadConfig(ConfigFile, out)
 	if err != nil || cfg.API.String() != "fc3" || len(cfg.Functions) != 3 {
 		t.Fatalf("LoadConfig: %+v, %v", cfg, err)
+	}
+}
+
+// The FC 2.0 function fields FC 3.0 moved or dropped, one by one.
+func TestMigrateFunctionFields(t *testing.T) {
+	t.Parallel()
+	old, err := Parse(fc.FC2, treeOf(map[string]string{
+		"services/s/service.yaml": "{}\n",
+		"services/s/functions/py/function.yaml": `runtime: python3.10
+handler: index.handler
+caPort: 8080
+initializationTimeout: 5
+instanceSoftConcurrency: 2
+instanceLifecycleConfig:
+  preFreeze: {handler: index.freeze}
+  preStop: {handler: index.stop, timeout: 5}
+`,
+		"services/s/functions/box/function.yaml": `runtime: custom-container
+customContainerConfig:
+  image: registry.example.com/app:1
+  command: '["node"]'
+  instanceID: cri-1
+customHealthCheckConfig:
+  httpGetUrl: /ready
+`,
+		"domains/d.example.com.yaml": "routeConfig:\n  routes:\n    - path: /x\n      functionName: py\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Migrate(old)
+	spec := func(fn string) map[string]any {
+		return m.State.Resources[fc.ID{API: fc.FC3, Kind: fc.KindFunction, Function: fn}].Spec
+	}
+	wantPy := map[string]any{"runtime": "python3.10", "handler": "index.handler",
+		"instanceLifecycleConfig": map[string]any{"preStop": map[string]any{"handler": "index.stop", "timeout": 5}}}
+	if got := spec("s$py"); !reflect.DeepEqual(fc.Normalize(got), fc.Normalize(wantPy)) {
+		t.Errorf("s$py = %v\nwant %v", got, wantPy)
+	}
+	wantBox := map[string]any{"runtime": "custom-container",
+		"customContainerConfig": map[string]any{"image": "registry.example.com/app:1", "acrInstanceId": "cri-1",
+			"healthCheckConfig": map[string]any{"httpGetUrl": "/ready"}}}
+	if got := spec("s$box"); !reflect.DeepEqual(fc.Normalize(got), fc.Normalize(wantBox)) {
+		t.Errorf("s$box = %v\nwant %v", got, wantBox)
+	}
+	wantNotes := []string{
+		"domains/d.example.com.yaml: routeConfig.routes[0]: an FC 3.0 route names a function, and this one names no service and function",
+		"services/s/functions/box/function.yaml: customContainerConfig.command: FC 3.0's container config has entrypoint and command lists instead; set them by hand",
+		"services/s/functions/py/function.yaml: caPort: FC 3.0 has it only for custom runtimes and containers",
+		"services/s/functions/py/function.yaml: initializationTimeout: without an initializer it has no FC 3.0 place",
+		"services/s/functions/py/function.yaml: instanceLifecycleConfig.preFreeze: FC 3.0 has no PreFreeze hook",
+		"services/s/functions/py/function.yaml: instanceSoftConcurrency: FC 3.0 functions have no such field",
+	}
+	if !reflect.DeepEqual(m.Notes, wantNotes) {
+		t.Errorf("notes\n%s\nwant\n%s", strings.Join(m.Notes, "\n"), strings.Join(wantNotes, "\n"))
 	}
 }
