@@ -5,7 +5,6 @@ import (
 	"fmt"
 	gosync "sync"
 
-	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
@@ -25,7 +24,7 @@ func (p *Project) Validate(ctx context.Context) error {
 	}
 	n := 0
 	for _, path := range files.Paths() {
-		if _, ok := fc.FC2.ParseFile(path); ok {
+		if _, ok := p.cfg.API.ParseFile(path); ok {
 			n++
 		}
 	}
