@@ -110,13 +110,16 @@ func agreeBeforePush(args []string) string {
 }
 
 // resourceOfPath is the resource a project file belongs to: its own file,
-// or the function or layer whose code it is.
+// or the function or layer whose code it is. The two APIs' layouts share
+// only domains/ and layers/, which name the same resource in both.
 func resourceOfPath(path string) string {
-	if id, ok := fc.FC2.ParseFile(path); ok {
-		return id.String()
-	}
-	if id, ok := fc.FC2.CodeOwner(path); ok {
-		return id.String()
+	for _, api := range []fc.API{fc.FC2, fc.FC3} {
+		if id, ok := api.ParseFile(path); ok {
+			return id.String()
+		}
+		if id, ok := api.CodeOwner(path); ok {
+			return id.String()
+		}
 	}
 	return "file " + path
 }

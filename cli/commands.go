@@ -78,6 +78,8 @@ func cloneCommand(st Streams) *cli.Command {
 			&cli.StringFlag{Name: "region", Usage: "FC region, e.g. cn-hangzhou (required)"},
 			&cli.StringFlag{Name: "account-id", Usage: "Alibaba Cloud account id (else ALIBABA_CLOUD_ACCOUNT_ID)"},
 			&cli.StringSliceFlag{Name: "service", Usage: "import this service (repeatable)"},
+			&cli.StringFlag{Name: "api", Value: "fc2", Usage: "the Function Compute API: fc2 (services hold functions) or fc3 (functions at the top)"},
+			&cli.StringSliceFlag{Name: "function", Usage: "with --api fc3: import this function (repeatable)"},
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
@@ -87,7 +89,15 @@ func cloneCommand(st Streams) *cli.Command {
 			if c.String("region") == "" {
 				return usagef("clone: --region is required, e.g. fcsync clone --region cn-hangzhou %s", c.Args().First())
 			}
-			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), Services: c.StringSlice("service")}
+			api, err := fc.ParseAPI(c.String("api"))
+			if err != nil {
+				return usagef("clone: --api: %v", err)
+			}
+			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), API: api,
+				Services: c.StringSlice("service"), Functions: c.StringSlice("function")}
+			if api == fc.FC3 && len(cfg.Services) > 0 || api == fc.FC2 && len(cfg.Functions) > 0 {
+				return usagef("clone: --service is for --api fc2 projects, --function for --api fc3")
+			}
 			return workflow.Clone(c.Context, globals(c), st, c.Args().First(), cfg)
 		},
 	}

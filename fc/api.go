@@ -93,3 +93,36 @@ func (a API) RouteField() string {
 	}
 	return "serviceName"
 }
+
+// RootID is the ID of the root resource (RootKind) called name: a service
+// of FC 2.0, a function of FC 3.0.
+func (a API) RootID(name string) ID {
+	if a == FC3 {
+		return ID{API: FC3, Kind: KindFunction, Function: name}
+	}
+	return ServiceID(name)
+}
+
+// Root is the name of the root resource id lies under (or is): its service
+// in FC 2.0, its function in FC 3.0; "" for account-level kinds (domains,
+// layers).
+func (id ID) Root() string {
+	if id.API == FC3 {
+		return id.Function
+	}
+	return id.Service
+}
+
+// RootsKey is the fcsync.yaml key that lists the tracked roots: services
+// of FC 2.0, functions of FC 3.0.
+func (a API) RootsKey() string {
+	if a == FC3 {
+		return "functions"
+	}
+	return "services"
+}
+
+// HasETags reports whether the API sends ETags and honours If-Match (FC
+// 2.0, for the kinds whose Schema says ETag); FC 3.0 has neither
+// (fc3-api.md 1.6), so push reads each resource again before writing it.
+func (a API) HasETags() bool { return a == FC2 }

@@ -83,8 +83,10 @@ func TestClientFC3(t *testing.T) {
 		"lastModifiedTime": "2024-01-01T00:00:00Z", "layers": []any{map[string]any{"arn": arn, "size": 12}}}
 	c, calls := fc3Server(t, map[string]any{
 		"GET /2023-03-30/functions":          map[string]any{"functions": []any{fn}},
-		"PUT /2023-03-30/functions/svc%24fn": fn,
-		"GET /2023-03-30/functions/web":      fn,
+		"PUT /2023-03-30/functions/svc%24fn": withField(fn, "memorySize", 1024),
+		// An answer that does not hold what was sent: another write landed.
+		"PUT /2023-03-30/functions/web": fn,
+		"GET /2023-03-30/functions/web": fn,
 		"POST /2023-03-30/functions/web/triggers": map[string]any{"triggerName": "t", "triggerType": "timer",
 			"triggerConfig": `{"cronExpression":"@every 5m","enable":true}`, "qualifier": "LATEST"},
 		"PUT /2023-03-30/functions/web/concurrency": map[string]any{"functionArn": "acs:fc:cn-hangzhou:1234567890:functions/web", "reservedConcurrency": 5},
@@ -114,6 +116,12 @@ func TestClientFC3(t *testing.T) {
 	migrated := fc.ID{API: fc.FC3, Kind: fc.KindFunction, Function: "svc$fn"}
 	if _, err := c.Update(ctx, migrated, map[string]any{"memorySize": 1024, "layers": []any{arn}}, nil, "ignored"); err != nil {
 		t.Fatal(err)
+	}
+	// FC 3.0 has no If-Match: an update whose answer does not hold the
+	// values sent is an online change made meanwhile, never a deploy.
+	_, err = c.Update(ctx, fc.ID{API: fc.FC3, Kind: fc.KindFunction, Function: "web"}, map[string]any{"memorySize": 1024}, nil, "")
+	if !errors.Is(err, fc.ErrPreconditionFailed) {
+		t.Errorf("update answered without the value sent: err = %v, want ErrPreconditionFailed", err)
 	}
 	trig := fc.ID{API: fc.FC3, Kind: fc.KindTrigger, Function: "web", Name: "t"}
 	r, err := c.Create(ctx, trig, map[string]any{"triggerType": "timer",
@@ -166,4 +174,14 @@ func TestClientFC3(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withField is a copy of m with k set to v.
+func withField(m map[string]any, k string, v any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for key, val := range m {
+		out[key] = val
+	}
+	out[k] = v
+	return out
 }

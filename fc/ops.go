@@ -36,6 +36,13 @@ func (c *Client) ListServices(ctx context.Context, prefix string) ([]*Resource, 
 	return c.list(ctx, KindService, ID{}, prefix)
 }
 
+// ListRoots returns every resource of the API's root kind (services of FC
+// 2.0, functions of FC 3.0) whose name starts with prefix ("" for all),
+// reading all pages.
+func (c *Client) ListRoots(ctx context.Context, prefix string) ([]*Resource, error) {
+	return c.list(ctx, c.ver.RootKind(), ID{}, prefix)
+}
+
 // ListFunctions returns every function of service.
 func (c *Client) ListFunctions(ctx context.Context, service string) ([]*Resource, error) {
 	return c.list(ctx, KindFunction, ServiceID(service), "")
@@ -243,6 +250,51 @@ func (c *Client) create(ctx context.Context, id ID, spec map[string]any, zip []b
 	return res, err
 }
 
+// answerHolds reports whether an update's answer holds every value sent:
+// mappings need only hold the keys sent (FC fills the rest of a nested
+// setting with its defaults), a null sent clears and is not compared.
+func answerHolds(r *Resource, fields map[string]any, zip []byte) bool {
+	for k, v := range fields {
+		if r.ID.API.IsServerOwned(r.ID.Kind, k) {
+			continue
+		}
+		want := Normalize(v)
+		if s, ok := want.(string); ok && r.ID.API.IsWireJSON(r.ID.Kind, k) {
+			var cfg any
+			if json.Unmarshal([]byte(s), &cfg) != nil {
+				return false
+			}
+			want = Normalize(cfg)
+		}
+		if !subsumes(r.Spec[k], want) {
+			return false
+		}
+	}
+	return zip == nil || r.CodeChecksum() == Checksum(zip)
+}
+
+// subsumes reports whether got holds want: equal, or a mapping holding
+// each of want's keys with a value that subsumes it.
+func subsumes(got, want any) bool {
+	if want == nil {
+		return true
+	}
+	wm, ok := want.(map[string]any)
+	if !ok {
+		return reflect.DeepEqual(got, want)
+	}
+	gm, ok := got.(map[string]any)
+	if !ok {
+		return len(wm) == 0 && got == nil
+	}
+	for k, v := range wm {
+		if !subsumes(gm[k], v) {
+			return false
+		}
+	}
+	return true
+}
+
 // Update changes only the given fields of id (a field absent from fields
 // keeps its online value) and, when zip is not nil, the function's code.
 // A non-empty etag is sent as If-Match, so a resource changed since it was
@@ -324,6 +376,13 @@ func (c *Client) update(ctx context.Context, id ID, fields map[string]any, zip [
 		res, err = newResource(id, resp.body, resp.etag)
 		return err
 	})
+	if err == nil && !c.ver.HasETags() && !answerHolds(res, fields, zip) {
+		// FC 3.0 takes no If-Match: an answer that does not hold what was
+		// sent means another write landed at the same moment, which is an
+		// online change, never fcsync's deploy.
+		return nil, fmt.Errorf("%s: %s answered with values other than those sent: %w (changed online during the write)",
+			id, req.action, ErrPreconditionFailed)
+	}
 	return res, err
 }
 

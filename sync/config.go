@@ -126,7 +126,7 @@ func LoadConfig(path string, data []byte) (*Config, error) {
 			}
 			patternsSet = true
 		default:
-			return nil, ferr(k, "unknown key %q (known: region, accountId, api, %s, liveBranch, liveRemote, secretPatterns, extraFields)", k.Value, c.rootsKey())
+			return nil, ferr(k, "unknown key %q (known: region, accountId, api, %s, liveBranch, liveRemote, secretPatterns, extraFields)", k.Value, c.API.RootsKey())
 		}
 		if err != nil {
 			return nil, ferr(v, "%s: %w", k.Value, err)
@@ -167,8 +167,8 @@ func (c *Config) check(key string) error {
 			return fmt.Errorf("invalid liveRemote %q: the name of a git remote, such as origin", c.LiveRemote)
 		}
 	case "services", "functions":
-		if key != c.rootsKey() {
-			return fmt.Errorf("%s: an api: %s project tracks %s", key, c.API, c.rootsKey())
+		if key != c.API.RootsKey() {
+			return fmt.Errorf("%s: an api: %s project tracks %s", key, c.API, c.API.RootsKey())
 		}
 		for _, s := range c.Roots() {
 			if err := c.API.ValidateName(c.API.RootKind(), s); err != nil {
@@ -199,14 +199,6 @@ func (c *Config) Roots() []string {
 		return c.Functions
 	}
 	return c.Services
-}
-
-// rootsKey is the key that lists the tracked roots.
-func (c *Config) rootsKey() string {
-	if c.API == fc.FC3 {
-		return "functions"
-	}
-	return "services"
 }
 
 // validBranch accepts the branch names git accepts, less the exotic ones.
@@ -257,18 +249,15 @@ func stringList(n *yaml.Node) ([]string, error) {
 func (c *Config) Marshal() []byte {
 	top := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	add := func(key string, v *yaml.Node) { top.Content = append(top.Content, strNode(key), v) }
+	if c.API != fc.FC2 {
+		add("api", strNode(c.API.String()))
+	}
 	add("region", strNode(c.Region))
 	if c.AccountID != "" {
 		add("accountId", strNode(c.AccountID))
 	}
-	if c.API != fc.FC2 {
-		add("api", strNode(c.API.String()))
-	}
-	if len(c.Services) > 0 {
-		add("services", flowList(c.Services))
-	}
-	if len(c.Functions) > 0 {
-		add("functions", flowList(c.Functions))
+	if roots := c.Roots(); len(roots) > 0 {
+		add(c.API.RootsKey(), flowList(roots))
 	}
 	if c.LiveBranch != "" && c.LiveBranch != DefaultLiveBranch(c.Region) {
 		add("liveBranch", strNode(c.LiveBranch))

@@ -37,7 +37,7 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 	p.progress.begin("Deploying", "operations", len(plan.Ops))
 	defer p.progress.end()
 	arns := online.ARN
-	for _, level := range levels(plan) {
+	for _, level := range levels(p.cfg.API, plan) {
 		done := len(applied)
 		err := parallel(ctx, p.concurrency, len(level), func(i int) error {
 			op := level[i]
@@ -50,6 +50,9 @@ func (p *Project) apply(ctx context.Context, plan *fsync.Plan, online *fsync.Sta
 			send := op.ID.API.ReplaceRefs(op.ID.Kind, op.Send, arns)
 			if refs := op.ID.API.Refs(op.ID.Kind, send); len(refs) > 0 {
 				return fmt.Errorf("%s: %s: %s is not online", op.ID, fc.PathString(refs[0].Path), refs[0].Target)
+			}
+			if err := recheckBeforeWrite(ctx, client, op, online.Resources[op.ID]); err != nil {
+				return err
 			}
 			var result *fc.Resource
 			var err error
@@ -149,8 +152,8 @@ func withARN(arns func(fc.ID) (string, bool), id fc.ID, arn string) func(fc.ID) 
 // levels splits the plan's operations into groups that may run in
 // parallel: one group per kind for creates and updates, in the apply order
 // of the table of kinds, then deletions in reverse order.
-func levels(plan *fsync.Plan) [][]fsync.Op {
-	order := fc.FC2.Kinds()
+func levels(api fc.API, plan *fsync.Plan) [][]fsync.Op {
+	order := api.Kinds()
 	var out [][]fsync.Op
 	for _, k := range order {
 		var g []fsync.Op
@@ -199,8 +202,8 @@ func applyResults(before, local *fsync.State, applied []appliedOp) *fsync.State 
 			continue
 		case fsync.ActionCreate:
 			after.Resources[id] = withWrittenKey(a.result, a.op)
-			if id.Kind == fc.KindService && after.Resources[id] != nil {
-				// A new service has published no version yet.
+			if id.Kind == id.API.RootKind() && after.Resources[id] != nil {
+				// A new service (FC 3.0: function) has published no version yet.
 				r := *after.Resources[id]
 				r.Status = copyStatus(r.Status)
 				r.Status[fsync.VersionsField] = []any{}
@@ -321,14 +324,7 @@ func (p *Project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync
 	err = parallel(ctx, p.concurrency, len(ops), func(i int) error {
 		id := ops[i].ID
 		listed := online.Resources[id]
-		fields := touched(ops[i], listed)
-		got, err := client.GetFields(ctx, id, fields)
-		if errors.Is(err, fc.ErrNotFound) && listed != nil {
-			return inconsistent(id, err) // a 404 alone proves no deletion
-		}
-		if errors.Is(err, fc.ErrNotFound) || err == nil && listed != nil && movedSince(listed, got, fields) {
-			return withCode(ExitDrift, fmt.Errorf("%s changed online during the push; nothing was written: run fcsync pull, then push again", id))
-		}
+		got, err := recheck(ctx, client, ops[i], listed, "nothing was written")
 		if err != nil {
 			return err
 		}
@@ -340,6 +336,37 @@ func (p *Project) withETags(ctx context.Context, plan *fsync.Plan, online *fsync
 		return nil
 	})
 	return out, err
+}
+
+// recheck reads the resource an op updates or deletes again and refuses
+// (exit 3) when it is no longer what was listed: changed or deleted online
+// since. A 404 for a resource the list holds proves no deletion.
+func recheck(ctx context.Context, client *fc.Client, op fsync.Op, listed *fc.Resource, outcome string) (*fc.Resource, error) {
+	fields := touched(op, listed)
+	got, err := client.GetFields(ctx, op.ID, fields)
+	if errors.Is(err, fc.ErrNotFound) && listed != nil {
+		return nil, inconsistent(op.ID, err)
+	}
+	if errors.Is(err, fc.ErrNotFound) || err == nil && listed != nil && movedSince(listed, got, fields) {
+		return nil, withCode(ExitDrift, fmt.Errorf("%s changed online during the push; %s: run fcsync pull, then push again", op.ID, outcome))
+	}
+	return got, err
+}
+
+// recheckBeforeWrite is FC 3.0's stand-in for If-Match, which its API
+// does not have (fc3-api.md 1.6): each resource push updates or deletes is
+// read again immediately before its write, and one that changed since it
+// was listed is not written. The write itself is then checked (the
+// client's update answer must hold what was sent). What remains is the
+// window between this read and the write, a round trip: a console edit
+// landing inside it is overwritten, as it would be with no check at all,
+// and the next fetch shows the result as the online state it is.
+func recheckBeforeWrite(ctx context.Context, client *fc.Client, op fsync.Op, listed *fc.Resource) error {
+	if op.Action == fsync.ActionCreate || op.ID.API.HasETags() || !writesItself(op) {
+		return nil
+	}
+	_, err := recheck(ctx, client, op, listed, "it was not written")
+	return err
 }
 
 // touched names the fields an op writes: those it sends, or, for a

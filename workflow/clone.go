@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fcsync/fcsync/fc"
 	"github.com/fcsync/fcsync/filetree"
 	"github.com/fcsync/fcsync/gitstate"
 	fsync "github.com/fcsync/fcsync/sync"
@@ -157,8 +156,8 @@ func Clone(ctx context.Context, g Globals, st Streams, dir string, cfg *fsync.Co
 // error of the online state (exit 1), not of usage: the name is valid.
 func missingServices(online *fsync.State, cfg *fsync.Config) error {
 	var missing []string
-	for _, s := range cfg.Services {
-		if online.Resources[fc.ServiceID(s)] == nil {
+	for _, s := range cfg.Roots() {
+		if online.Resources[cfg.API.RootID(s)] == nil {
 			missing = append(missing, strconv.Quote(s))
 		}
 	}
@@ -166,11 +165,12 @@ func missingServices(online *fsync.State, cfg *fsync.Config) error {
 		return nil
 	}
 	sort.Strings(missing)
-	what := "no service " + missing[0]
+	root := cfg.API.RootKind()
+	what := fmt.Sprintf("no %s %s", root, missing[0])
 	if len(missing) > 1 {
-		what = "no services " + strings.Join(missing, ", ")
+		what = fmt.Sprintf("no %s %s", cfg.API.RootsKey(), strings.Join(missing, ", "))
 	}
-	return fmt.Errorf("clone: %s in %s; nothing was cloned (without --service, clone takes every service of the region)", what, cfg.Region)
+	return fmt.Errorf("clone: %s in %s; nothing was cloned (without --%s, clone takes every %s of the region)", what, cfg.Region, root, root)
 }
 
 // checkout makes the project's files in the work tree files, project-

@@ -88,7 +88,7 @@ func (p *Project) fetchOnce(ctx context.Context, read *onlineRead) (*fetchResult
 	// rendered.
 	p.inBackground(live.state.PrepareRendering)
 	local := fsync.NewState()
-	if len(p.cfg.Services) == 0 {
+	if len(p.cfg.Roots()) == 0 {
 		// Without a services list, domains and layers are tracked by the
 		// files of the committed project as well as the work tree, so that
 		// fetch works whatever the work tree holds. A broken file only
@@ -113,8 +113,10 @@ func (p *Project) fetchOnce(ctx context.Context, read *onlineRead) (*fetchResult
 	}
 	opt := p.readScope(local, live.state)
 	opt.prev = live.state
-	if opt.allServices && !hasKind(fc.KindService, local, live.state) {
-		fmt.Fprintf(p.st.Err, "fcsync: no services tracked yet: reading every service of %s (name some in fcsync.yaml, services: [...], to track only those)\n", p.cfg.Region)
+	if root := p.cfg.API.RootKind(); opt.allServices && !hasKind(root, local, live.state) {
+		plural := p.cfg.API.RootsKey()
+		fmt.Fprintf(p.st.Err, "fcsync: no %s tracked yet: reading every %s of %s (name some in fcsync.yaml, %s: [...], to track only those)\n",
+			plural, root, p.cfg.Region, plural)
 	}
 	if read == nil {
 		read = startOnline(ctx, client, p.concurrency, opt)
@@ -147,9 +149,10 @@ func (p *Project) startRead(ctx context.Context) *onlineRead {
 	if err != nil {
 		return nil
 	}
-	all := len(p.cfg.Services) == 0
+	roots := p.cfg.Roots()
+	all := len(roots) == 0
 	return startOnline(ctx, client, p.concurrency, readOptions{
-		services: p.cfg.Services, allServices: all, allLayers: all, progress: p.progress,
+		services: roots, allServices: all, allLayers: all, progress: p.progress,
 	})
 }
 

@@ -140,7 +140,7 @@ func (p *Project) recoverIntent(live *liveState, raw *fsync.State) error {
 	online := p.redact(raw, live.salt, live.state)
 	var applied, unknown []string
 	for _, op := range in.Ops {
-		id, ok := fc.FC2.ParseFile(op.File)
+		id, ok := p.cfg.API.ParseFile(op.File)
 		if !ok {
 			continue
 		}

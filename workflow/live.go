@@ -199,8 +199,11 @@ func inScope(services, functions []string) func(fc.ID) bool {
 		fn[f] = true
 	}
 	return func(id fc.ID) bool {
-		if id.Service == "" {
+		switch {
+		case id.Root() == "":
 			return false // account-level kinds (custom domains): only an unscoped push deploys them
+		case id.API == fc.FC3:
+			return fn[id.Function] // FC 3.0 names a function alone
 		}
 		return svc[id.Service] || id.Function != "" && fn[id.Service+"/"+id.Function]
 	}

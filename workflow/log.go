@@ -64,8 +64,8 @@ func (p *Project) Log(ctx context.Context, opt LogOptions) error {
 	for _, cm := range commits {
 		subject, body, _ := strings.Cut(cm.Message, "\n")
 		if rel != "" {
-			body = linesUnder(body, rel)
-			subject = subjectFor(subject, body)
+			body = linesUnder(p.cfg.API, body, rel)
+			subject = subjectFor(p.cfg.API, subject, body)
 		}
 		kind := "online change"
 		switch {
@@ -114,10 +114,10 @@ func (p *Project) Log(ctx context.Context, opt LogOptions) error {
 // resource under the project path rel ("function svc/fn: ..."), so that
 // log PATH shows only that part of commits that changed several resources.
 // Lines naming no resource (partial-deploy notes) are kept.
-func linesUnder(body, rel string) string {
+func linesUnder(api fc.API, body, rel string) string {
 	var out []string
 	for _, line := range strings.Split(body, "\n") {
-		id, ok := summaryID(line)
+		id, ok := summaryID(api, line)
 		if !ok {
 			out = append(out, line)
 			continue
@@ -133,7 +133,7 @@ func linesUnder(body, rel string) string {
 
 // summaryID recognises the resource a summary line starts with, in the
 // fc.ID.String form ("trigger svc/fn/t: ...", possibly after "applied: create ").
-func summaryID(line string) (fc.ID, bool) {
+func summaryID(api fc.API, line string) (fc.ID, bool) {
 	for _, prefix := range []string{"applied: ", "not applied: "} {
 		if rest, ok := strings.CutPrefix(line, prefix); ok {
 			_, line, _ = strings.Cut(rest, " ")
@@ -144,19 +144,19 @@ func summaryID(line string) (fc.ID, bool) {
 		return fc.ID{}, false
 	}
 	name, _, _ := strings.Cut(rest, ":")
-	return fc.FC2.IDFromPath(fc.Kind(kind), name)
+	return api.IDFromPath(fc.Kind(kind), name)
 }
 
 // subjectFor rewrites a commit subject ("online change: a, b, c") to name
 // only the resources of the filtered body.
-func subjectFor(subject, body string) string {
+func subjectFor(api fc.API, subject, body string) string {
 	kind, _, ok := strings.Cut(subject, ": ")
 	if !ok {
 		return subject
 	}
 	var ids []string
 	for _, line := range strings.Split(body, "\n") {
-		if id, ok := summaryID(line); ok && !strings.HasPrefix(line, "applied: ") && !strings.HasPrefix(line, "not applied: ") {
+		if id, ok := summaryID(api, line); ok && !strings.HasPrefix(line, "applied: ") && !strings.HasPrefix(line, "not applied: ") {
 			ids = append(ids, id.String())
 		}
 	}

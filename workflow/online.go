@@ -69,7 +69,7 @@ func startOnline(ctx context.Context, client *fc.Client, concurrency int, opt re
 	// Kinds FC lists for the whole account (provision and on-demand
 	// configs): one List each, their items handed to their functions at
 	// the end, not one List per function.
-	for _, kind := range onceListed() {
+	for _, kind := range onceListed(client.API()) {
 		q.add(lists, func(ctx context.Context) error {
 			all, err := client.List(ctx, kind, fc.ID{})
 			if err != nil {
@@ -105,7 +105,7 @@ func startOnline(ctx context.Context, client *fc.Client, concurrency int, opt re
 		// One ListServices answers with every service and all its
 		// attributes: no Get each.
 		q.add(lists, func(ctx context.Context) error {
-			all, err := client.ListServices(ctx, "")
+			all, err := client.ListRoots(ctx, "")
 			if err != nil {
 				return err
 			}
@@ -125,7 +125,7 @@ func startOnline(ctx context.Context, client *fc.Client, concurrency int, opt re
 	}
 	for _, name := range services {
 		q.add(lists, func(ctx context.Context) error {
-			id := fc.ServiceID(name)
+			id := client.API().RootID(name)
 			svc, err := client.Get(ctx, id)
 			if errors.Is(err, fc.ErrNotFound) {
 				// Deleted online, or not created yet, provided a list
@@ -218,8 +218,9 @@ func (rd *onlineRead) attached(rs []*fc.Resource) {
 		byKind[r.ID.Kind] = append(byKind[r.ID.Kind], r)
 	}
 	for kind, of := range byKind {
-		for _, field := range fc.FC2.AttachedFields(kind) {
-			if fc.FC2.UsesListing(kind, field, len(of)) {
+		api := of[0].ID.API
+		for _, field := range api.AttachedFields(kind) {
+			if api.UsesListing(kind, field, len(of)) {
 				ids := make([]fc.ID, len(of))
 				for i, r := range of {
 					ids[i] = r.ID
@@ -270,11 +271,11 @@ func (rd *onlineRead) children(parent *fc.Resource, fromList bool) {
 	}
 	rd.mu.Unlock()
 	for _, kind := range parent.ID.API.ChildKinds(parent.ID.Kind) {
-		if fc.FC2.ListedOnce(kind) {
+		if parent.ID.API.ListedOnce(kind) {
 			continue // handed over by wait
 		}
 		prio := leaves
-		if len(fc.FC2.ChildKinds(kind)) > 0 {
+		if len(parent.ID.API.ChildKinds(kind)) > 0 {
 			prio = lists
 		}
 		rd.q.add(prio, func(ctx context.Context) error {
@@ -419,10 +420,11 @@ func (rd *onlineRead) wait(scope readOptions) (*fsync.State, error) {
 			return nil, err
 		}
 	}
+	api := client.API()
 	var services []string
 	for id := range rd.st.Resources {
-		if id.Kind == fc.KindService {
-			services = append(services, id.Service)
+		if id.API == api && id.Kind == api.RootKind() {
+			services = append(services, id.Root())
 		}
 	}
 	if !rd.opt.allServices {
@@ -514,10 +516,10 @@ func layerValues(id fc.ID, r *fc.Resource) []string {
 }
 
 // onceListed lists the kinds FC lists for the whole account at once.
-func onceListed() []fc.Kind {
+func onceListed(api fc.API) []fc.Kind {
 	var out []fc.Kind
-	for _, k := range fc.FC2.Kinds() {
-		if fc.FC2.ListedOnce(k) {
+	for _, k := range api.Kinds() {
+		if api.ListedOnce(k) {
 			out = append(out, k)
 		}
 	}
@@ -531,7 +533,7 @@ func onceListed() []fc.Kind {
 func confirmGone(ctx context.Context, client *fc.Client, concurrency int, known []string, listed []*fc.Resource) error {
 	in := map[string]bool{}
 	for _, r := range listed {
-		in[r.ID.Service] = true
+		in[r.ID.Root()] = true
 	}
 	var gone []string
 	for _, s := range known {
@@ -540,10 +542,11 @@ func confirmGone(ctx context.Context, client *fc.Client, concurrency int, known 
 		}
 	}
 	return parallel(ctx, concurrency, len(gone), func(i int) error {
-		id := fc.ServiceID(gone[i])
+		id := client.API().RootID(gone[i])
 		_, err := client.Get(ctx, id)
 		if err == nil {
-			return fmt.Errorf("%s: GetService answers, but ListServices does not list it: FC's answers disagree, so nothing is recorded; try again", id)
+			return fmt.Errorf("%s: Get%s answers, but %s does not list it: FC's answers disagree, so nothing is recorded; try again",
+				id, id.Schema().Noun, client.API().ListAction(id.Kind))
 		}
 		if errors.Is(err, fc.ErrNotFound) {
 			return nil
@@ -557,7 +560,7 @@ func confirmGone(ctx context.Context, client *fc.Client, concurrency int, known 
 // already, so the 404 contradicts it.
 func confirmAbsent(ctx context.Context, client *fc.Client, id fc.ID, notFound error, listed bool) error {
 	if !listed {
-		all, err := client.ListServices(ctx, id.Service)
+		all, err := client.ListRoots(ctx, id.Root())
 		if err != nil {
 			return err
 		}
@@ -655,7 +658,7 @@ func routesTo(d *fc.Resource, services map[string]bool) bool {
 	routes, _ := rc["routes"].([]any)
 	for _, r := range routes {
 		m, _ := r.(map[string]any)
-		if name, _ := m["serviceName"].(string); services[name] {
+		if name, _ := m[d.ID.API.RouteField()].(string); services[name] {
 			return true
 		}
 	}

@@ -300,7 +300,7 @@ type parsedCommit struct {
 // filesByResource is filesByResource of the commit's files, worked out
 // once.
 func (c *parsedCommit) filesByResource() map[fc.ID]filetree.Tree {
-	c.byResourceOnce.Do(func() { c.byResource = filesByResource(c.files) })
+	c.byResourceOnce.Do(func() { c.byResource = filesByResource(c.state.API, c.files) })
 	return c.byResource
 }
 
@@ -477,14 +477,15 @@ func (p *Project) locateError(err error) error {
 	return err
 }
 
-// trackedServices lists the services of the project: those named in
-// fcsync.yaml, or else those with a folder in the given trees.
+// trackedServices lists the roots of the project (services of FC 2.0,
+// functions of FC 3.0): those named in fcsync.yaml, or else those with a
+// folder in the given trees.
 func (p *Project) trackedServices(trees ...*fsync.State) []string {
-	if len(p.cfg.Services) > 0 {
-		return p.cfg.Services
+	if roots := p.cfg.Roots(); len(roots) > 0 {
+		return roots
 	}
 	var out []string
-	for name := range trackedNames(fc.KindService, trees...) {
+	for name := range trackedNames(p.cfg.API.RootKind(), trees...) {
 		out = append(out, name)
 	}
 	sort.Strings(out)
@@ -498,7 +499,7 @@ func (p *Project) trackedServices(trees ...*fsync.State) []string {
 // the layers the project has or its functions use, and the custom domains
 // the project has or that route to a tracked service.
 func (p *Project) readScope(trees ...*fsync.State) readOptions {
-	all := len(p.cfg.Services) == 0
+	all := len(p.cfg.Roots()) == 0
 	return readOptions{
 		services: p.trackedServices(trees...), allServices: all,
 		domains: trackedNames(fc.KindDomain, trees...),

@@ -40,7 +40,7 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 		return err
 	}
 	report := p.pushReport(format)
-	scope, err := pushScope(opt.Services, opt.Functions)
+	scope, err := pushScope(p.cfg.API, opt.Services, opt.Functions)
 	if err != nil {
 		return err
 	}
@@ -333,7 +333,18 @@ func pushFailure(err error) error {
 }
 
 // pushScope turns --service and --function into a predicate.
-func pushScope(services, functions []string) (func(fc.ID) bool, error) {
+func pushScope(api fc.API, services, functions []string) (func(fc.ID) bool, error) {
+	if api == fc.FC3 {
+		if len(services) > 0 {
+			return nil, usagef("--service: an FC 3.0 project has no services; name functions with --function")
+		}
+		for _, f := range functions {
+			if err := api.RootID(f).Validate(); err != nil {
+				return nil, withCode(ExitUsage, fmt.Errorf("--function: %w", err))
+			}
+		}
+		return inScope(nil, functions), nil
+	}
 	for _, s := range services {
 		if err := fc.FC2.ValidateName(fc.KindService, s); err != nil {
 			return nil, withCode(ExitUsage, fmt.Errorf("--service: %w", err))

@@ -155,12 +155,12 @@ func (p *Project) addSyncPoint(sp *syncPoint, at gitstate.SyncPoint, scope, sett
 // to: its file and, for a resource with code, its code. Other files
 // (.fcsync/, fcsync.yaml) belong to none. One pass over the tree: a lookup
 // per resource made status of 3,000 functions quadratic.
-func filesByResource(t filetree.Tree) map[fc.ID]filetree.Tree {
+func filesByResource(api fc.API, t filetree.Tree) map[fc.ID]filetree.Tree {
 	out := map[fc.ID]filetree.Tree{}
 	for p, f := range t {
-		id, ok := fc.FC2.ParseFile(p)
+		id, ok := api.ParseFile(p)
 		if !ok {
-			id, ok = fc.FC2.CodeOwner(p)
+			id, ok = api.CodeOwner(p)
 		}
 		if !ok {
 			continue
