@@ -128,14 +128,18 @@ func ValidateCreate(id ID) error {
 // locateByARN reads an FC 3.0 config's function and qualifier from its
 // functionArn, "acs:fc:<region>:<account>:functions/<function>/<qualifier>"
 // (fc3-api.md 2.1, 2.9); a qualifier field, where the item has one, is
-// taken when the ARN has none. Without either the item is not located:
-// guessing LATEST could file one qualifier's config under another.
+// taken when the ARN has none. An unqualified function ARN names LATEST,
+// as it does everywhere in FC (the reference's AsyncConfig example, and
+// what the emulator answers for LATEST's configs).
 func locateByARN(item map[string]any) (svc, fn, q string, ok bool) {
 	fn, q = splitFunctionARN(item)
 	if q == "" {
 		q, _ = item["qualifier"].(string)
 	}
-	return "", fn, q, fn != "" && q != "" && !strings.Contains(q, "/")
+	if q == "" {
+		q = "LATEST"
+	}
+	return "", fn, q, fn != "" && !strings.Contains(q, "/")
 }
 
 // locateFunctionByARN reads the function a per-function config belongs to
