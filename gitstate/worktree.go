@@ -409,6 +409,18 @@ func (r *Repo) CommitWorktree(prefix, msg string, sig Signature) (Hash, error) {
 // (neither in HEAD nor in the index) for which addUntracked is false, like
 // `git commit -a` plus the new files chosen; nil adds them all.
 func (r *Repo) CommitWorktreeSome(prefix string, addUntracked func(path string) bool, msg string, sig Signature) (Hash, error) {
+	return r.commitWorktree(prefix, addUntracked, nil, msg, sig)
+}
+
+// CommitWorktreeMerge is CommitWorktree making a merge commit whose second
+// parent is theirs: the work tree is the merge's result (fcsync migrate
+// joins HEAD with the live branch's tip in the new layout this way, as a
+// pull joins them).
+func (r *Repo) CommitWorktreeMerge(prefix string, theirs Hash, msg string, sig Signature) (Hash, error) {
+	return r.commitWorktree(prefix, nil, []Hash{theirs}, msg, sig)
+}
+
+func (r *Repo) commitWorktree(prefix string, addUntracked func(path string) bool, extra []Hash, msg string, sig Signature) (Hash, error) {
 	prefix = normPrefix(prefix)
 	if err := r.noMergeInProgress(); err != nil {
 		return ZeroHash, err
@@ -464,7 +476,7 @@ func (r *Repo) CommitWorktreeSome(prefix string, addUntracked func(path string) 
 		changed = changed || headEntries[p] != entries[p]
 	}
 	changed = changed || len(entries) != len(headEntries)
-	if !changed {
+	if !changed && len(extra) == 0 {
 		return ZeroHash, fmt.Errorf("gitstate: commit %s: %w", prefixName(prefix), ErrNothingToCommit)
 	}
 	tree, err := r.writeEntries(entries)
@@ -475,6 +487,7 @@ func (r *Repo) CommitWorktreeSome(prefix string, addUntracked func(path string) 
 	if !head.IsZero() {
 		parents = []Hash{head}
 	}
+	parents = append(parents, extra...)
 	c, err := r.CommitTree(tree, parents, msg, sig, sig)
 	if err != nil {
 		return ZeroHash, err

@@ -72,13 +72,30 @@ func (p *Project) Migrate(ctx context.Context, opt MigrateOptions) error {
 	}
 	files[configFile] = filetree.File{Data: newCfg}
 	notes := append(cfgNotes, m.Notes...)
+	live, liveTip, err := p.migrateLive()
+	if err != nil {
+		return fmt.Errorf("migrate: nothing was written: the live branch: %w", err)
+	}
 	if err := p.writeMigrated(old, files); err != nil {
 		return fmt.Errorf("migrate: writing the FC 3.0 files: %w (git checkout -- . and git clean restore HEAD)", err)
 	}
-	h, err := p.repo.CommitWorktree(p.prefix, migrateMessage(m, notes), p.repo.UserSignature())
+	msg := migrateMessage(m, notes)
+	var h gitstate.Hash
+	if liveTip.IsZero() {
+		h, err = p.repo.CommitWorktree(p.prefix, msg, p.repo.UserSignature())
+	} else {
+		h, err = p.repo.CommitWorktreeMerge(p.prefix, liveTip, msg, p.repo.UserSignature())
+	}
 	p.forgetWorktree()
 	if err != nil {
 		return err
+	}
+	if !liveTip.IsZero() {
+		// The branch moves last: until the commit above exists, the live
+		// branch still says what the FC 2.0 project knows.
+		if err := p.repo.UpdateRef(p.liveBranch(), liveTip, live.tip); err != nil {
+			return fmt.Errorf("migrate: %s: %w (the migration commit %s is made; git reset --hard HEAD~1 undoes it)", p.liveBranch(), err, short(h))
+		}
 	}
 	n := 0
 	for _, fns := range m.Functions {
@@ -93,6 +110,43 @@ func (p *Project) Migrate(ctx context.Context, opt MigrateOptions) error {
 	}
 	fmt.Fprintln(p.st.Out, "Next: review it (git show --stat HEAD), then fcsync status and fcsync push. git reset --hard HEAD~1 undoes it.")
 	return nil
+}
+
+// migrateLive writes, without moving the live branch, a commit on top of
+// its tip that records the same online state in FC 3.0's layout (the
+// functions FC 3.0 shows as svc$fn, as fsync.Migrate names them), and
+// returns it (zero when the project has no live branch yet). The migration
+// commit then takes it as its second parent, as a pull's merge takes the
+// live tip: the sync point stays where it was, now in the new layout, so
+// that the next fetch finds no change that is not one online and local
+// work not yet deployed is still local work.
+func (p *Project) migrateLive() (*liveState, gitstate.Hash, error) {
+	live, err := p.loadLive()
+	if err != nil || live.tip.IsZero() || live.state == nil {
+		return live, gitstate.Hash{}, err
+	}
+	lm := fsync.Migrate(live.state)
+	for to, from := range lm.From {
+		// What FC said of the resource (codeChecksum, times) is as true
+		// through FC 3.0; the next fetch replaces what FC 3.0 says
+		// otherwise.
+		if r, old := lm.State.Resources[to], live.state.Resources[from]; r != nil && old != nil && from.Kind == to.Kind {
+			r.Status = old.Status
+		}
+	}
+	tree, err := p.liveTree(lm.State, live.salt, nil)
+	if err != nil {
+		return live, gitstate.Hash{}, err
+	}
+	treeHash, err := p.repo.WriteTree(p.toRepo(tree))
+	if err != nil {
+		return live, gitstate.Hash{}, err
+	}
+	msg := "fcsync migrate: the online state in FC 3.0's layout\n\n" +
+		"The same online resources, recorded as FC 3.0 shows them: each FC 2.0\n" +
+		"function svc/fn is the FC 3.0 function svc$fn. Nothing changed online.\n"
+	tip, err := p.repo.CommitTree(treeHash, []gitstate.Hash{live.tip}, msg, p.repo.UserSignature(), p.repo.UserSignature())
+	return live, tip, err
 }
 
 // migrateMessage is the migration commit's message: why the names have a
