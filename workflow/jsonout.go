@@ -104,7 +104,8 @@ type pushDoc struct {
 
 // publishedDoc is what push --publish did.
 type publishedDoc struct {
-	Service   string `json:"service"`
+	Service   string `json:"service,omitempty"`  // FC 2.0
+	Function  string `json:"function,omitempty"` // FC 3.0
 	VersionID string `json:"versionId"`
 	Alias     string `json:"alias,omitempty"`
 }
@@ -140,7 +141,12 @@ func (r *pushReport) write(doc pushDoc) error {
 	}
 	doc.Schema = pushSchema
 	if s := r.pub; s != nil && s.version.ID != "" {
-		doc.Published = &publishedDoc{Service: s.service, VersionID: s.version.ID}
+		doc.Published = &publishedDoc{VersionID: s.version.ID}
+		if s.root.API == fc.FC3 {
+			doc.Published.Function = s.service
+		} else {
+			doc.Published.Service = s.service
+		}
 		if s.moved != nil {
 			doc.Published.Alias = s.alias
 		}

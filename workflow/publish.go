@@ -14,13 +14,15 @@ import (
 )
 
 // publishStep is push --publish [--alias NAME]: after a successful deploy,
-// publish a version of the one service in scope and point an alias at it,
+// publish a version of the one root in scope (a service of FC 2.0, a
+// function of FC 3.0, which both version) and point an alias at it,
 // the blue-green step users otherwise do by hand in the console. Both are
 // recorded in the deploy commit. The alias's ETag is read before anything
 // is written, so a console traffic shift made during the push is caught by
 // If-Match (412, exit 3) rather than overwritten.
 type publishStep struct {
-	service     string
+	root        fc.ID // the service (FC 2.0) or function (FC 3.0) published
+	service     string // root's name
 	description string
 	alias       string
 	aliasETag   string       // empty: the alias does not exist online yet
@@ -39,14 +41,19 @@ func (p *Project) preparePublish(ctx context.Context, opt PushOptions, local *fs
 		}
 		return nil, nil
 	}
-	services := opt.Services
-	if len(services) == 0 {
-		services = p.trackedServices(local)
+	api := p.cfg.API
+	roots, named := opt.Services, len(opt.Functions) > 0
+	if api == fc.FC3 {
+		roots, named = opt.Functions, false
 	}
-	if len(services) != 1 || len(opt.Functions) > 0 {
-		return nil, usagef("push --publish publishes a version of one service: name it with --service (this push covers %d)", len(services))
+	if len(roots) == 0 {
+		roots = p.trackedServices(local)
 	}
-	step := &publishStep{service: services[0], description: opt.PublishMessage, alias: opt.Alias}
+	if len(roots) != 1 || named {
+		return nil, usagef("push --publish publishes a version of one %s: name it with --%s (this push covers %d)",
+			api.RootKind(), api.RootKind(), len(roots))
+	}
+	step := &publishStep{root: api.RootID(roots[0]), service: roots[0], description: opt.PublishMessage, alias: opt.Alias}
 	if step.description == "" {
 		if _, head, err := p.repo.Head(); err == nil {
 			if c, err := p.repo.ReadCommit(head); err == nil {
@@ -57,7 +64,10 @@ func (p *Project) preparePublish(ctx context.Context, opt PushOptions, local *fs
 	if step.alias == "" {
 		return step, nil
 	}
-	id := fc.ID{Kind: fc.KindAlias, Service: step.service, Name: step.alias}
+	id, ok := api.IDFromPath(fc.KindAlias, step.service+"/"+step.alias)
+	if !ok {
+		return nil, usagef("push --alias: invalid alias name %q", step.alias)
+	}
 	if err := id.Validate(); err != nil {
 		return nil, usagef("push --alias: %v", err)
 	}
@@ -89,7 +99,7 @@ func (p *Project) preparePublish(ctx context.Context, opt PushOptions, local *fs
 
 // describe is the dry run's and the plan's line for the step.
 func (s *publishStep) describe() string {
-	line := fmt.Sprintf("then publish a version of service %s", s.service)
+	line := fmt.Sprintf("then publish a version of %s", s.root)
 	if s.description != "" {
 		line += " " + fsync.FormatValue(s.description)
 	}
@@ -102,15 +112,15 @@ func (s *publishStep) describe() string {
 // run publishes the version and moves the alias, and adds both to after,
 // the online state the deploy commit records.
 func (s *publishStep) run(ctx context.Context, client *fc.Client, after *fsync.State) error {
-	v, err := client.PublishVersion(ctx, fc.ServiceID(s.service), s.description, "")
+	v, err := client.PublishVersion(ctx, s.root, s.description, "")
 	if errors.Is(err, fc.ErrNothingToPublish) {
-		return fmt.Errorf("push --publish: service %s has not changed since its last version, and FC publishes a version only of something new: deploy a change first (%w)", s.service, err)
+		return fmt.Errorf("push --publish: %s has not changed since its last version, and FC publishes a version only of something new: deploy a change first (%w)", s.root, err)
 	}
 	if err != nil {
 		return err
 	}
 	s.version = v
-	if svc := after.Resources[fc.ServiceID(s.service)]; svc != nil {
+	if svc := after.Resources[s.root]; svc != nil {
 		r := *svc
 		r.Status = copyStatus(svc.Status)
 		r.Status[fsync.VersionsField] = fsync.VersionsStatus(append(fsync.Versions(svc), v))
@@ -119,7 +129,7 @@ func (s *publishStep) run(ctx context.Context, client *fc.Client, after *fsync.S
 	if s.alias == "" {
 		return nil
 	}
-	id := fc.ID{Kind: fc.KindAlias, Service: s.service, Name: s.alias}
+	id, _ := s.root.API.IDFromPath(fc.KindAlias, s.service+"/"+s.alias)
 	var moved *fc.Resource
 	if s.aliasNow == nil {
 		moved, err = client.Create(ctx, id, map[string]any{"versionId": v.ID}, nil)
@@ -137,11 +147,11 @@ func (s *publishStep) run(ctx context.Context, client *fc.Client, after *fsync.S
 		moved, err = client.Update(ctx, id, fields, nil, s.aliasETag)
 	}
 	if errors.Is(err, fc.ErrPreconditionFailed) {
-		return WithCode(ExitDrift, fmt.Errorf("push --alias: version %s of service %s is published, but alias %s changed online during the push, so it was not moved: run fcsync pull to see the change, then point it at version %s in %s and push (%w)",
-			v.ID, s.service, s.alias, v.ID, id.File(), err))
+		return WithCode(ExitDrift, fmt.Errorf("push --alias: version %s of %s is published, but alias %s changed online during the push, so it was not moved: run fcsync pull to see the change, then point it at version %s in %s and push (%w)",
+			v.ID, s.root, s.alias, v.ID, id.File(), err))
 	}
 	if err != nil {
-		return fmt.Errorf("push --alias: version %s of service %s is published, but moving alias %s failed: %w", v.ID, s.service, s.alias, err)
+		return fmt.Errorf("push --alias: version %s of %s is published, but moving alias %s failed: %w", v.ID, s.root, s.alias, err)
 	}
 	s.moved = moved
 	after.Resources[id] = moved
@@ -254,7 +264,7 @@ func (s *publishStep) report(p *Project) {
 	if s == nil || s.version.ID == "" {
 		return
 	}
-	fmt.Fprintf(p.st.Out, "Published version %s of service %s.\n", s.version.ID, s.service)
+	fmt.Fprintf(p.st.Out, "Published version %s of %s.\n", s.version.ID, s.root)
 	if s.moved != nil {
 		fmt.Fprintf(p.st.Out, "Alias %s now routes to version %s (committed to %s).\n", s.alias, s.version.ID, p.userPath(s.moved.ID.File()))
 	}

@@ -17,6 +17,7 @@
 //   put-concurrency FN N                        put-provision FN QUALIFIER JSON
 //   put-async FN QUALIFIER JSON                 create-domain NAME JSON
 //   update-domain NAME JSON                     get-function FN
+//   get-alias FN A
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -91,6 +92,7 @@ const ops = {
   'update-domain': (name, body) =>
     c.updateCustomDomain(name, new fc.UpdateCustomDomainRequest({ body: new fc.UpdateCustomDomainInput(json(body)) })),
   'get-function': async (fn) => print(await c.getFunction(fn, new fc.GetFunctionRequest({}))),
+  'get-alias': async (fn, alias) => print(await c.getAlias(fn, alias)),
 };
 
 async function main() {
