@@ -21,7 +21,7 @@ import (
 // is written, so a console traffic shift made during the push is caught by
 // If-Match (412, exit 3) rather than overwritten.
 type publishStep struct {
-	root        fc.ID // the service (FC 2.0) or function (FC 3.0) published
+	root        fc.ID  // the service (FC 2.0) or function (FC 3.0) published
 	service     string // root's name
 	description string
 	alias       string
