@@ -59,7 +59,7 @@ func runConsole(ts *testscript.TestScript, args []string) error {
 		}
 		got := 0
 		for action, n := range srv.Stats() {
-			if strings.HasPrefix(action, "Create") || strings.HasPrefix(action, "Update") || strings.HasPrefix(action, "Delete") {
+			if isWriteAction(action) {
 				got += n
 			}
 		}
@@ -125,4 +125,17 @@ func catAllObjects(ts *testscript.TestScript, dir string) []byte {
 		ts.Fatalf("git cat-file: %v", err)
 	}
 	return out
+}
+
+// isWriteAction reports whether an API action changes FC: every verb the
+// two APIs write with (Create, Update, Delete, Put, Publish, and tagging in
+// both spellings), so that "writes 0" also sees a config, a version or a
+// tag written.
+func isWriteAction(action string) bool {
+	for _, verb := range []string{"Create", "Update", "Delete", "Put", "Publish", "Tag", "Untag"} {
+		if strings.HasPrefix(action, verb) {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package fc
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -23,6 +24,10 @@ type Attached struct {
 	// Write changes the field online from old to new, either of which may
 	// be nil for the empty value, with only the calls the difference needs.
 	Write func(ctx context.Context, c *Client, id ID, old, new any) error
+	// InAnswer: FC answers the field with the resource itself (FC 3.0's
+	// function tags, in GetFunction and ListFunctions), so it is read
+	// separately only for a resource whose answer left it out.
+	InAnswer bool
 }
 
 // AttachedFields are the names of kind k's attached fields, in table order.
@@ -36,6 +41,26 @@ func (a API) AttachedFields(k Kind) []string {
 		}
 	}
 	return out
+}
+
+// ReadAttachedFields are kind k's attached fields that FC does not answer
+// with the resource itself (not InAnswer): those an online read reads with
+// calls of their own.
+func (a API) ReadAttachedFields(k Kind) []string {
+	var out []string
+	for _, name := range a.AttachedFields(k) {
+		if !a.schema(k).field(name).Attached.InAnswer {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// InAnswer reports whether FC answers the attached field with its
+// resource (Attached.InAnswer).
+func (a API) InAnswer(k Kind, field string) bool {
+	f := a.schema(k).field(field)
+	return f != nil && f.Attached != nil && f.Attached.InAnswer
 }
 
 // IsAttached reports whether field of kind k is an attached field.
@@ -231,11 +256,79 @@ func (c *Client) call(ctx context.Context, req request, done func(error) bool) e
 // The attached fields of the table (schema.go holds pointers to them),
 // filled in by init: their calls reach the table through Client.do, which
 // an initialiser may not.
-var serviceTags, vpcBindings Attached
+var serviceTags, vpcBindings, functionTags3 Attached
 
 func init() {
 	serviceTags = tagsAttached
 	vpcBindings = vpcBindingsAttached
+	functionTags3 = tags3Attached
+}
+
+// FC 3.0 function tags (TagResources, UntagResources; read with the
+// function: fc3-api.md 2.13). ResourceId is the function's ARN.
+var tags3Attached = Attached{
+	InAnswer: true,
+	Read: func(ctx context.Context, c *Client, id ID) (any, error) {
+		r, err := c.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		tags, ok := r.Spec["tags"]
+		if !ok {
+			return nil, fmt.Errorf("%s: GetFunction: the answer has no \"tags\": not taking it for none", id)
+		}
+		return tags, nil
+	},
+	Write: func(ctx context.Context, c *Client, id ID, old, new any) error {
+		gone, set := mapDiff(old, new)
+		arns := []any{c.functionARN(id.Function)}
+		if len(gone) > 0 {
+			keys, _ := json.Marshal(gone)
+			ids, _ := json.Marshal(arns)
+			req := request{action: "UntagResources", method: http.MethodDelete, path: "/tags-v2", id: id,
+				query: map[string]string{"ResourceType": "function", "ResourceId": string(ids), "TagKey": string(keys)}}
+			if err := c.call(ctx, req, nil); err != nil {
+				return err
+			}
+		}
+		if len(set) > 0 {
+			var rows []any
+			for _, k := range sortedMapKeys(set) {
+				rows = append(rows, map[string]any{"Key": k, "Value": set[k]})
+			}
+			req := request{action: "TagResources", method: http.MethodPost, path: "/tags-v2", id: id, noBody: true,
+				body: map[string]any{"ResourceType": "function", "ResourceId": arns, "Tag": rows}}
+			if err := c.call(ctx, req, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// mapDiff is what turns the mapping old into new: the keys to remove, and
+// the keys to set with their values.
+func mapDiff(old, new any) (gone []any, set map[string]any) {
+	o, _ := Normalize(old).(map[string]any)
+	n, _ := Normalize(new).(map[string]any)
+	for _, k := range sortedMapKeys(o) {
+		if _, kept := n[k]; !kept {
+			gone = append(gone, k)
+		}
+	}
+	set = map[string]any{}
+	for k, v := range n {
+		if ov, had := o[k]; !had || !reflect.DeepEqual(ov, v) {
+			set[k] = v
+		}
+	}
+	return gone, set
+}
+
+// functionARN is an FC 3.0 function's ARN,
+// acs:fc:<region>:<account>:functions/<name>.
+func (c *Client) functionARN(fn string) string {
+	return "acs:fc:" + c.region + ":" + c.accountID + ":functions/" + fn
 }
 
 // Service tags (TagResource, UntagResource, GetResourceTags,
@@ -275,20 +368,7 @@ var tagsAttached = Attached{
 		return out, nil
 	},
 	Write: func(ctx context.Context, c *Client, id ID, old, new any) error {
-		o, _ := Normalize(old).(map[string]any)
-		n, _ := Normalize(new).(map[string]any)
-		var gone []any
-		for _, k := range sortedMapKeys(o) {
-			if _, kept := n[k]; !kept {
-				gone = append(gone, k)
-			}
-		}
-		set := map[string]any{}
-		for k, v := range n {
-			if ov, had := o[k]; !had || !reflect.DeepEqual(ov, v) {
-				set[k] = v
-			}
-		}
+		gone, set := mapDiff(old, new)
 		arn := c.serviceARN(id.Service)
 		if len(gone) > 0 {
 			// Untagging a key that is gone already changes nothing.

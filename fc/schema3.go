@@ -7,9 +7,9 @@ package fc
 // set. memorySize, cpu and timeout stay visible: they say what the
 // function is.
 //
-// Not yet managed: tags (a list of {Key,Value} that UpdateFunction cannot
-// change: TagResources/UntagResources would be an Attached field); they
-// are server-owned here, recorded on the live branch, never in files.
+// A function's tags are a mapping in files, as FC 2.0's service tags are;
+// FC 3.0 answers them with the function as [{Key, Value}] and changes them
+// only through TagResources and UntagResources (functionTags3).
 
 // Runtimes3 are FC 3.0's runtimes: the SDK's list and what devsapp/fc3
 // also deploys (fc3-api.md 2.2).
@@ -41,6 +41,30 @@ var layers3 = func() Field {
 	f.Answer = layerARNs
 	return f
 }()
+
+// tags3 are a function's tags: a mapping in files, [{Key, Value}] in
+// FC's answers, written by calls of their own (fc3-api.md 2.13).
+var tags3 = Field{Name: "tags", Type: TMap, Elem: &str, Attached: &functionTags3, Answer: tagRows,
+	Default: map[string]any{}, HasDefault: true}
+
+// tagRows is an answer's [{Key, Value}] as the mapping files hold; a row
+// that is not one stays, for the check to name.
+func tagRows(v any) any {
+	l, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := make(map[string]any, len(l))
+	for _, e := range l {
+		m, _ := e.(map[string]any)
+		k, kok := m["Key"].(string)
+		if !kok {
+			return v
+		}
+		out[k] = m["Value"]
+	}
+	return out
+}
 
 // layerARNs is a layers answer as the list of ARNs a write sends; an item
 // that is neither an ARN nor an object with one stays as it is, for the
@@ -114,7 +138,8 @@ var functionFields3 = []Field{
 	owned("lastModifiedTime"), owned("codeChecksum"), owned("codeSize"), owned("code"),
 	owned("state"), owned("stateReason"), owned("stateReasonCode"), owned("lastUpdateStatus"),
 	owned("lastUpdateStatusReason"), owned("lastUpdateStatusReasonCode"), owned("invocationRestriction"),
-	owned("lockInfo"), owned("resourceGroupId"), owned("tags"), owned("useSLRAuthentication"),
+	tags3,
+	owned("lockInfo"), owned("resourceGroupId"), owned("useSLRAuthentication"),
 }
 
 // TriggerTypes3 are FC 3.0's trigger types (fc3-api.md 2.4).

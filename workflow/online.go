@@ -220,6 +220,18 @@ func (rd *onlineRead) attached(rs []*fc.Resource) {
 	for kind, of := range byKind {
 		api := of[0].ID.API
 		for _, field := range api.AttachedFields(kind) {
+			if api.InAnswer(kind, field) {
+				// Answered with the resource: read only where the
+				// answer left it out.
+				var missing []*fc.Resource
+				for _, r := range of {
+					if _, ok := r.Spec[field]; !ok {
+						missing = append(missing, r)
+					}
+				}
+				rd.readEach(kind, field, missing)
+				continue
+			}
 			if api.UsesListing(kind, field, len(of)) {
 				ids := make([]fc.ID, len(of))
 				for i, r := range of {
@@ -239,19 +251,24 @@ func (rd *onlineRead) attached(rs []*fc.Resource) {
 				})
 				continue
 			}
-			for _, r := range of {
-				rd.q.add(lists, func(ctx context.Context) error {
-					values, err := rd.client.ReadAttached(ctx, kind, field, []fc.ID{r.ID})
-					if err != nil {
-						return err
-					}
-					rd.mu.Lock()
-					r.Spec[field] = values[r.ID]
-					rd.mu.Unlock()
-					return nil
-				})
-			}
+			rd.readEach(kind, field, of)
 		}
+	}
+}
+
+// readEach reads an attached field of each resource with a call of its own.
+func (rd *onlineRead) readEach(kind fc.Kind, field string, of []*fc.Resource) {
+	for _, r := range of {
+		rd.q.add(lists, func(ctx context.Context) error {
+			values, err := rd.client.ReadAttached(ctx, kind, field, []fc.ID{r.ID})
+			if err != nil {
+				return err
+			}
+			rd.mu.Lock()
+			r.Spec[field] = values[r.ID]
+			rd.mu.Unlock()
+			return nil
+		})
 	}
 }
 
@@ -298,7 +315,7 @@ func (rd *onlineRead) children(parent *fc.Resource, fromList bool) {
 			// kind (wait), and are neither told nor read down before.
 			var now []*fc.Resource
 			for _, c := range children {
-				if len(c.ID.API.AttachedFields(c.ID.Kind)) == 0 {
+				if len(c.ID.API.ReadAttachedFields(c.ID.Kind)) == 0 {
 					now = append(now, c)
 				}
 			}
@@ -403,7 +420,7 @@ func (rd *onlineRead) wait(scope readOptions) (*fsync.State, error) {
 		for _, id := range rd.st.IDs() {
 			if r := rd.st.Resources[id]; !rd.read[id] {
 				todo = append(todo, r)
-				if len(id.API.AttachedFields(id.Kind)) > 0 {
+				if len(id.API.ReadAttachedFields(id.Kind)) > 0 {
 					withAttached = append(withAttached, r)
 				}
 			}

@@ -17,7 +17,7 @@
 //   put-concurrency FN N                        put-provision FN QUALIFIER JSON
 //   put-async FN QUALIFIER JSON                 create-domain NAME JSON
 //   update-domain NAME JSON                     get-function FN
-//   get-alias FN A
+//   get-alias FN A                              untag FN KEY
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -93,6 +93,10 @@ const ops = {
     c.updateCustomDomain(name, new fc.UpdateCustomDomainRequest({ body: new fc.UpdateCustomDomainInput(json(body)) })),
   'get-function': async (fn) => print(await c.getFunction(fn, new fc.GetFunctionRequest({}))),
   'get-alias': async (fn, alias) => print(await c.getAlias(fn, alias)),
+  untag: async (fn, key) => {
+    const { body } = await c.getFunction(fn, new fc.GetFunctionRequest({}));
+    return c.untagResources(new fc.UntagResourcesRequest({ resourceType: 'function', resourceId: [body.functionArn], tagKey: [key] }));
+  },
 };
 
 async function main() {
