@@ -139,6 +139,15 @@ func (p *Project) Push(ctx context.Context, opt PushOptions) error {
 		return p.locateError(err)
 	}
 	p.st.scrub.Add(plan.SecretValues(p.cfg.SecretPatterns)...)
+	for _, op := range plan.Ops {
+		if op.Action != fsync.ActionCreate {
+			continue
+		}
+		if err := fc.ValidateCreate(op.ID); err != nil {
+			// Before any call: FC would refuse it half-way through a push.
+			return withCode(ExitUsage, fmt.Errorf("%s: %w", p.userPath(op.ID.File()), err))
+		}
+	}
 	pub, err := p.preparePublish(ctx, opt, local, res.raw, plan)
 	if err != nil {
 		return err
