@@ -65,17 +65,17 @@ fuzz:
 # (runs, trials, outcomes, faults injected). FCSYNC_SEED=N replays a seed.
 soak:
 	FCSYNC_SOAK=1 $(GO) test -count=1 -timeout 3h -run 'TestScripts' ./cli/
-	FCSYNC_SOAK=1 $(GO) test -count=1 -v -timeout 3h -run '^(TestFlakyAPI|TestKilledProcess)$$' ./cli/
+	FCSYNC_SOAK=1 $(GO) test -count=1 -v -timeout 3h -run '^(TestFlakyAPI|TestKilledProcess)(FC3)?$$' ./cli/
 
 # make soak: the long runs of the randomized tests. Each adds itself as a
 # prerequisite ("soak: soak-x"), so several can sit side by side.
-# soak-model: TestModel (issue 7), 20 seeds x 400 steps of console edits,
+# soak-model: TestModel (issue 7) and TestModelFC3 (issue 14), 20 seeds x 400 steps of console edits,
 # local commits, pull and push against its model of the sync point; replay
 # a failure with the -seed it prints.
 .PHONY: soak soak-model
 soak: soak-model
 soak-model: deps
-	FCSYNC_SOAK=1 $(GO) test -count=1 -timeout 60m -run '^TestModel$$' ./cli/
+	FCSYNC_SOAK=1 $(GO) test -count=1 -timeout 2h -run '^TestModel(FC3)?$$' ./cli/
 
 clean:
 	rm -rf $(BIN) $(NODEDIR)/node_modules

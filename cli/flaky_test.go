@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -37,11 +36,16 @@ func (f *flakyFigures) faultsOff(srv *emulator.Server) {
 // finds nothing new (the live branch holds every online change) and
 // local, sync point and online agree (no deploy commit claims a write that
 // did not happen).
-func TestFlakyAPI(t *testing.T) {
+func TestFlakyAPI(t *testing.T) { flakyTest(t, fleetFC2, 3, 50, 50) }
+
+// TestFlakyAPIFC3 is TestFlakyAPI on an FC 3.0 project (issue 14): the
+// same faults and checks, on fewer runs in CI (the soak runs as many).
+func TestFlakyAPIFC3(t *testing.T) { flakyTest(t, fleetFC3, 2, 30, 50) }
+
+func flakyTest(t *testing.T, api fleetAPI, seeds, fleet, rps int) {
 	if testing.Short() {
 		t.Skip("builds fcsync and runs whole fleets")
 	}
-	seeds, fleet, rps := 3, 50, 50
 	if soak() {
 		seeds, fleet, rps = 20, 200, 20
 	}
@@ -50,7 +54,7 @@ func TestFlakyAPI(t *testing.T) {
 	fig := flakyFigures{injected: map[string]int{}}
 	for s := range uint64(seeds) {
 		seed := base + s
-		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { flakyRun(t, bin, seed, fleet, rps, &fig) })
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { flakyRun(t, api, bin, seed, fleet, rps, &fig) })
 	}
 	t.Logf("flaky API: %d seeded runs of %d functions at %d requests/s, 7%% failed and 3%% answers lost: "+
 		"%d commands converged in %d runs (%d clean failures with exit 1, resumed); "+
@@ -63,12 +67,12 @@ func TestFlakyAPI(t *testing.T) {
 	}
 }
 
-func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyFigures) {
+func flakyRun(t *testing.T, api fleetAPI, bin string, seed uint64, fleet, rps int, fig *flakyFigures) {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	srv := startEmulator(t)
 	dir := t.TempDir()
 	setTestEnv(t, srv, dir)
-	makeFleet(t, srv, dir, fleet)
+	api.make(t, srv, dir, fleet)
 	faults := emulator.Faults{FailureRate: 0.07, LoseRate: 0.03, ThrottleRPS: rps, Seed: int64(seed)}
 	srv.SetFaults(faults)
 	proj := filepath.Join(dir, "proj")
@@ -108,25 +112,22 @@ func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyF
 		fig.cleanFailures++
 	}
 
-	converge(dir, "clone", "--region", "cn-hangzhou", proj)
+	converge(dir, api.clone(proj)...)
 
-	// Local work: a tenth of the functions updated, three created in a new
-	// service, three deleted.
+	// Local work: a tenth of the functions updated, three created (FC 2.0:
+	// in a new service), three deleted.
 	perm := rng.Perm(fleet)
 	changed, deleted, console := perm[:fleet/10], perm[fleet/10:fleet/10+3], perm[fleet/10+3:fleet/10+6]
 	for _, i := range changed {
-		svc, fn := fleetFunction(i)
-		setMemory(t, proj, svc, fn, 256)
+		api.setMemory(t, proj, i, 256)
 	}
 	for i := range 3 {
-		fdir := filepath.Join(proj, "services", "added", "functions", fmt.Sprintf("new%d", i))
+		fdir := api.newFnDir(t, proj, fmt.Sprintf("new%d", i))
 		write(t, fdir, "function.yaml", "runtime: python3.10\nhandler: index.handler\nmemorySize: 192\n")
 		write(t, fdir, "code/index.py", fmt.Sprintf("def handler(event, context):\n    return 'new %d'\n", i))
 	}
-	write(t, filepath.Join(proj, "services", "added"), "service.yaml", "description: added locally\n")
 	for _, i := range deleted {
-		svc, fn := fleetFunction(i)
-		if err := os.RemoveAll(filepath.Join(proj, "services", svc, "functions", fn)); err != nil {
+		if err := os.RemoveAll(filepath.Join(proj, api.fnDir(i))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -144,12 +145,8 @@ func flakyRun(t *testing.T, bin string, seed uint64, fleet, rps int, fig *flakyF
 
 	// Console edits of functions local work left alone, then a pull.
 	fig.faultsOff(srv)
-	c := consoleFor(t, srv)
 	for _, i := range console {
-		svc, fn := fleetFunction(i)
-		if err := c.Run([]string{"update-function", svc, fn, `{"memorySize":512}`}, io.Discard); err != nil {
-			t.Fatal(err)
-		}
+		api.consoleMemory(t, srv, i, 512)
 	}
 	storm = faults
 	storm.FailFrom = map[string]int{"ListTriggers": 1 + rng.IntN(fleet/2)}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -25,10 +26,17 @@ type hostileEnv struct {
 	console *fcconsole.Console
 	dir     string // the test's folder: proj and everything around it
 	proj    string
+	fc3     *console3 // set on an FC 3.0 project
 }
 
+// run is an FC 2.0 console operation; on an FC 3.0 project the same edit
+// goes through the FC 3.0 console (the service argument dropped).
 func (h *hostileEnv) run(args ...string) {
 	h.t.Helper()
+	if h.fc3 != nil {
+		h.run3(args...)
+		return
+	}
 	if err := h.console.Run(args, io.Discard); err != nil {
 		h.t.Fatalf("console %v: %v", args, err)
 	}
@@ -50,16 +58,19 @@ func (h *hostileEnv) zip(entries ...fcconsole.ZipEntry) {
 
 func (h *hostileEnv) inject(path, attrs string) {
 	h.t.Helper()
+	if h.fc3 != nil {
+		path = "/" + strings.TrimPrefix(path, "demo/")
+	}
 	if err := h.srv.Inject(path, []byte(attrs)); err != nil {
 		h.t.Fatal(err)
 	}
 }
 
-func (h *hostileEnv) write(rel, content string) { write(h.t, h.proj, rel, content) }
+func (h *hostileEnv) write(rel, content string) { write(h.t, h.proj, h.path(rel), content) }
 
 func (h *hostileEnv) symlink(rel, target string) {
 	h.t.Helper()
-	if err := os.Symlink(target, filepath.Join(h.proj, filepath.FromSlash(rel))); err != nil {
+	if err := os.Symlink(target, filepath.Join(h.proj, filepath.FromSlash(h.path(rel)))); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -69,18 +80,24 @@ func (h *hostileEnv) commit() {
 	gitCmd(h.t, h.proj, "commit", "-q", "-m", "hostile")
 }
 
-func newHostileEnv(t *testing.T) *hostileEnv {
+func newHostileEnv(t *testing.T, fc3 bool) *hostileEnv {
 	srv := startEmulator(t)
 	dir := t.TempDir()
 	setTestEnv(t, srv, dir)
 	h := &hostileEnv{t: t, srv: srv, console: consoleFor(t, srv), dir: dir, proj: filepath.Join(dir, "proj")}
 	code := filepath.Join(dir, "code")
 	write(t, code, "index.py", "def handler(e, c):\n    return 1\n")
-	h.run("create-service", "demo")
+	clone := []string{"clone", "--region", "cn-hangzhou", "--service", "demo", h.proj}
+	if fc3 {
+		h.fc3 = console3For(t, srv)
+		clone = []string{"clone", "--api", "fc3", "--region", "cn-hangzhou", h.proj}
+	} else {
+		h.run("create-service", "demo")
+	}
 	h.run("create-function", "demo", "web", `{"runtime":"python3.10","handler":"index.handler","memorySize":128}`, code)
 	h.run("create-function", "demo", "other", `{"runtime":"python3.10","handler":"index.handler","memorySize":128}`, code)
 	h.run("create-trigger", "demo", "web", "http", "http", `{"authType":"anonymous","methods":["GET"]}`)
-	fcsync(t, "clone", "--region", "cn-hangzhou", "--service", "demo", h.proj)
+	fcsync(t, clone...)
 	return h
 }
 
@@ -94,6 +111,8 @@ type hostileCase struct {
 	out         string // must match stdout and stderr together
 	notOut      string // must not match (raw control characters, a leaked value)
 	recordsRest bool   // a legitimate online change made alongside must be on the live branch afterwards
+	fc2Only     bool   // about services, which FC 3.0 projects do not have
+	fc3Out      string // out on FC 3.0, where the names moved are not the whole difference
 }
 
 const liveRef = "fcsync/live/cn-hangzhou"
@@ -183,12 +202,14 @@ func hostileCatalogue() []hostileCase {
 			online: func(h *hostileEnv) { h.inject("demo/other", `{"cpu":1e400,"diskSize":-1E400}`) },
 			args:   []string{"pull"},
 			out:    `cpu \(absent\) -> 1e400`,
+			fc3Out: `cpu [0-9.]+ -> 1e400`,
 		},
 		{
 			name:   "online value: field name with a newline",
 			online: func(h *hostileEnv) { h.inject("demo/other", `{"x\nfunction demo/web: deleted":1}`) },
 			args:   []string{"pull"},
 			out:    q(`"x\nfunction demo/web: deleted" (absent) -> 1`),
+			fc3Out: q(`"x\nfunction demo/web: deleted" (absent) -> 1`),
 			notOut: `(?m)^function demo/web: deleted`,
 		},
 		{
@@ -229,6 +250,7 @@ func hostileCatalogue() []hostileCase {
 			},
 			args:   []string{"log"},
 			out:    q(`online change: \033[2J\033]0;pwned\a`) + `(?s).*` + q(`function demo/web: \033[31mred`),
+			fc3Out: q(`online change: \033[2J\033]0;pwned\a`) + `(?s).*` + q(`function demo/web: \033[31mred`),
 			notOut: "\x1b",
 		},
 		{
@@ -310,11 +332,12 @@ func hostileCatalogue() []hostileCase {
 			out:  `services/demo/functions/web/function.yaml: .*alias`,
 		},
 		{
-			name:  "local: invalid service name",
-			local: func(h *hostileEnv) { h.write("services/bad name/service.yaml", "{}\n") },
-			args:  []string{"status"},
-			exit:  2,
-			out:   `services/bad name/service.yaml: invalid service name "bad name"`,
+			name:    "local: invalid service name",
+			local:   func(h *hostileEnv) { h.write("services/bad name/service.yaml", "{}\n") },
+			args:    []string{"status"},
+			exit:    2,
+			out:     `services/bad name/service.yaml: invalid service name "bad name"`,
+			fc2Only: true,
 		},
 		{
 			name:  "local: .git spelled another way in code",
@@ -340,12 +363,12 @@ func answerCase(name string, a emulator.Answer, args []string, exit int, out str
 
 func answerCases() []hostileCase {
 	return []hostileCase{
-		answerCase("a list without its list key", emulator.Answer{Action: "ListFunctions", Body: `{}`}, []string{"pull"}, 1, `service demo: ListFunctions: the answer has no "functions" list: not taking it for an empty one`),
+		answerCase("a list without its list key", emulator.Answer{Action: "ListFunctions", Body: `{}`}, []string{"pull"}, 1, `(service demo: )?ListFunctions: the answer has no "functions" list: not taking it for an empty one`),
 		answerCase("a list key of the wrong type", emulator.Answer{Action: "ListTriggers", Body: `{"triggers":"all of them"}`}, []string{"fetch"}, 1, `ListTriggers: the answer has no "triggers" list: not taking it for an empty one`),
 		answerCase("a redirect to another host", emulator.Answer{Action: "ListFunctions", Status: 302, Header: map[string]string{"Location": "http://127.0.0.2:1/evil"}},
 			[]string{"fetch"}, 1, `answered 302 Found with a redirect to http://127.0.0.2:1; fcsync follows no redirect, so the GET was not sent there`),
 		answerCase("a web page", emulator.Answer{Action: "ListFunctions", ContentType: "text/html", Body: "<html>login</html>"}, []string{"fetch"}, 1,
-			`service demo: ListFunctions: the endpoint did not answer like FC: HTTP 200 text/html`),
+			`(service demo: )?ListFunctions: the endpoint did not answer like FC: HTTP 200 text/html`),
 		answerCase("broken JSON", emulator.Answer{Action: "ListTriggers", Body: `{"triggers":[`}, []string{"push"}, 1, `function demo/\w+: ListTriggers: unexpected EOF`),
 	}
 }
@@ -364,7 +387,7 @@ func localProjectCases() []hostileCase {
 		{name: "local: a reference to fcsync's own credentials", local: edit(fn, "runtime: python3.10\nhandler: index.handler\nenvironmentVariables:\n  LOG_LEVEL: ${env:ALIBABA_CLOUD_ACCESS_KEY_SECRET}\n"),
 			args: []string{"push"}, exit: 2, out: `function.yaml:4: environmentVariables.LOG_LEVEL refers to \$\{env:ALIBABA_CLOUD_ACCESS_KEY_SECRET\}, a credential variable`},
 		{name: "local: a file that is no kind's", local: edit("services/demo/alias/prod.yaml", "versionId: \"1\"\n"),
-			args: []string{"push"}, exit: 2, out: `services/demo/alias/prod.yaml: matches no kind of resource`},
+			args: []string{"push"}, exit: 2, out: `services/demo/alias/prod.yaml: matches no kind of resource`, fc2Only: true},
 		{name: "local: code without its function.yaml", local: edit("services/demo/functions/ghost/code/index.py", "x = 1\n"),
 			args: []string{"push"}, exit: 2, out: `services/demo/functions/ghost/code/index.py: code of function demo/ghost`},
 		{name: "local: a trigger without its function", local: edit("services/demo/functions/ghost/triggers/t.yaml", "triggerType: timer\ntriggerConfig:\n  cronExpression: \"@every 1m\"\n"),
@@ -378,12 +401,31 @@ func localProjectCases() []hostileCase {
 // and clone and checks the message, the exit code, that git fsck --strict
 // stays clean, that nothing outside the project changed and, for online
 // cases, that the rest of the online state was still recorded.
-func TestHostileCatalogue(t *testing.T) {
-	cases := hostileCatalogue()
+func TestHostileCatalogue(t *testing.T) { hostileTest(t, false) }
+
+// TestHostileCatalogueFC3 runs the catalogue on an FC 3.0 project (issue
+// 14), its paths and names moved (hostileFC3Names), without the cases
+// about services, which FC 3.0 does not have.
+func TestHostileCatalogueFC3(t *testing.T) { hostileTest(t, true) }
+
+func hostileTest(t *testing.T, fc3 bool) {
+	var cases []hostileCase
+	for _, tc := range hostileCatalogue() {
+		if fc3 && tc.fc2Only {
+			continue
+		}
+		if fc3 {
+			tc.out, tc.notOut = hostileFC3Names.Replace(tc.out), hostileFC3Names.Replace(tc.notOut)
+			if tc.fc3Out != "" {
+				tc.out = tc.fc3Out
+			}
+		}
+		cases = append(cases, tc)
+	}
 	t.Logf("hostile input catalogue: %d cases", len(cases))
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHostileEnv(t)
+			h := newHostileEnv(t, fc3)
 			before := snapshotOutside(t, h.dir, h.proj)
 			if tc.recordsRest {
 				h.run("update-function", "demo", "other", `{"memorySize":256}`)
@@ -409,7 +451,7 @@ func TestHostileCatalogue(t *testing.T) {
 				t.Errorf("output matches %q:\n%q", tc.notOut, out.String())
 			}
 			if tc.recordsRest {
-				if y := gitOut(t, h.proj, "show", liveRef+":services/demo/functions/other/function.yaml"); !strings.Contains(y, "memorySize: 256") {
+				if y := gitOut(t, h.proj, "show", liveRef+":"+h.path("services/demo/functions/other/function.yaml")); !strings.Contains(y, "memorySize: 256") {
 					t.Errorf("the rest of the online state was not recorded:\n%s", y)
 				}
 			}
@@ -452,4 +494,72 @@ func snapshotOutside(t *testing.T, dir, proj string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// The FC 3.0 catalogue is the FC 2.0 one with its paths and names moved:
+// functions at the top of the tree and named without a service.
+var hostileFC3Names = strings.NewReplacer("services/demo/functions/", "functions/", "demo/", "")
+
+// path is a project path of the FC 2.0 catalogue as this project has it.
+func (h *hostileEnv) path(rel string) string {
+	if h.fc3 == nil {
+		return rel
+	}
+	return hostileFC3Names.Replace(rel)
+}
+
+// run3 plays the FC 2.0 console operations the catalogue uses on FC 3.0.
+func (h *hostileEnv) run3(args ...string) {
+	h.t.Helper()
+	body := func(s string) map[string]any {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(s), &m); err != nil {
+			h.t.Fatal(err)
+		}
+		return m
+	}
+	zipArg := func(p string) []byte {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			entries, err := fcconsole.DirEntries(p)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			data, err := fcconsole.BuildZip(entries)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			return data
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		return data
+	}
+	var err error
+	switch args[0] {
+	case "create-function":
+		err = h.fc3.createFunction(args[2], withCPU(body(args[3])), zipArg(args[4]))
+	case "update-function":
+		err = h.fc3.updateFunction(args[2], withCPU(body(args[3])))
+	case "update-code":
+		err = h.fc3.updateCode(args[2], zipArg(args[3]))
+	case "create-trigger":
+		err = h.fc3.createTrigger(args[2], args[3], args[4], args[5])
+	case "delete-trigger":
+		err = h.fc3.deleteTrigger(args[2], args[3])
+	default:
+		h.t.Fatalf("console %v: no FC 3.0 counterpart", args)
+	}
+	if err != nil {
+		h.t.Fatalf("console %v: %v", args, err)
+	}
+}
+
+// withCPU adds the cpu FC 3.0 requires with a memory size, as its console does.
+func withCPU(body map[string]any) map[string]any {
+	if mb, ok := body["memorySize"].(float64); ok && body["cpu"] == nil {
+		body["cpu"] = json.Number(cpuFor(int(mb)))
+	}
+	return body
 }

@@ -3,7 +3,6 @@ package cli_test
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -40,11 +39,15 @@ func testSeed(t *testing.T, def uint64) uint64 {
 // clean, no local commit or uncommitted edit is lost, and the next run of
 // the same command completes (after removing a stale lock, as its message
 // says to).
-func TestKilledProcess(t *testing.T) {
+func TestKilledProcess(t *testing.T) { killedTest(t, fleetFC2, 10) }
+
+// TestKilledProcessFC3 is TestKilledProcess on an FC 3.0 project (issue 14).
+func TestKilledProcessFC3(t *testing.T) { killedTest(t, fleetFC3, 10) }
+
+func killedTest(t *testing.T, api fleetAPI, trials int) {
 	if testing.Short() {
 		t.Skip("builds fcsync and kills it repeatedly")
 	}
-	trials := 10
 	if soak() {
 		trials = 60
 	}
@@ -55,12 +58,11 @@ func TestKilledProcess(t *testing.T) {
 	dir := t.TempDir()
 	setTestEnv(t, srv, dir)
 	const fleet = 12
-	makeFleet(t, srv, dir, fleet)
+	api.make(t, srv, dir, fleet)
 	proj := filepath.Join(dir, "proj")
-	if out, code := runBin(t, bin, dir, "clone", "--region", "cn-hangzhou", proj); code != 0 {
+	if out, code := runBin(t, bin, dir, api.clone(proj)...); code != 0 {
 		t.Fatalf("clone: exit %d\n%s", code, out)
 	}
-	console := consoleFor(t, srv)
 	liveRef := filepath.Join(proj, ".git", "refs", "heads", "fcsync", "live", "cn-hangzhou")
 	// Latency makes every command last long enough to be killed inside.
 	srv.SetFaults(emulator.Faults{Latency: 5 * time.Millisecond, Jitter: 20 * time.Millisecond, Seed: int64(seed)})
@@ -71,16 +73,14 @@ func TestKilledProcess(t *testing.T) {
 		args := []string{command}
 		where := proj
 		notes := ""
-		svc, fn := fleetFunction(rng.IntN(fleet))
+		fn := rng.IntN(fleet)
 		mem := 128 + 64*(1+rng.IntN(15))
 		switch command {
 		case "clone":
 			where = dir
-			args = []string{"clone", "--region", "cn-hangzhou", filepath.Join(dir, fmt.Sprintf("clone%d", i))}
+			args = api.clone(filepath.Join(dir, fmt.Sprintf("clone%d", i)))
 		case "fetch", "pull":
-			if err := console.Run([]string{"update-function", svc, fn, fmt.Sprintf(`{"memorySize":%d}`, mem)}, io.Discard); err != nil {
-				t.Fatal(err)
-			}
+			api.consoleMemory(t, srv, fn, mem)
 			// An uncommitted edit that no fetch or pull may lose.
 			notes = fmt.Sprintf("trial %d\n", i)
 			write(t, proj, "NOTES.txt", notes)
@@ -90,8 +90,8 @@ func TestKilledProcess(t *testing.T) {
 			if out, code := runBin(t, bin, proj, "pull"); code != 0 {
 				t.Fatalf("trial %d: pull before push: exit %d\n%s", i, code, out)
 			}
-			setMemory(t, proj, svc, fn, mem)
-			gitCmd(t, proj, "commit", "-qam", fmt.Sprintf("trial %d: %s/%s memory %d", i, svc, fn, mem), "--allow-empty")
+			api.setMemory(t, proj, fn, mem)
+			gitCmd(t, proj, "commit", "-qam", fmt.Sprintf("trial %d: %s memory %d", i, api.name(fn), mem), "--allow-empty")
 		}
 		head := gitOut(t, proj, "rev-parse", "HEAD")
 

@@ -8,7 +8,7 @@ import (
 // TestModelCases replays the shortest step lists TestModel -shrink found
 // on the code of issue 7 (each broke an invariant there), so that they stay
 // fixed whatever the random seeds happen to draw. The steps run through the
-// same model and checks as TestModel.
+// same model and checks as TestModel, on an FC 2.0 and an FC 3.0 project.
 func TestModelCases(t *testing.T) {
 	pull := func(choices int64) step { return step{Op: "pull", Seed: choices} }
 	cases := []struct {
@@ -122,16 +122,18 @@ func TestModelCases(t *testing.T) {
 		}},
 	}
 	setModelEnv(t)
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var stats modelStats
-			m := newModelRun(t, 0, &stats)
-			if fail := m.runList(c.steps); fail != nil {
-				t.Fatalf("%s\n%s", c.why, fail.report(0, m.log))
-			}
-			if stats.skipped > 0 {
-				t.Fatalf("%d steps had no target, so the case no longer tests what it says:\n%s", stats.skipped, strings.Join(m.log, "\n"))
-			}
-		})
+	for _, api := range []modelAPI{modelFC2, modelFC3} {
+		for _, c := range cases {
+			t.Run(api.short+"/"+c.name, func(t *testing.T) {
+				var stats modelStats
+				m := newModelRun(t, api, 0, &stats)
+				if fail := m.runList(c.steps); fail != nil {
+					t.Fatalf("%s\n%s", c.why, fail.report(api.name, 0, m.log))
+				}
+				if stats.skipped > 0 {
+					t.Fatalf("%d steps had no target, so the case no longer tests what it says:\n%s", stats.skipped, strings.Join(m.log, "\n"))
+				}
+			})
+		}
 	}
 }

@@ -25,7 +25,7 @@ func (s step) String() string {
 	var b strings.Builder
 	b.WriteString(s.Op)
 	if s.Op == "push" && s.Fn != "" {
-		b.WriteString(" --function " + modelSvc + "/" + s.Fn)
+		b.WriteString(" --function " + s.Fn)
 		s.Fn = ""
 	}
 	for _, p := range []string{s.Fn, s.Key, s.Val} {

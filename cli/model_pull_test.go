@@ -43,7 +43,7 @@ func (m *modelRun) pull(i int, s step, online, local world) (string, bool, *mode
 		if len(exp.conflicts) > 0 {
 			return "exit 0", true, fail("pull conflicts where DESIGN section 4 says", "exit 0, want 4: conflicts expected in %v\n%s", exp.conflicts, context())
 		}
-		got, err := readLocal(m.proj)
+		got, err := m.readLocal()
 		if err != nil {
 			return "exit 0", true, fail("pull leaves a valid project", "%v", err)
 		}
@@ -66,7 +66,7 @@ func (m *modelRun) pull(i int, s step, online, local world) (string, bool, *mode
 	}
 	byFn := map[string][]string{}
 	for p := range unmerged {
-		byFn[functionOf(p)] = append(byFn[functionOf(p)], p)
+		byFn[m.functionOf(p)] = append(byFn[m.functionOf(p)], p)
 	}
 	gotFns := slices.Sorted(maps.Keys(byFn))
 	wantFns := slices.Sorted(maps.Keys(exp.conflicts))
@@ -103,7 +103,7 @@ func (m *modelRun) pull(i int, s step, online, local world) (string, bool, *mode
 	if _, err := m.git("commit", "-q", "--no-edit"); err != nil {
 		return note, true, fail("git commit concludes the merge", "%v", err)
 	}
-	got, err := readLocal(m.proj)
+	got, err := m.readLocal()
 	if err != nil {
 		return note, true, fail("a resolved pull leaves a valid project", "%v", err)
 	}
@@ -141,7 +141,7 @@ func (m *modelRun) pullPreferring(i int, flag string, code int, exp mergeResult,
 	if code != 0 {
 		return note, true, fail("pull "+flag+" resolves every conflict", "exit %d, want 0\n%s", code, context())
 	}
-	got, err := readLocal(m.proj)
+	got, err := m.readLocal()
 	if err != nil {
 		return note, true, fail("pull leaves a valid project", "%v", err)
 	}
@@ -251,8 +251,8 @@ func (m *modelRun) unmerged() (map[string]map[string]bool, error) {
 }
 
 // functionOf names the function folder a path is in ("" outside one).
-func functionOf(p string) string {
-	rest, ok := strings.CutPrefix(p, "services/"+modelSvc+"/functions/")
+func (m *modelRun) functionOf(p string) string {
+	rest, ok := strings.CutPrefix(p, m.api.fnRoot+"/")
 	if !ok {
 		return p
 	}
@@ -266,7 +266,7 @@ func functionOf(p string) string {
 // file.
 func (m *modelRun) resolve(r *rand.Rand, fn string, paths []string, unmerged map[string]map[string]bool) ([]string, error) {
 	slices.Sort(paths)
-	dir := "services/" + modelSvc + "/functions/" + fn
+	dir := m.api.fnDir(fn)
 	modDelete := false
 	for _, p := range paths {
 		if !unmerged[p]["2"] || !unmerged[p]["3"] {

@@ -20,7 +20,7 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 		if local[s.Fn] == nil {
 			return "", false, nil
 		}
-		args = append(args, "--function", modelSvc+"/"+s.Fn)
+		args = append(args, "--function", m.api.scope(s.Fn))
 		m.stats.scoped++
 	}
 	if s.UseLocal && s.Fn == "" && m.deletionBlocked(online, local) {
@@ -37,7 +37,7 @@ func (m *modelRun) push(i int, s step, online, local world) (string, bool, *mode
 	strict, unpulled := m.drift(online, local)
 	strict, unpulled = inScope(s.Fn, strict, unpulled)
 	code, out := m.fcsync(args...)
-	after, err := readOnline(m.console)
+	after, err := m.readOnline()
 	if err != nil {
 		return "", true, fail("readable state", "%v", err)
 	}

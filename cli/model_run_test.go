@@ -13,7 +13,6 @@ import (
 
 	"github.com/fcsync/fcsync/cli"
 	"github.com/fcsync/fcsync/fc/emulator"
-	"github.com/fcsync/fcsync/internal/fcconsole"
 )
 
 // modelRun is one seed's emulator, repository and model. The model is the
@@ -31,7 +30,8 @@ type modelRun struct {
 	seed    int64
 	stats   *modelStats
 	srv     *emulator.Server
-	console *fcconsole.Console
+	api     modelAPI
+	console modelConsole
 	proj    string
 	scratch string
 	base    world
@@ -44,40 +44,40 @@ type modelRun struct {
 	seen *[2]world
 }
 
-func newModelRun(t testing.TB, seed int64, stats *modelStats) *modelRun {
+func newModelRun(t testing.TB, api modelAPI, seed int64, stats *modelStats) *modelRun {
 	t.Helper()
 	srv, err := emulator.Start("127.0.0.1:0", emulator.Options{AccountID: testAccount, AccessKeyID: testKeyID, AccessKeySecret: testSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	m := &modelRun{t: t, seed: seed, stats: stats, srv: srv, console: consoleFor(t, srv),
+	m := &modelRun{t: t, api: api, seed: seed, stats: stats, srv: srv,
 		proj: filepath.Join(dir, "proj"), scratch: filepath.Join(dir, "scratch")}
+	m.console = api.console(t, srv, m.scratch)
 	t.Cleanup(m.close)
 	if err := os.MkdirAll(m.scratch, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// Start from a cloned service: f1 with a timer trigger, f2 without.
+	// Start from a cloned project: f1 with a timer trigger, f2 without.
+	if err := m.console.prepare(); err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range []step{
 		{Op: "c-create", Fn: "f1", Key: "128", Val: "init1"},
 		{Op: "c-create", Fn: "f2", Key: "256", Val: "init2"},
 	} {
 		if _, err := m.consoleStep(s, world{}); err != nil {
-			if err := m.console.Run([]string{"create-service", modelSvc}, &strings.Builder{}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := m.consoleStep(s, world{}); err != nil {
-				t.Fatal(err)
-			}
+			t.Fatal(err)
 		}
 	}
-	if err := m.console.Run([]string{"create-trigger", modelSvc, "f1", "t1", "timer", cronJSON("@every 5m")}, &strings.Builder{}); err != nil {
+	if err := m.console.createTrigger("f1", "t1", "timer", cronJSON("@every 5m")); err != nil {
 		t.Fatal(err)
 	}
-	if code, out := m.fcsyncIn(dir, "clone", "--region", "cn-hangzhou", "--service", modelSvc, m.proj); code != 0 {
+	clone := append(append([]string{"clone", "--region", "cn-hangzhou"}, api.cloneArgs...), m.proj)
+	if code, out := m.fcsyncIn(dir, clone...); code != 0 {
 		t.Fatalf("clone: exit %d\n%s", code, out)
 	}
-	if m.base, err = readOnline(m.console); err != nil {
+	if m.base, err = m.readOnline(); err != nil {
 		t.Fatal(err)
 	}
 	m.known = m.base.resources()
@@ -116,11 +116,11 @@ func (m *modelRun) readBoth() (world, world, error) {
 	if m.seen != nil {
 		return m.seen[0], m.seen[1], nil
 	}
-	online, err := readOnline(m.console)
+	online, err := m.readOnline()
 	if err != nil {
 		return nil, nil, fmt.Errorf("read online: %w", err)
 	}
-	local, err := readLocal(m.proj)
+	local, err := m.readLocal()
 	if err != nil {
 		return nil, nil, fmt.Errorf("read HEAD's files: %w", err)
 	}
@@ -188,7 +188,7 @@ func (m *modelRun) do(i int, s step, online, local world) (string, bool, *modelF
 		if code != 0 {
 			return fmt.Sprintf("exit %d", code), true, fail("fetch succeeds", "exit %d\n%s", code, out)
 		}
-		after, err := readLocal(m.proj)
+		after, err := m.readLocal()
 		if err != nil || !worldsEqual(after, local) {
 			return "", true, fail("fetch never touches local files", "%v\n%s", err, diffWorlds(after, local))
 		}

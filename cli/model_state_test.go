@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/fcsync/fcsync/internal/fcconsole"
 )
 
 // The model test's view of one side (online, local HEAD, the sync point):
@@ -175,10 +173,11 @@ func scalar(v any) string {
 	}
 }
 
-// readOnline reads the service's functions, code and triggers through the
+// readOnline reads the project's functions, code and triggers through the
 // SDK, as the web console would show them.
-func readOnline(c *fcconsole.Console) (world, error) {
-	fns, err := c.Functions(modelSvc)
+func (m *modelRun) readOnline() (world, error) {
+	c := m.console
+	fns, err := c.functions()
 	if err != nil {
 		return nil, err
 	}
@@ -194,14 +193,14 @@ func readOnline(c *fcconsole.Console) (world, error) {
 				st.Fields["env."+k] = scalar(v)
 			}
 		}
-		code, err := c.CodeFiles(modelSvc, name)
+		code, err := c.codeFiles(name)
 		if err != nil {
 			return nil, fmt.Errorf("code of %s: %w", name, err)
 		}
 		for k, v := range code {
 			st.Code[k] = string(v)
 		}
-		trigs, err := c.Triggers(modelSvc, name)
+		trigs, err := c.triggers(name)
 		if err != nil {
 			return nil, err
 		}
@@ -221,8 +220,8 @@ func readOnline(c *fcconsole.Console) (world, error) {
 
 // readLocal reads the project's functions from the work tree (the model
 // test keeps it equal to HEAD outside a merge).
-func readLocal(proj string) (world, error) {
-	root := filepath.Join(proj, "services", modelSvc, "functions")
+func (m *modelRun) readLocal() (world, error) {
+	root := filepath.Join(m.proj, filepath.FromSlash(m.api.fnRoot))
 	entries, err := os.ReadDir(root)
 	if os.IsNotExist(err) {
 		return world{}, nil

@@ -19,22 +19,25 @@ import (
 // hot-fix in the web console arrives.
 
 func (m *modelRun) consoleStep(s step, online world) (bool, error) {
-	run := func(args ...string) error { return m.console.Run(args, &strings.Builder{}) }
+	c := m.console
 	f := online[s.Fn]
 	switch s.Op {
 	case "c-create":
 		if f != nil {
 			return false, nil
 		}
-		body, _ := json.Marshal(map[string]any{
+		body := map[string]any{
 			"runtime": "python3.10", "handler": "index.handler", "description": "alpha",
 			"memorySize": atoiMust(s.Key), "timeout": 10, "environmentVariables": map[string]string{"A": "red"},
-		})
-		zip, err := m.writeZip(map[string]string{"index.py": codeTemplate(s.Fn, s.Val)})
+		}
+		if cpu := m.api.cpu(s.Key); cpu != "" {
+			body["cpu"] = json.Number(cpu)
+		}
+		zip, err := zipOf(map[string]string{"index.py": codeTemplate(s.Fn, s.Val)})
 		if err != nil {
 			return true, err
 		}
-		return true, run("create-function", modelSvc, s.Fn, string(body), zip)
+		return true, c.createFunction(s.Fn, body, zip)
 	}
 	if f == nil {
 		return false, nil
@@ -59,38 +62,40 @@ func (m *modelRun) consoleStep(s step, online world) (bool, error) {
 		} else {
 			body[s.Key] = atoiMust(s.Val)
 		}
-		b, _ := json.Marshal(body)
-		return true, run("update-function", modelSvc, s.Fn, string(b))
+		if cpu := m.api.cpu(s.Val); s.Key == "memorySize" && cpu != "" {
+			body["cpu"] = json.Number(cpu)
+		}
+		return true, c.updateFunction(s.Fn, body)
 	case "c-code":
 		code := maps.Clone(f.Code)
 		code["index.py"] = setLine(code["index.py"], s.Line, s.Val)
-		zip, err := m.writeZip(code)
+		zip, err := zipOf(code)
 		if err != nil {
 			return true, err
 		}
-		return true, run("update-code", modelSvc, s.Fn, zip)
+		return true, c.updateCode(s.Fn, zip)
 	case "c-delete":
 		for _, t := range slices.Sorted(maps.Keys(f.Triggers)) {
-			if err := run("delete-trigger", modelSvc, s.Fn, t); err != nil {
+			if err := c.deleteTrigger(s.Fn, t); err != nil {
 				return true, err
 			}
 		}
-		return true, run("delete-function", modelSvc, s.Fn)
+		return true, c.deleteFunction(s.Fn)
 	case "c-add-trigger":
 		if _, ok := f.Triggers[s.Key]; ok {
 			return false, nil
 		}
-		return true, run("create-trigger", modelSvc, s.Fn, s.Key, "timer", cronJSON(s.Val))
+		return true, c.createTrigger(s.Fn, s.Key, "timer", cronJSON(s.Val))
 	case "c-update-trigger":
 		if _, ok := f.Triggers[s.Key]; !ok {
 			return false, nil
 		}
-		return true, run("update-trigger", modelSvc, s.Fn, s.Key, cronJSON(s.Val))
+		return true, c.updateTrigger(s.Fn, s.Key, cronJSON(s.Val))
 	case "c-delete-trigger":
 		if _, ok := f.Triggers[s.Key]; !ok {
 			return false, nil
 		}
-		return true, run("delete-trigger", modelSvc, s.Fn, s.Key)
+		return true, c.deleteTrigger(s.Fn, s.Key)
 	}
 	return false, fmt.Errorf("unknown step %q", s.Op)
 }
@@ -108,23 +113,18 @@ func atoiMust(s string) int {
 	return n
 }
 
-func (m *modelRun) writeZip(files map[string]string) (string, error) {
+func zipOf(files map[string]string) ([]byte, error) {
 	var entries []fcconsole.ZipEntry
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		entries = append(entries, fcconsole.ZipEntry{Name: name, Data: []byte(files[name])})
 	}
-	data, err := fcconsole.BuildZip(entries)
-	if err != nil {
-		return "", err
-	}
-	p := filepath.Join(m.scratch, "upload.zip")
-	return p, os.WriteFile(p, data, 0o644)
+	return fcconsole.BuildZip(entries)
 }
 
 // --- local steps: files edited as a user would, committed with git.
 
 func (m *modelRun) localStep(s step, local world) (bool, error) {
-	fnDir := filepath.Join("services", modelSvc, "functions", s.Fn)
+	fnDir := m.api.fnDir(s.Fn)
 	abs := filepath.Join(m.proj, fnDir)
 	f := local[s.Fn]
 	switch s.Op {
@@ -133,6 +133,9 @@ func (m *modelRun) localStep(s step, local world) (bool, error) {
 			return false, nil
 		}
 		yml := fmt.Sprintf("description: alpha\nruntime: python3.10\nhandler: index.handler\nmemorySize: %s\ntimeout: 10\nenvironmentVariables:\n  A: red\n", s.Key)
+		if cpu := m.api.cpu(s.Key); cpu != "" {
+			yml += "cpu: " + cpu + "\n"
+		}
 		if err := writeFile(filepath.Join(abs, "function.yaml"), yml); err != nil {
 			return true, err
 		}
@@ -145,6 +148,11 @@ func (m *modelRun) localStep(s step, local world) (bool, error) {
 		}
 		if err := editYAML(filepath.Join(abs, "function.yaml"), s.Key, s.Val); err != nil {
 			return true, err
+		}
+		if cpu := m.api.cpu(s.Val); s.Key == "memorySize" && cpu != "" {
+			if err := editYAMLPath(filepath.Join(abs, "function.yaml"), []string{"cpu"}, cpu, "!!float"); err != nil {
+				return true, err
+			}
 		}
 	case "l-code":
 		if f == nil || f.Code["index.py"] == "" {

@@ -29,7 +29,8 @@ import (
 //
 // Replay a failure with the seed it prints:
 //
-//	go test ./cli -run TestModel -seed N [-steps S] [-shrink]
+//	go test ./cli -run '^TestModel$' -seed N [-steps S] [-shrink]
+//	go test ./cli -run '^TestModelFC3$' -seed N [-steps S] [-shrink]
 //
 // FCSYNC_SOAK=1 (make soak) runs more seeds and thousands of steps.
 var (
@@ -48,7 +49,14 @@ type modelStats struct {
 	seeds, steps, skipped, pulls, conflicts, aborts, pushes, refused, useLocal, scoped, failed int
 }
 
-func TestModel(t *testing.T) {
+func TestModel(t *testing.T) { runModelTest(t, modelFC2) }
+
+// TestModelFC3 is TestModel on an FC 3.0 project (issue 14): the same
+// seeds, steps and invariants, with functions at the top of the tree and
+// console edits made through the 2023-03-30 API.
+func TestModelFC3(t *testing.T) { runModelTest(t, modelFC3) }
+
+func runModelTest(t *testing.T, api modelAPI) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("needs the git command line")
 	}
@@ -68,24 +76,24 @@ func TestModel(t *testing.T) {
 	start := time.Now()
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
-			m := newModelRun(t, seed, &total)
+			m := newModelRun(t, api, seed, &total)
 			fail := m.runRandom(steps)
 			total.seeds++
 			if fail == nil {
 				return
 			}
 			total.failed++
-			report := fail.report(seed, m.log)
+			report := fail.report(api.name, seed, m.log)
 			if *modelShrink {
-				short, sfail, slog := shrinkSteps(t, seed, m.steps, fail)
+				short, sfail, slog := shrinkSteps(t, api, seed, m.steps, fail)
 				report += fmt.Sprintf("\n--- shrunk to %d of seed %d's steps (same invariant):\n", len(short), seed) +
-					sfail.report(0, slog)
+					sfail.report(api.name, 0, slog)
 			}
 			t.Fatal(report)
 		})
 	}
-	t.Logf("model test: %d seeds, %d steps (%d skipped), %d pulls (%d with conflicts, %d aborted), %d pushes (%d refused, %d --use-local, %d --function), %d seeds failed, %s",
-		total.seeds, total.steps, total.skipped, total.pulls, total.conflicts, total.aborts, total.pushes, total.refused, total.useLocal, total.scoped, total.failed, time.Since(start).Round(time.Millisecond))
+	t.Logf("model test (%s): %d seeds, %d steps (%d skipped), %d pulls (%d with conflicts, %d aborted), %d pushes (%d refused, %d --use-local, %d --function), %d seeds failed, %s",
+		api.name, total.seeds, total.steps, total.skipped, total.pulls, total.conflicts, total.aborts, total.pushes, total.refused, total.useLocal, total.scoped, total.failed, time.Since(start).Round(time.Millisecond))
 }
 
 // setModelEnv gives git and fcsync a home, an identity and credentials of
@@ -124,11 +132,11 @@ func (f *modelFailure) kind() string {
 
 // report says what broke where; seed 0 is a shrunk list, which replays
 // only through the shrinker.
-func (f *modelFailure) report(seed int64, log []string) string {
+func (f *modelFailure) report(test string, seed int64, log []string) string {
 	var b strings.Builder
 	if seed != 0 {
-		fmt.Fprintf(&b, "seed %d, step %d: invariant %q broken:\n%s\n\nsteps (replay: go test ./cli -run TestModel -seed %d -steps %d):\n",
-			seed, f.step+1, f.invariant, f.msg, seed, f.step+1)
+		fmt.Fprintf(&b, "seed %d, step %d: invariant %q broken:\n%s\n\nsteps (replay: go test ./cli -run '^%s$' -seed %d -steps %d):\n",
+			seed, f.step+1, f.invariant, f.msg, test, seed, f.step+1)
 	} else {
 		fmt.Fprintf(&b, "step %d: invariant %q broken:\n%s\n\nsteps:\n", f.step+1, f.invariant, f.msg)
 	}
@@ -176,12 +184,12 @@ func (m *modelRun) runList(steps []step) *modelFailure {
 // shrinkSteps removes steps (halves, then quarters, ..., then single
 // steps) as long as the rest still breaks the same invariant, each attempt
 // on a fresh emulator and repository.
-func shrinkSteps(t *testing.T, seed int64, steps []step, fail *modelFailure) ([]step, *modelFailure, []string) {
+func shrinkSteps(t *testing.T, api modelAPI, seed int64, steps []step, fail *modelFailure) ([]step, *modelFailure, []string) {
 	best, bestLog := fail, []string(nil)
 	cur := append([]step{}, steps[:fail.step+1]...)
 	try := func(cand []step) (*modelFailure, []string) {
 		var scratch modelStats
-		m := newModelRun(t, seed, &scratch)
+		m := newModelRun(t, api, seed, &scratch)
 		defer m.close()
 		if f := m.runList(cand); f != nil && f.kind() == fail.kind() {
 			return f, m.log

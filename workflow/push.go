@@ -432,7 +432,7 @@ func (p *Project) commitIfDirty(message, format string) (validated bool, err err
 
 // isProjectFile reports whether a repository-relative path is one of the
 // project's own files, which -m adds when new: fcsync.yaml and what lies
-// under services/, domains/ and layers/.
+// under services/ (FC 3.0: functions/), domains/ and layers/.
 func (p *Project) isProjectFile(repoPath string) bool {
 	rel := repoPath
 	if p.prefix != "" {
@@ -445,7 +445,11 @@ func (p *Project) isProjectFile(repoPath string) bool {
 		return true
 	}
 	top, _, _ := strings.Cut(rel, "/")
-	return top == "services" || top == "domains" || top == "layers"
+	root := "services"
+	if p.cfg.API == fc.FC3 {
+		root = "functions"
+	}
+	return top == root || top == "domains" || top == "layers"
 }
 
 func (p *Project) printDrift(drift []fsync.DriftItem) {

@@ -1,8 +1,6 @@
 package fcconsole
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -77,27 +75,7 @@ func (c *Console) CodeFiles(svc, fn string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("download code: %w", err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		if f.FileInfo().IsDir() {
-			continue
-		}
-		r, err := f.Open()
-		if err != nil {
-			return nil, err
-		}
-		b, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			return nil, err
-		}
-		files[f.Name] = b
-	}
-	return files, nil
+	return unzipFiles(data)
 }
 
 // asMap turns an SDK struct into its JSON object, numbers as float64.
