@@ -161,7 +161,11 @@ func ParsePartial(api fc.API, t filetree.Tree) (*State, error) {
 			if top, _, _ := strings.Cut(p, "/"); roots[top] {
 				// A file fcsync would ignore is a setting the user thinks
 				// is deployed (a guessed aliases/prod.yaml): say so.
-				add(&FileError{Path: p, Err: errors.New(unknownFileHelp(api))})
+				help := unknownFileHelp(api)
+				if api == fc.FC3 && top == "services" {
+					help += " (services/ is FC 2.0's layout, which an api: fc3 project does not deploy; fcsync migrate --to fc3 turns an FC 2.0 project into FC 3.0's)"
+				}
+				add(&FileError{Path: p, Err: errors.New(help)})
 			}
 			continue
 		}
@@ -262,6 +266,11 @@ func layoutRoots(api fc.API) map[string]bool {
 	for _, p := range api.FileLayout() {
 		top, _, _ := strings.Cut(p, "/")
 		out[top] = true
+	}
+	if api == fc.FC3 {
+		// FC 2.0's folder in an FC 3.0 project is work that would never
+		// deploy (a project not migrated, a file put where FC 2.0 wants it).
+		out["services"] = true
 	}
 	return out
 }
