@@ -40,9 +40,11 @@ test: node-deps
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZBRIEF)
 
 # The benchmarks of the pure parts, then the real fcsync binary against
-# fc-emulator at 20 ms a call: fleets of 100, 1,000 and 3,000 functions (the
-# 3,000 one in its no-op scenarios only) and one 50 MB function, about 8
-# minutes on 2 cores (BENCH_FLAGS narrows it, e.g. -sizes 100,1000).
+# fc-emulator at 20 ms a call: FC 2.0 fleets of 100, 1,000 and 3,000 functions
+# (the 3,000 one in its no-op scenarios only), FC 3.0 fleets of 100 and 1,000
+# (the 1,000 one in its no-op fetch and push only) and one 50 MB function,
+# about 10 minutes on 2 cores (BENCH_FLAGS narrows it, e.g. -sizes 100,1000
+# or -api fc3).
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) build -o $(BIN)/ ./cmd/fcsync-bench

@@ -44,6 +44,7 @@ func initCommand(st Streams) *cli.Command {
 			&cli.StringFlag{Name: "account-id", Usage: "Alibaba Cloud account id (else ALIBABA_CLOUD_ACCOUNT_ID at run time)"},
 			&cli.StringSliceFlag{Name: "service", Usage: "track this service (repeatable; default: the folders under services/)"},
 			&cli.StringFlag{Name: "api", Value: "fc2", Usage: "the Function Compute API the project deploys to: fc2 or fc3"},
+			&cli.StringSliceFlag{Name: "function", Usage: "with --api fc3: track this function (repeatable)"},
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
@@ -58,7 +59,11 @@ func initCommand(st Streams) *cli.Command {
 			if dir == "" {
 				dir = "."
 			}
-			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), API: api, Services: c.StringSlice("service")}
+			cfg := &fsync.Config{Region: c.String("region"), AccountID: c.String("account-id"), API: api,
+				Services: c.StringSlice("service"), Functions: c.StringSlice("function")}
+			if api == fc.FC3 && len(cfg.Services) > 0 || api == fc.FC2 && len(cfg.Functions) > 0 {
+				return usagef("init: --service is for --api fc2 projects, --function for --api fc3")
+			}
 			if cfg.Region == "" {
 				return usagef("init: --region is required")
 			}

@@ -9,7 +9,8 @@ import (
 
 // TestDemo runs the README's first command's walkthrough (scripts/demo.sh,
 // what make demo runs) on freshly built binaries, and checks it tells the
-// story: the refusal, the merge, the conflicts, and a clean end.
+// story, on FC 2.0 and then FC 3.0: the refusal, the merge, the
+// conflicts, and a clean end.
 func TestDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binaries and runs the whole walkthrough")
@@ -42,6 +43,12 @@ func TestDemo(t *testing.T) {
 		"additionalVersionWeight.2 (absent) -> 0.1", // the console's alias traffic shift, caught as drift
 		"Published version 2 of service fc-deploy-service",
 		"All 5 resources in sync.",
+		// The FC 3.0 walk: the same three cases on an api: fc3 project.
+		"+ create function api-fn",
+		"function api-fn: memorySize 512 -> 1024; code: 1 file changed",
+		"update function api-fn\n      timeout: 30 -> 60",
+		"function job-fn (functions/job-fn/function.yaml): exists online but was never deployed",
+		"All 3 resources in sync.",
 		"Demo finished",
 	} {
 		if !strings.Contains(string(out), want) {

@@ -178,6 +178,53 @@ run fcsync status --exit-code
 
 say "The whole story is git history: the live branch records every online change, console edits included."
 run git log --graph --format='%h %an: %s' --all
+say "== FC 3.0 (API 2023-03-30): the same three cases on a project with api: fc3, functions at the top."
+say "FC 3.0 sees the FC 2.0 functions above too (as fc-deploy-service\$http-fn), so Alice's project names the two functions it owns."
+cd "$work"
+run fcsync init --api fc3 --region cn-hangzhou --function api-fn --function job-fn demo3
+cd demo3
+mkdir -p functions/api-fn/code functions/api-fn/triggers
+cat >functions/api-fn/function.yaml <<'YAML'
+runtime: python3.10
+handler: index.handler
+memorySize: 512
+timeout: 30
+YAML
+cat >functions/api-fn/code/index.py <<'PY'
+def price(order):
+    return order["amount"] * 1.0
+
+
+def handler(event, context):
+    return "total: %s" % price({"amount": 10})
+PY
+cp ../demo/services/fc-deploy-service/functions/http-fn/triggers/http.yaml functions/api-fn/triggers/http.yaml
+run git add -A
+run git commit -q -m "api-fn: first version"
+say "Case 1 (FC 3.0): the new function and its trigger are created without a question."
+run fcsync push
+say "Case 2 (FC 3.0): Bob raises the memory and hot-fixes the code in the console; Alice, unaware, raises the timeout."
+run fc-console --api fc3 update-function api-fn '{"memorySize":1024}'
+run fc-console --api fc3 update-code api-fn "$work/hotfix"
+sed -i 's/^timeout: 30$/timeout: 60/' functions/api-fn/function.yaml
+run git commit -q -am "api-fn: more time"
+run --exit 3 fcsync push
+run fcsync pull
+run cat functions/api-fn/function.yaml
+run fcsync push
+say "Case 3 (FC 3.0): Bob creates job-fn in the console; Alice wrote her own job-fn, never synced."
+run fc-console --api fc3 create-function job-fn '{"runtime":"python3.10","handler":"index.handler","memorySize":1024}' "$work/bob-cron"
+mkdir -p functions/job-fn/code
+printf 'runtime: python3.10\nhandler: index.handler\nmemorySize: 512\ntimeout: 120\n' >functions/job-fn/function.yaml
+printf 'def handler(event, context):\n    return "cron by alice"\n' >functions/job-fn/code/index.py
+run git add -A
+run git commit -q -m "job-fn"
+run --exit 3 fcsync push
+say "Alice's version wins: pull resolving conflicts to the local side, then push."
+run fcsync pull --use-local
+run fcsync push
+run fcsync status --exit-code
+
 if [ -n "${DEMO_KEEP:-}" ]; then
 	say "Demo finished. fc-emulator keeps running: open $FC_ENDPOINT/console to see what the demo left online and edit it as Bob did; Ctrl-C stops it."
 	wait "$emu_pid" || true

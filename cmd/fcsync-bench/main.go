@@ -31,6 +31,9 @@ func main() {
 	changed := flag.Int("changed", 100, "functions whose memory the 'push, memory of N' scenario changes")
 	jsonOut := flag.String("json", "", "also write the rows as JSON to this file")
 	profile := flag.String("profile", "", "write each scenario's CPU profile of fcsync (its last run) into this folder")
+	apis := flag.String("api", "fc2,fc3", "the FC APIs whose fleets are measured, comma-separated: fc2 (API 2021-04-06), fc3 (API 2023-03-30)")
+	fc3UpTo := flag.Int("fc3-up-to", 1000, "largest FC 3.0 fleet measured (larger -sizes are FC 2.0's only, to keep make bench under 10 minutes)")
+	fc3AllUpTo := flag.Int("fc3-all-up-to", 100, "largest FC 3.0 fleet on which every scenario is measured; larger ones measure the no-op fetch and push only")
 	keep := flag.Bool("keep", false, "keep the scratch folder (projects to profile with) and print its path")
 	flag.Parse()
 	bin, err := filepath.Abs(*fcsync)
@@ -53,7 +56,7 @@ func main() {
 	o := bench.Options{
 		Fcsync: bin, Emulator: emuBin, Work: work, Latency: *latency, Runs: *runs, PerService: 50, BigMB: *bigMB,
 		Out: os.Stdout, Progress: os.Stderr, JSON: *jsonOut, ChangedFleet: *changed,
-		AllUpTo: *allUpTo,
+		AllUpTo: *allUpTo, APIs: strings.Split(*apis, ","), FC3UpTo: *fc3UpTo, FC3AllUpTo: *fc3AllUpTo,
 	}
 	if *profile != "" {
 		if o.Profile, err = filepath.Abs(*profile); err != nil {

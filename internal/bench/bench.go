@@ -49,10 +49,17 @@ type Options struct {
 	// (at the first concurrency; the no-op ones at every one). Larger
 	// fleets measure only the no-op scenarios, after one clone (see fleet).
 	AllUpTo int
+	// APIs are the FC APIs whose fleets are measured ("fc2", "fc3");
+	// FC3UpTo is the largest FC 3.0 fleet measured, and FC3AllUpTo
+	// FC 3.0's AllUpTo.
+	APIs       []string
+	FC3UpTo    int
+	FC3AllUpTo int
 }
 
 // Row is one measured figure.
 type Row struct {
+	API         string          `json:"api"`
 	Scenario    string          `json:"scenario"`
 	Functions   int             `json:"functions"`
 	Concurrency int             `json:"concurrency"`
@@ -76,14 +83,28 @@ const (
 // Run measures every scenario and prints the table.
 func Run(o Options) ([]Row, error) {
 	var rows []Row
-	for _, n := range o.Sizes {
-		r, err := fleet(o, n)
-		if err != nil {
-			return rows, fmt.Errorf("%d functions: %w", n, err)
+	for _, api := range o.APIs {
+		var d dialect
+		switch api {
+		case "fc2":
+			d = fc2{}
+		case "fc3":
+			d = fc3{}
+		default:
+			return rows, fmt.Errorf("unknown api %q (want fc2 or fc3)", api)
 		}
-		rows = append(rows, r...)
+		for _, n := range o.Sizes {
+			if api == "fc3" && n > o.FC3UpTo {
+				continue
+			}
+			r, err := fleet(o, d, n)
+			if err != nil {
+				return rows, fmt.Errorf("%s, %d functions: %w", api, n, err)
+			}
+			rows = append(rows, r...)
+		}
 	}
-	if o.BigMB > 0 {
+	if o.BigMB > 0 && slices.Contains(o.APIs, "fc2") {
 		r, err := bigFunction(o)
 		if err != nil {
 			return rows, fmt.Errorf("big function: %w", err)
@@ -105,12 +126,14 @@ func Run(o Options) ([]Row, error) {
 
 // env is one emulator with a fleet and a clone of it.
 type env struct {
-	o       Options
-	srv     *emulatorProc
-	console *fcconsole.Console
-	dir     string
-	proj    string
-	n, svcs int
+	o        Options
+	d        dialect
+	srv      *emulatorProc
+	console  *fcconsole.Console  // FC 2.0's
+	console3 *fcconsole.Console3 // FC 3.0's
+	dir      string
+	proj     string
+	n, svcs  int
 }
 
 func (e *env) progress(format string, args ...any) {
@@ -119,7 +142,7 @@ func (e *env) progress(format string, args ...any) {
 	}
 }
 
-func newEnv(o Options, name string) (*env, error) {
+func newEnv(o Options, d dialect, name string) (*env, error) {
 	srv, err := startEmulator(o.Emulator)
 	if err != nil {
 		return nil, err
@@ -129,12 +152,17 @@ func newEnv(o Options, name string) (*env, error) {
 		srv.Close()
 		return nil, err
 	}
+	console3, err := fcconsole.New3(srv.URL, keyID, secret)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
 	dir := filepath.Join(o.Work, name)
 	if err := os.MkdirAll(filepath.Join(dir, "home"), 0o755); err != nil {
 		srv.Close()
 		return nil, err
 	}
-	return &env{o: o, srv: srv, console: console, dir: dir}, nil
+	return &env{o: o, d: d, srv: srv, console: console, console3: console3, dir: dir}, nil
 }
 
 func (e *env) close() { e.srv.Close() }
@@ -153,32 +181,19 @@ func (e *env) environ() []string {
 		"GIT_AUTHOR_NAME=Bench", "GIT_AUTHOR_EMAIL=bench@example.com", "GIT_COMMITTER_NAME=Bench", "GIT_COMMITTER_EMAIL=bench@example.com", "NO_COLOR=1")
 }
 
-// seed creates n functions, PerService to a service, each with five code
-// files and an HTTP trigger, with no latency and many requests at once.
+// seed creates n functions (in FC 2.0, PerService to a service), each
+// with five code files and an HTTP trigger, with no latency and many
+// requests at once.
 func (e *env) seed(n int) error {
-	e.n, e.svcs = n, (n+e.o.PerService-1)/e.o.PerService
+	e.n = n
 	code := filepath.Join(e.dir, "seed-code")
 	for i := range 5 {
 		if err := writeFile(filepath.Join(code, fmt.Sprintf("mod%d.py", i)), fmt.Sprintf("def f%d(event, context):\n    return %d\n", i, i)); err != nil {
 			return err
 		}
 	}
-	for s := range e.svcs {
-		if err := e.console.Run([]string{"create-service", svcName(s)}, io.Discard); err != nil {
-			return err
-		}
-	}
-	return parallel(32, n, func(i int) error {
-		svc, fn := svcName(i/e.o.PerService), fnName(i)
-		if err := e.console.Run([]string{"create-function", svc, fn, `{"runtime":"python3.10","handler":"mod0.f0"}`, code}, io.Discard); err != nil {
-			return err
-		}
-		return e.console.Run([]string{"create-trigger", svc, fn, "http", "http", `{"authType":"anonymous","methods":["GET"]}`}, io.Discard)
-	})
+	return e.d.seed(e, code)
 }
-
-func svcName(i int) string { return fmt.Sprintf("svc%03d", i) }
-func fnName(i int) string  { return fmt.Sprintf("fn%05d", i) }
 
 // result is one run of fcsync.
 type result struct {
@@ -271,7 +286,7 @@ func (e *env) measure(s scenario, conc int) (Row, error) {
 
 // measureRuns runs a scenario runs times and reports the median.
 func (e *env) measureRuns(s scenario, conc, runs int) (Row, error) {
-	row := Row{Scenario: s.name, Functions: e.n, Concurrency: conc, MinCalls: s.minCalls}
+	row := Row{API: e.d.api(), Scenario: s.name, Functions: e.n, Concurrency: conc, MinCalls: s.minCalls}
 	var rs []result
 	for run := range runs {
 		if s.prepare != nil {
@@ -279,7 +294,7 @@ func (e *env) measureRuns(s scenario, conc, runs int) (Row, error) {
 				return row, err
 			}
 		}
-		r, err := e.fcsync(fmt.Sprintf("%s-%d-%d", s.name, e.n, conc), append([]string{"--concurrency", fmt.Sprint(conc)}, s.args()...)...)
+		r, err := e.fcsync(fmt.Sprintf("%s-%s-%d-%d", e.d.api(), s.name, e.n, conc), append([]string{"--concurrency", fmt.Sprint(conc)}, s.args()...)...)
 		if err != nil {
 			return row, err
 		}
@@ -289,36 +304,40 @@ func (e *env) measureRuns(s scenario, conc, runs int) (Row, error) {
 }
 
 // fleet measures every scenario on a fleet of n functions.
-func fleet(o Options, n int) ([]Row, error) {
-	e, err := newEnv(o, fmt.Sprintf("fleet-%d", n))
+func fleet(o Options, d dialect, n int) ([]Row, error) {
+	e, err := newEnv(o, d, fmt.Sprintf("fleet-%s-%d", d.api(), n))
 	if err != nil {
 		return nil, err
 	}
 	defer e.close()
-	e.progress("seeding %d functions", n)
+	e.progress("seeding %d functions (%s)", n, d.api())
 	if err := e.seed(n); err != nil {
 		return nil, err
 	}
 	if err := e.srv.SetLatency(o.Latency); err != nil {
 		return nil, err
 	}
-	// ListServices, ListTaggedResources and ListLayers; per service
-	// ListServiceVersions, ListVpcBindings, ListAliases and ListFunctions;
-	// ListTriggers per function; ListCustomDomains; ListProvisionConfigs
-	// and ListOnDemandConfigs once, ListFunctionAsyncInvokeConfigs per
-	// function.
-	read := 3 + 4*e.svcs + n + 1
-	read += 2 + n
+	read, depth := d.reads(e)
 	var rows []Row
 	clones := 0
-	memory := 128 // grows with every run, so that each one changes it
-	clone := scenario{name: "clone", minCalls: read + 2*n, depth: 5,
+	// memorySize grows with every run, so that each one changes it; FC
+	// 3.0 holds it to 1 to 4 GB per vCPU (0.35 vCPU by default).
+	memory := 128
+	if d.api() == "fc3" {
+		memory = 512
+	}
+	// A clone adds GetFunctionCode and the download per function; a push
+	// of a function, its Get (for the ETag, or FC 3.0's read before the
+	// write) and the write.
+	clone := scenario{name: "clone", minCalls: read + 2*n, depth: depth + 2,
 		prepare: func(int) error {
 			clones++
 			e.proj = filepath.Join(e.dir, fmt.Sprintf("proj%d", clones))
 			return nil
 		},
-		args: func() []string { return []string{"clone", "--region", region, e.proj} }}
+		args: func() []string {
+			return append(append([]string{"clone"}, d.cloneArgs()...), "--region", region, e.proj)
+		}}
 	changed := min(o.ChangedFleet, n)
 	in := func(args ...string) func() []string {
 		return func() []string { return append([]string{"--dir", e.proj}, args...) }
@@ -330,24 +349,32 @@ func fleet(o Options, n int) ([]Row, error) {
 	// clone, which makes its project, is then reported as a single run.
 	// Measuring everything everywhere would take over half an hour.
 	noop := []scenario{
-		{name: "no-op fetch", args: in("fetch"), minCalls: read, depth: 3},
-		{name: "no-op push", args: in("push"), minCalls: read, depth: 3},
-		{name: "status", args: in("status"), minCalls: read, depth: 3},
+		{name: "no-op fetch", args: in("fetch"), minCalls: read, depth: depth},
+		{name: "no-op push", args: in("push"), minCalls: read, depth: depth},
+		{name: "status", args: in("status"), minCalls: read, depth: depth},
 		{name: "status --offline", args: in("status", "--offline")},
 	}
 	changes := func(conc int) []scenario {
 		return []scenario{
-			{name: "push, 1 code change", args: in("push"), minCalls: read + 2, depth: 5,
+			{name: "push, 1 code change", args: in("push"), minCalls: read + 2, depth: depth + 2,
 				prepare: func(run int) error { return e.editCode(run) }},
-			{name: fmt.Sprintf("push, memory of %d", changed), args: in("push"), minCalls: read + 2*changed, depth: 5,
+			{name: fmt.Sprintf("push, memory of %d", changed), args: in("push"), minCalls: read + 2*changed, depth: depth + 2,
 				prepare: func(int) error { memory += 64; return e.editMemory(changed, memory) }},
-			{name: "pull, 1 console change", args: in("pull"), minCalls: read, depth: 3,
+			{name: "pull, 1 console change", args: in("pull"), minCalls: read, depth: depth,
 				prepare: func(run int) error {
-					return e.console.Run([]string{"update-function", svcName(0), fnName(0), fmt.Sprintf(`{"timeout":%d}`, 10+run+conc*10)}, io.Discard)
+					return d.consoleEdit(e, 0, fmt.Sprintf(`{"timeout":%d}`, 10+run+conc*10))
 				}},
 		}
 	}
 	all := n <= o.AllUpTo
+	if d.api() == "fc3" {
+		all = n <= o.FC3AllUpTo
+		if !all {
+			// make bench's ten minutes: a larger FC 3.0 fleet measures
+			// fetch and push, not status, which makes a fetch's calls.
+			noop = slices.DeleteFunc(noop, func(s scenario) bool { return s.name == "status" })
+		}
+	}
 	if !all {
 		conc := slices.Max(o.Concurrency)
 		row, err := e.measureRuns(clone, conc, 1)
@@ -395,7 +422,7 @@ func (e *env) summarise(row Row, rs []result, s scenario) Row {
 // editCode changes one line of function run's code and commits it.
 func (e *env) editCode(run int) error {
 	i := run % e.n
-	p := filepath.Join(e.proj, "services", svcName(i/e.o.PerService), "functions", fnName(i), "code", "mod1.py")
+	p := filepath.Join(e.proj, e.d.fnDir(e, i), "code", "mod1.py")
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return err
@@ -409,7 +436,7 @@ func (e *env) editCode(run int) error {
 // editMemory sets memorySize in the first k functions and commits.
 func (e *env) editMemory(k, memory int) error {
 	for i := range k {
-		p := filepath.Join(e.proj, "services", svcName(i/e.o.PerService), "functions", fnName(i), "function.yaml")
+		p := filepath.Join(e.proj, e.d.fnDir(e, i), "function.yaml")
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
@@ -430,7 +457,7 @@ func (e *env) editMemory(k, memory int) error {
 // bigFunction measures one function whose code is BigMB of random bytes:
 // memory must not grow with copies of it.
 func bigFunction(o Options) ([]Row, error) {
-	e, err := newEnv(o, "big")
+	e, err := newEnv(o, fc2{}, "big")
 	if err != nil {
 		return nil, err
 	}
@@ -472,7 +499,7 @@ func bigFunction(o Options) ([]Row, error) {
 		if err != nil {
 			return err
 		}
-		row := Row{Scenario: fmt.Sprintf("%s (%d MB function)", name, o.BigMB), Functions: 1, Concurrency: 8,
+		row := Row{API: "fc2", Scenario: fmt.Sprintf("%s (%d MB function)", name, o.BigMB), Functions: 1, Concurrency: 8,
 			WallMedian: r.wall, Walls: []time.Duration{r.wall}, Calls: r.calls, PeakRSSKB: r.rssKB}
 		for _, c := range r.calls {
 			row.TotalCalls += c
@@ -508,13 +535,13 @@ func bigFunction(o Options) ([]Row, error) {
 }
 
 func printTable(w io.Writer, rows []Row) {
-	fmt.Fprintf(w, "%-34s %6s %5s %10s %10s %7s %7s %7s %9s  %s\n", "scenario", "fns", "conc", "wall(med)", "bound", "ratio", "calls", "min", "peak RSS", "calls by action")
+	fmt.Fprintf(w, "%-3s %-34s %6s %5s %10s %10s %7s %7s %7s %9s  %s\n", "api", "scenario", "fns", "conc", "wall(med)", "bound", "ratio", "calls", "min", "peak RSS", "calls by action")
 	for _, r := range rows {
 		bound, ratio := "-", "-"
 		if r.LowerBound > 0 {
 			bound, ratio = r.LowerBound.Round(time.Millisecond).String(), fmt.Sprintf("%.2f", r.Ratio)
 		}
-		fmt.Fprintf(w, "%-34s %6d %5d %10s %10s %7s %7d %7d %7dMB  %s\n", r.Scenario, r.Functions, r.Concurrency,
+		fmt.Fprintf(w, "%-3s %-34s %6d %5d %10s %10s %7s %7d %7d %7dMB  %s\n", r.API, r.Scenario, r.Functions, r.Concurrency,
 			r.WallMedian.Round(time.Millisecond), bound, ratio, r.TotalCalls, r.MinCalls, r.PeakRSSKB>>10, callsText(r.Calls))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,15 +15,28 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 )
 
-// Console3 edits FC 3.0 (API 2023-03-30) the way the web console does, in
-// process: the randomized and adversarial tests make hundreds of console
-// edits, too many to spawn the Node.js SDK's console (conformance/node/
-// console3.js) for each. It calls through darabonba-openapi's CallApi, the
-// signing and transport the official FC 3.0 Go SDK (fc-20230330) is
-// generated over, with the paths and bodies that SDK sends; nothing of
-// fcsync's own client is used.
+// Usage3 lists the FC 3.0 operations Run3 understands.
+const Usage3 = `create-function FN JSON [CODEDIR | ZIPFILE]
+update-function FN JSON
+update-code FN CODEDIR | ZIPFILE
+delete-function FN
+create-trigger FN T TYPE CONFIGJSON
+update-trigger FN T CONFIGJSON
+get-function FN              (prints the function as JSON)`
+
+// Console3 edits FC 3.0 (API 2023-03-30, functions at the top) the way
+// the web console does, in process: the randomized and adversarial tests
+// and the benchmark make hundreds of console edits, too many to spawn the
+// Node.js SDK's console (conformance/node/console3.js, the scenarios'
+// independent client) for each, and the demo must run without Node.js.
+// There is no typed Go SDK of FC 3.0 among fcsync's modules, so it calls
+// through darabonba-openapi's CallApi, the signing and transport the typed
+// SDKs are generated over, with the paths and bodies the official SDK
+// sends; nothing of fcsync's own client is used.
 type Console3 struct {
 	api *openapi.Client
+	// Dir resolves relative CODEDIR and ZIPFILE arguments of Run3.
+	Dir string
 }
 
 // New3 connects to the FC 3.0 API at endpoint with an access key pair.
@@ -41,6 +55,82 @@ func New3(endpoint, keyID, secret string) (*Console3, error) {
 	return &Console3{api: api}, nil
 }
 
+// Run3 performs one FC 3.0 operation (see Usage3), printing results to out.
+func (c *Console3) Run3(args []string, out io.Writer) error {
+	need := map[string]int{"create-function": 3, "update-function": 3, "update-code": 3, "delete-function": 2,
+		"create-trigger": 5, "update-trigger": 4, "get-function": 2}
+	if len(args) == 0 {
+		return fmt.Errorf("%w: no operation\n%s", ErrUsage, Usage3)
+	}
+	n, ok := need[args[0]]
+	if !ok {
+		return fmt.Errorf("%w: unknown FC 3.0 operation %q\n%s", ErrUsage, args[0], Usage3)
+	}
+	if len(args) < n {
+		return fmt.Errorf("%w: %s: missing arguments\n%s", ErrUsage, args[0], Usage3)
+	}
+	fn := "/functions/" + url.PathEscape(args[1])
+	switch args[0] {
+	case "create-function":
+		body, err := c.body(args[2], arg(args, 3))
+		if err != nil {
+			return err
+		}
+		body["functionName"] = args[1]
+		_, err = c.call("CreateFunction", "POST", "/functions", nil, body)
+		return err
+	case "update-function":
+		body, err := c.body(args[2], "")
+		if err != nil {
+			return err
+		}
+		_, err = c.call("UpdateFunction", "PUT", fn, nil, body)
+		return err
+	case "update-code":
+		body, err := c.body("", args[2])
+		if err != nil {
+			return err
+		}
+		_, err = c.call("UpdateFunction", "PUT", fn, nil, body)
+		return err
+	case "delete-function":
+		return c.DeleteFunction(args[1])
+	case "create-trigger":
+		return c.CreateTrigger(args[1], args[2], args[3], args[4])
+	case "update-trigger":
+		return c.UpdateTrigger(args[1], args[2], args[3])
+	case "get-function":
+		got, err := c.call("GetFunction", "GET", fn, nil, nil)
+		if err != nil {
+			return err
+		}
+		b, err := json.MarshalIndent(got, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(out, "%s\n", b)
+		return err
+	}
+	return nil
+}
+
+// body is a request body from a JSON argument, with the code of a folder
+// (zipped here) or a zip file when src is given.
+func (c *Console3) body(arg, src string) (map[string]any, error) {
+	body := map[string]any{}
+	if err := decode(arg, &body); err != nil {
+		return nil, err
+	}
+	if src != "" {
+		code, err := (&Console{Dir: c.Dir}).code(src)
+		if err != nil {
+			return nil, err
+		}
+		body["code"] = map[string]any{"zipFile": tea.StringValue(code.ZipFile)}
+	}
+	return body, nil
+}
+
 // call sends one request; path is under /2023-03-30 and already escaped.
 func (c *Console3) call(action, method, path string, query map[string]string, body any) (map[string]any, error) {
 	req := &openapi.OpenApiRequest{Query: map[string]*string{}}
@@ -51,7 +141,7 @@ func (c *Console3) call(action, method, path string, query map[string]string, bo
 		req.Body = body
 	}
 	params := &openapi.Params{
-		Action: tea.String(action), Version: tea.String("2023-03-30"), Protocol: tea.String("HTTPS"),
+		Action: tea.String(action), Version: tea.String("2023-03-30"), Protocol: c.api.Protocol,
 		Pathname: tea.String("/2023-03-30" + path), Method: tea.String(method), AuthType: tea.String("AK"),
 		Style: tea.String("ROA"), ReqBodyType: tea.String("json"), BodyType: tea.String("json"),
 	}
