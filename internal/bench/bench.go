@@ -367,12 +367,15 @@ func fleet(o Options, d dialect, n int) ([]Row, error) {
 		}
 	}
 	all := n <= o.AllUpTo
+	concurrencies := o.Concurrency
 	if d.api() == "fc3" {
 		all = n <= o.FC3AllUpTo
 		if !all {
 			// make bench's ten minutes: a larger FC 3.0 fleet measures
-			// fetch and push, not status, which makes a fetch's calls.
+			// fetch and push, not status, which makes a fetch's calls,
+			// at the highest concurrency only.
 			noop = slices.DeleteFunc(noop, func(s scenario) bool { return s.name == "status" })
+			concurrencies = []int{slices.Max(o.Concurrency)}
 		}
 	}
 	if !all {
@@ -384,7 +387,7 @@ func fleet(o Options, d dialect, n int) ([]Row, error) {
 		row.Scenario = "clone (once, to set up)"
 		rows = append(rows, row)
 	}
-	for i, conc := range o.Concurrency {
+	for i, conc := range concurrencies {
 		ss := noop
 		if all && i == 0 {
 			ss = append(append([]scenario{clone}, noop...), changes(conc)...)
