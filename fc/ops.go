@@ -254,23 +254,7 @@ func (c *Client) create(ctx context.Context, id ID, spec map[string]any, zip []b
 // mappings need only hold the keys sent (FC fills the rest of a nested
 // setting with its defaults), a null sent clears and is not compared.
 func answerHolds(r *Resource, fields map[string]any, zip []byte) bool {
-	for k, v := range fields {
-		if r.ID.API.IsServerOwned(r.ID.Kind, k) {
-			continue
-		}
-		want := Normalize(v)
-		if s, ok := want.(string); ok && r.ID.API.IsWireJSON(r.ID.Kind, k) {
-			var cfg any
-			if json.Unmarshal([]byte(s), &cfg) != nil {
-				return false
-			}
-			want = Normalize(cfg)
-		}
-		if !subsumes(r.Spec[k], want) {
-			return false
-		}
-	}
-	return zip == nil || r.CodeChecksum() == Checksum(zip)
+	return holdsBy(r, fields, zip, subsumes)
 }
 
 // subsumes reports whether got holds want: equal, or a mapping holding
@@ -454,6 +438,12 @@ func checkKind(id ID) error {
 
 // holds reports whether r has every field of an update and its code.
 func holds(r *Resource, fields map[string]any, zip []byte) bool {
+	return holdsBy(r, fields, zip, func(got, want any) bool { return reflect.DeepEqual(got, want) })
+}
+
+// holdsBy is holds with the comparison of a field's value online (got) and
+// the value sent (want, normalised, a wire-JSON string decoded).
+func holdsBy(r *Resource, fields map[string]any, zip []byte, same func(got, want any) bool) bool {
 	for k, v := range fields {
 		if r.ID.API.IsServerOwned(r.ID.Kind, k) {
 			continue
@@ -466,7 +456,7 @@ func holds(r *Resource, fields map[string]any, zip []byte) bool {
 			}
 			want = Normalize(cfg)
 		}
-		if !reflect.DeepEqual(r.Spec[k], want) {
+		if !same(r.Spec[k], want) {
 			return false
 		}
 	}

@@ -275,6 +275,19 @@ var functionFields = []Field{
 	owned("codeChecksum"), owned("codeSize"), owned("layersArnV2"), owned("code"),
 }
 
+// timerTriggerConfig and ossTriggerConfig are the triggerConfig of a timer
+// and an OSS trigger, the same in FC 2.0 and FC 3.0.
+var (
+	timerTriggerConfig = []Field{
+		{Name: "cronExpression", Type: TString, Required: true, Syntax: CheckCron},
+		boolF("enable"), strF("payload"),
+	}
+	ossTriggerConfig = []Field{
+		nonEmpty(Field{Name: "events", Type: TList, Elem: &str, Required: true}),
+		obj("filter", obj("key", strF("prefix"), strF("suffix"))),
+	}
+)
+
 var triggerFields = []Field{
 	unsetStr("description"),
 	{Name: "triggerType", Type: TString, Enum: TriggerTypes, Required: true},
@@ -289,14 +302,8 @@ var triggerFields = []Field{
 			// not describe yet.
 			{Name: "authConfig", Type: TAny, Untyped: true},
 		},
-		"timer": {
-			{Name: "cronExpression", Type: TString, Required: true, Syntax: CheckCron},
-			boolF("enable"), strF("payload"),
-		},
-		"oss": {
-			nonEmpty(Field{Name: "events", Type: TList, Elem: &str, Required: true}),
-			obj("filter", obj("key", strF("prefix"), strF("suffix"))),
-		},
+		"timer": timerTriggerConfig,
+		"oss":   ossTriggerConfig,
 	}},
 	owned("triggerName"), owned("triggerId"), owned("createdTime"), owned("lastModifiedTime"),
 	owned("domainName"), owned("urlInternet"), owned("urlIntranet"), owned("status"), owned("targetArn"),

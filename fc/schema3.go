@@ -160,14 +160,8 @@ var triggerFields3 = []Field{
 			{Name: "authConfig", Type: TAny, Untyped: true},
 			cors3,
 		},
-		"timer": {
-			{Name: "cronExpression", Type: TString, Required: true, Syntax: CheckCron},
-			boolF("enable"), strF("payload"),
-		},
-		"oss": {
-			nonEmpty(Field{Name: "events", Type: TList, Elem: &str, Required: true}),
-			obj("filter", obj("key", strF("prefix"), strF("suffix"))),
-		},
+		"timer": timerTriggerConfig,
+		"oss":   ossTriggerConfig,
 	}},
 	owned("triggerName"), owned("triggerId"), owned("createdTime"), owned("lastModifiedTime"),
 	owned("httpTrigger"), owned("status"), owned("targetArn"),
